@@ -1,0 +1,7 @@
+"""The rule author's tools: case files and their runner (more tools follow)."""
+
+from __future__ import annotations
+
+from decision_aid.authoring.cases import CaseResult, Verdict, run_case_files
+
+__all__ = ["CaseResult", "Verdict", "run_case_files"]

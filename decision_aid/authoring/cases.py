@@ -1,0 +1,152 @@
+"""Case files: answers with the outcome and fired rules a rule author expects.
+
+A rule set keeps its cases in ``tests/*.yaml``::
+
+    base_answers: {diagnosis: crps, ...}    # merged under every case; null unsets
+    cases:
+      - name: CRPS, Budapest criteria met, nothing unsafe
+        settings: {guideline_basis: asra_2018}
+        answers: {crps_budapest: "yes"}
+        expect:
+          outcome: suitable_to_discuss
+          fired: [ind-crps]                 # the exact set of rules that fired
+
+Like OPA's ``opa test``, results are PASS, FAIL (the rule set disagrees with the
+case) or ERROR (the case itself cannot run: a bad answer, an unknown level).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from decision_aid.domain.engine import Assessment, RuleTrace, evaluate
+from decision_aid.domain.errors import DecisionAidError, Problem
+from decision_aid.domain.questionnaire import parse_answers
+from decision_aid.domain.rules import RuleSet
+from decision_aid.domain.validation import validate
+from decision_aid.domain.yamlsource import Document, read_yaml
+
+__all__ = ["CaseResult", "Verdict", "case_files", "run_case_files"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+class Expect(_Model):
+    outcome: str = Field(min_length=1)
+    fired: tuple[str, ...] | None = None
+
+
+class Case(_Model):
+    name: str = Field(min_length=1)
+    note: str | None = None
+    settings: dict[str, str] = Field(default_factory=dict)
+    answers: dict[str, Any] = Field(default_factory=dict)
+    expect: Expect
+
+
+class CaseFile(_Model):
+    base_answers: dict[str, Any] = Field(default_factory=dict)
+    cases: tuple[Case, ...] = Field(min_length=1)
+
+
+_CASE_FILE = TypeAdapter(CaseFile)
+
+
+class Verdict(StrEnum):
+    PASS = "PASS"
+    FAIL = "FAIL"
+    ERROR = "ERROR"
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    file: str
+    line: int
+    name: str
+    verdict: Verdict
+    expected_outcome: str | None = None
+    expected_fired: tuple[str, ...] | None = None
+    assessment: Assessment | None = None
+    message: str | None = None
+    differing: tuple[RuleTrace, ...] = field(default=(), repr=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "file": self.file,
+            "line": self.line,
+            "name": self.name,
+            "verdict": str(self.verdict),
+        }
+        if self.verdict is Verdict.FAIL and self.assessment is not None:
+            data["expected"] = {"outcome": self.expected_outcome, "fired": self.expected_fired}
+            data["actual"] = {
+                "outcome": self.assessment.outcome.id,
+                "fired": list(self.assessment.fired_ids),
+            }
+            data["differing"] = [t.as_dict() for t in self.differing]
+        if self.message:
+            data["message"] = self.message
+        return data
+
+
+def case_files(rules_dir: Path) -> list[Path]:
+    tests = rules_dir / "tests"
+    return sorted(tests.glob("*.yaml")) if tests.is_dir() else []
+
+
+def _run_case(rule_set: RuleSet, document: Document, index: int, case: Case, base: dict[str, Any]) -> CaseResult:
+    line = document.mark(("cases", index)).line
+    answers_raw = {**base, **case.answers}
+    try:
+        answers = parse_answers(rule_set.questionnaire, answers_raw)
+        assessment = evaluate(rule_set, answers, case.settings)
+    except DecisionAidError as error:
+        return CaseResult(document.file, line, case.name, Verdict.ERROR, message=str(error))
+    levels = rule_set.levels_by_id
+    expect = case.expect
+    if expect.outcome not in levels:
+        message = f"'{expect.outcome}' is not a level (levels: {', '.join(levels)})"
+        return CaseResult(document.file, line, case.name, Verdict.ERROR, message=message)
+    unknown = [r for r in expect.fired or () if r not in rule_set.rules_by_id and r != "default"]
+    if unknown:
+        message = f"expected fired rule(s) that do not exist: {', '.join(unknown)}"
+        return CaseResult(document.file, line, case.name, Verdict.ERROR, message=message)
+    actual_fired = set(assessment.fired_ids)
+    fired_ok = expect.fired is None or set(expect.fired) == actual_fired
+    ok = assessment.outcome.id == expect.outcome and fired_ok
+    differing: tuple[RuleTrace, ...] = ()
+    if not ok and expect.fired is not None:
+        changed = set(expect.fired) ^ actual_fired
+        differing = tuple(t for t in assessment.trace if t.rule_id in changed)
+    return CaseResult(
+        document.file,
+        line,
+        case.name,
+        Verdict.PASS if ok else Verdict.FAIL,
+        expect.outcome,
+        expect.fired,
+        assessment,
+        differing=differing,
+    )
+
+
+def run_case_files(rule_set: RuleSet, paths: list[Path]) -> tuple[list[CaseResult], list[Problem]]:
+    """Run every case; a case file that cannot be read gives problems, not results."""
+    results: list[CaseResult] = []
+    problems: list[Problem] = []
+    for path in paths:
+        document, found = read_yaml(path)
+        if not found:
+            case_file, found = validate(_CASE_FILE, document.data, document)
+            if case_file is not None:
+                for index, case in enumerate(case_file.cases):
+                    results.append(_run_case(rule_set, document, index, case, case_file.base_answers))
+        problems += found
+    return results, problems

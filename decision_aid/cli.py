@@ -1,0 +1,300 @@
+"""The ``decision-aid`` command: headless sub-commands over the domain core.
+
+Exit codes: 0 success; 1 the rule set is broken or its cases fail; 2 bad input
+(an answers file, a setting, the command line). Problems print compiler-style,
+``path:line:col: error[code]: message``, one per line, sorted and capped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from decision_aid import __version__
+from decision_aid.authoring.cases import CaseResult, Verdict, case_files, run_case_files
+from decision_aid.domain import (
+    Assessment,
+    DecisionAidError,
+    InputError,
+    Problem,
+    RuleSet,
+    RuleSetError,
+    evaluate,
+    load_rule_set,
+    parse_answers,
+)
+from decision_aid.domain.engine import resolve_settings
+from decision_aid.domain.yamlsource import parse_yaml, read_yaml
+from decision_aid.paths import bundled_rules_dir
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
+MAX_PROBLEMS = 50
+SHAPES = {0: "●", 1: "▲", 2: "◆", 3: "■"}
+
+
+def _print_problems(problems: Sequence[Problem], fmt: str, out: TextIO, limit: int = MAX_PROBLEMS) -> None:
+    ordered = sorted(problems)
+    if fmt == "json":
+        json.dump({"problems": [p.as_dict() for p in ordered]}, out, indent=2)
+        out.write("\n")
+        return
+    for problem in ordered[:limit]:
+        out.write(problem.format() + "\n")
+    if len(ordered) > limit:
+        out.write(f"… {len(ordered) - limit} more problem(s): error limit reached\n")
+
+
+def _load(rules_dir: Path, fmt: str) -> RuleSet | None:
+    try:
+        return load_rule_set(rules_dir)
+    except RuleSetError as error:
+        _print_problems(error.problems, fmt, sys.stdout)
+        return None
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    return EXIT_OK if _load(args.rules_dir, args.format) is not None else EXIT_FAILED
+
+
+def _format_case(result: CaseResult) -> list[str]:
+    lines = [f"{result.file}:{result.line}: {result.verdict}: {result.name}"]
+    if result.verdict is Verdict.ERROR:
+        lines.append(f"  {result.message}")
+    elif result.verdict is Verdict.FAIL and result.assessment is not None:
+        actual = result.assessment
+        lines.append(f"  expected outcome: {result.expected_outcome}")
+        lines.append(f"  actual outcome:   {actual.outcome.id}")
+        if result.expected_fired is not None:
+            lines.append(f"  expected fired:   {', '.join(sorted(result.expected_fired)) or '(none)'}")
+            lines.append(f"  actual fired:     {', '.join(sorted(actual.fired_ids)) or '(none)'}")
+        for trace in result.differing:
+            lines.append(f"  rule {trace.rule_id}: {trace.value}" + ("" if trace.applies else " (not applicable)"))
+            if trace.explanation:
+                lines += ["    " + line for line in trace.explanation.lines()]
+    return lines
+
+
+def _cmd_test(args: argparse.Namespace) -> int:
+    rule_set = _load(args.rules_dir, args.format)
+    if rule_set is None:
+        return EXIT_FAILED
+    paths = case_files(args.rules_dir)
+    results, problems = run_case_files(rule_set, paths)
+    if args.format == "json":
+        json.dump(
+            {
+                "results": [r.as_dict() for r in results],
+                "problems": [p.as_dict() for p in sorted(problems)],
+            },
+            sys.stdout,
+            indent=2,
+        )
+        sys.stdout.write("\n")
+    else:
+        _print_problems(problems, "text", sys.stdout)
+        for result in results:
+            if result.verdict is not Verdict.PASS or args.verbose:
+                print("\n".join(_format_case(result)))
+        counts = {v: sum(r.verdict is v for r in results) for v in Verdict}
+        print("-" * 60)
+        print(f"PASS: {counts[Verdict.PASS]}/{len(results)}", end="")
+        print(f"  FAIL: {counts[Verdict.FAIL]}" if counts[Verdict.FAIL] else "", end="")
+        print(f"  ERROR: {counts[Verdict.ERROR]}" if counts[Verdict.ERROR] else "")
+        if not results:
+            print(f"no case files found under {args.rules_dir / 'tests'}")
+    passed = results and all(r.verdict is Verdict.PASS for r in results) and not problems
+    return EXIT_OK if passed else EXIT_FAILED
+
+
+def _question_json(rule_set: RuleSet) -> list[dict[str, Any]]:
+    items = []
+    questionnaire = rule_set.questionnaire
+    for question in questionnaire.questions():
+        item: dict[str, Any] = {
+            "id": question.id,
+            "section": questionnaire.section_of[question.id].id,
+            "label": question.label,
+            "text": question.text,
+            "type": str(question.type),
+            "safety": question.safety,
+            "not_known": question.not_known,
+            "show_when": question.show_when.model_dump(by_alias=True, exclude_none=True)
+            if question.show_when
+            else None,
+        }
+        if question.type == "number":
+            item |= {"unit": question.unit, "min": question.minimum, "max": question.maximum}
+        else:
+            item["options"] = [o.id for o in question.choices]
+        items.append(item)
+    return items
+
+
+def _cmd_questions(args: argparse.Namespace) -> int:
+    rule_set = _load(args.rules, args.format)
+    if rule_set is None:
+        return EXIT_FAILED
+    if args.format == "json":
+        json.dump({"questions": _question_json(rule_set)}, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    for section in rule_set.questionnaire.sections:
+        print(f"\n{section.title} [{section.id}]")
+        for question in section.questions:
+            marks = " (safety)" if question.safety else ""
+            print(f"  {question.id}: {question.text}{marks}")
+            for option in question.choices:
+                print(f"      {option.id}: {option.label}")
+            if question.not_known:
+                print("      unknown: Not known")
+    return EXIT_OK
+
+
+def _settings(args: argparse.Namespace) -> dict[str, str]:
+    return {"guideline_basis": args.basis} if args.basis else {}
+
+
+def _assess(rule_set: RuleSet, raw: object, settings: dict[str, str]) -> Assessment:
+    if not isinstance(raw, dict):
+        raise InputError("answers must be a mapping of question ids to answers")
+    return evaluate(rule_set, parse_answers(rule_set.questionnaire, raw), settings)
+
+
+def _text_report(assessment: Assessment, rule_set: RuleSet) -> str:
+    rank = rule_set.level_rank
+    info = assessment.rule_set
+    shape = SHAPES.get(rank[assessment.outcome.id], "•")
+    lines = [
+        f"Outcome: {shape} {assessment.outcome.label} ({assessment.outcome.id})",
+        "  This is a basis for discussion, not a decision.",
+        f"Rule set: {info.id} {info.version} ({info.status.upper()}), sha256 {info.digest[:12]}…",
+        "Settings: " + ", ".join(f"{k} = {v}" for k, v in assessment.settings),
+        "",
+        "Why:",
+    ]
+    for fired in assessment.fired:
+        level = fired.level or "note"
+        certainty = "" if fired.certain else " [answer not known]"
+        lines.append(f"  - [{fired.rule_id}] {fired.title} -> {level}{certainty}")
+        lines.append(f"      For the patient: {fired.patient_reason}")
+        sources = "; ".join(
+            c.citation.split(".")[0] + (f" ({c.grade})" if c.grade else "") for c in fired.citations
+        )
+        if sources:
+            lines.append(f"      Sources: {sources}")
+    for title, items in (("Cautions", assessment.cautions), ("Actions", assessment.actions)):
+        if items:
+            lines += ["", f"{title}:"] + [f"  - {item}" for item in items]
+    if assessment.missing:
+        lines += ["", "What we still need to know:"]
+        for missing in assessment.missing:
+            changes = "; ".join(f"{answer} -> {level}" for answer, level in missing.changes)
+            lines.append(f"  - {missing.label} [{missing.question_id}] ({missing.status}): {changes}")
+    return "\n".join(lines)
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    rule_set = _load(args.rules, "text")
+    if rule_set is None:
+        return EXIT_FAILED
+    try:
+        settings = resolve_settings(rule_set, _settings(args))
+    except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    if args.jsonl:
+        return _evaluate_lines(rule_set, settings)
+    if args.answers is None:
+        print("error: give an ANSWERS file, or --jsonl to read answers from stdin", file=sys.stderr)
+        return EXIT_INPUT
+    document, problems = read_yaml(Path(args.answers))
+    if problems:
+        _print_problems(problems, "text", sys.stderr)
+        return EXIT_INPUT
+    try:
+        assessment = _assess(rule_set, document.data or {}, settings)
+    except DecisionAidError as error:
+        print(f"{args.answers}: error: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    if args.format == "json":
+        json.dump(assessment.as_dict(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        print(_text_report(assessment, rule_set))
+    return EXIT_OK
+
+
+def _evaluate_lines(rule_set: RuleSet, settings: dict[str, str]) -> int:
+    """One answers object per input line, one JSON result per output line, aligned."""
+    status = EXIT_OK
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+            result: dict[str, Any] = _assess(rule_set, raw, settings).as_dict()
+            del result["trace"]
+        except json.JSONDecodeError as error:
+            result, status = {"error": f"line {number}: not JSON: {error.msg}"}, EXIT_INPUT
+        except DecisionAidError as error:
+            result, status = {"error": f"line {number}: {error}"}, EXIT_INPUT
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+    return status
+
+
+def _parser() -> argparse.ArgumentParser:
+    bundled = bundled_rules_dir()
+    parser = argparse.ArgumentParser(
+        prog="decision-aid",
+        description="A shared decision aid: is ketamine therapy worth discussing for chronic pain? "
+        "With no command, the consultation window opens (once the app is built).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser("check", help="check a rule set; print its problems")
+    check.add_argument("rules_dir", nargs="?", type=Path, default=bundled, metavar="RULES_DIR")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.set_defaults(run=_cmd_check)
+
+    test = commands.add_parser("test", help="run a rule set's case files")
+    test.add_argument("rules_dir", nargs="?", type=Path, default=bundled, metavar="RULES_DIR")
+    test.add_argument("--format", choices=("text", "json"), default="text")
+    test.add_argument("-v", "--verbose", action="store_true", help="list passing cases too")
+    test.set_defaults(run=_cmd_test)
+
+    questions = commands.add_parser("questions", help="print the questionnaire")
+    questions.add_argument("--rules", type=Path, default=bundled, metavar="DIR")
+    questions.add_argument("--format", choices=("text", "json"), default="text")
+    questions.set_defaults(run=_cmd_questions)
+
+    evaluate_cmd = commands.add_parser("evaluate", help="assess an answers file")
+    evaluate_cmd.add_argument("answers", nargs="?", metavar="ANSWERS.yaml")
+    evaluate_cmd.add_argument("--rules", type=Path, default=bundled, metavar="DIR")
+    evaluate_cmd.add_argument("--basis", metavar="NAME", help="guideline basis, e.g. nice_ng193")
+    evaluate_cmd.add_argument("--format", choices=("text", "json"), default="text")
+    evaluate_cmd.add_argument(
+        "--jsonl", action="store_true", help="read one JSON answers object per stdin line"
+    )
+    evaluate_cmd.set_defaults(run=_cmd_evaluate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_OK
+    code: int = args.run(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,403 @@
+"""Cross-reference checks on a validated rule set: what pydantic alone cannot see.
+
+Each check reports a Problem at the YAML node at fault: unknown question, option,
+level, setting or reference ids (with "did you mean …?"), duplicate ids, predicates
+that do not fit the question's type, ``show_when`` cycles, safety questions that do
+not offer "Not known", and ``not_known`` used where it could make an outcome more
+favourable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from decision_aid.domain.conditions import (
+    AtLeast,
+    AtMost,
+    ConditionNode,
+    NotKnown,
+    Predicate,
+    walk,
+)
+from decision_aid.domain.errors import Problem
+from decision_aid.domain.questionnaire import NOT_KNOWN, Question, Questionnaire, QuestionType
+from decision_aid.domain.rules import Reference, Rule, RuleSetInfo
+from decision_aid.domain.validation import did_you_mean
+from decision_aid.domain.yamlsource import Document, YamlPath
+
+__all__ = ["Located", "check_rule_set"]
+
+T = TypeVar("T")
+
+_OPERATORS_FOR = {
+    QuestionType.SINGLE: {"is", "in"},
+    QuestionType.YES_NO: {"is", "in"},
+    QuestionType.MULTIPLE: {"includes"},
+    QuestionType.NUMBER: {"at_least", "at_most"},
+}
+
+
+@dataclass(frozen=True)
+class Located(Generic[T]):
+    """A validated item and where it was written."""
+
+    item: T
+    document: Document
+    path: YamlPath
+
+    def problem(self, sub: YamlPath, code: str, message: str) -> Problem:
+        return self.document.problem((*self.path, *sub), code, message)
+
+
+def _duplicates(
+    items: Iterable[tuple[str, Located[Any], YamlPath]], what: str
+) -> list[Problem]:
+    first: dict[str, Located[Any]] = {}
+    problems = []
+    for ident, located, sub in items:
+        if ident in first:
+            earlier = first[ident]
+            mark = earlier.document.mark((*earlier.path, *sub))
+            problems.append(
+                located.problem(
+                    sub,
+                    "duplicate-id",
+                    f"duplicate {what} id '{ident}'; it is first used at "
+                    f"{earlier.document.file}:{mark.line}:{mark.column}",
+                )
+            )
+        else:
+            first[ident] = located
+    return problems
+
+
+class _ConditionChecker:
+    """Checks one condition tree against the questionnaire."""
+
+    def __init__(self, questions: Mapping[str, Question], where: Located[Any], base: YamlPath):
+        self.questions = questions
+        self.where = where
+        self.base = base
+        self.problems: list[Problem] = []
+
+    def __call__(self, node: ConditionNode, path: YamlPath, negated: bool) -> None:
+        at = (*self.base, *path)
+        if isinstance(node, NotKnown):
+            for i, question_id in enumerate(node.not_known):
+                self._question(question_id, (*at, "not_known", i))
+        elif isinstance(node, Predicate):
+            question = self._question(node.question, (*at, "question"))
+            if question is not None:
+                self._predicate(node, question, at)
+
+    def _question(self, question_id: str, at: YamlPath) -> Question | None:
+        question = self.questions.get(question_id)
+        if question is None:
+            self.problems.append(
+                self.where.problem(
+                    at,
+                    "unknown-question",
+                    f"'{question_id}' is not a question{did_you_mean(question_id, self.questions)}",
+                )
+            )
+        return question
+
+    def _predicate(self, node: Predicate, question: Question, at: YamlPath) -> None:
+        operator = node.operator()
+        allowed = _OPERATORS_FOR[question.type]
+        if operator not in allowed:
+            self.problems.append(
+                self.where.problem(
+                    (*at, operator),
+                    "operator-mismatch",
+                    f"'{operator}' does not fit {question.type} question '{question.id}'; "
+                    f"use {' or '.join(sorted(allowed))}",
+                )
+            )
+            return
+        option_ids = [o.id for o in question.choices]
+        for i, option_id in enumerate(node.option_ids()):
+            if option_id not in option_ids:
+                sub = (*at, operator) if operator == "is" else (*at, operator, i)
+                self.problems.append(
+                    self.where.problem(
+                        sub,
+                        "unknown-option",
+                        f"'{option_id}' is not an option of '{question.id}' "
+                        f"(options: {', '.join(option_ids)}){did_you_mean(option_id, option_ids)}",
+                    )
+                )
+        if isinstance(node, AtLeast | AtMost):
+            bound = node.at_least if isinstance(node, AtLeast) else node.at_most
+            low, high = question.minimum, question.maximum
+            if (low is not None and bound < low) or (high is not None and bound > high):
+                self.problems.append(
+                    self.where.problem(
+                        (*at, operator),
+                        "out-of-range",
+                        f"{bound:g} is outside the range of '{question.id}' ({low:g} to {high:g})"
+                        if low is not None and high is not None
+                        else f"{bound:g} is outside the range of '{question.id}'",
+                    )
+                )
+
+
+def _check_condition(
+    condition: ConditionNode,
+    questions: Mapping[str, Question],
+    where: Located[Any],
+    base: YamlPath,
+) -> list[Problem]:
+    checker = _ConditionChecker(questions, where, base)
+    walk(condition, checker)
+    return checker.problems
+
+
+def _check_info(info: Located[RuleSetInfo]) -> list[Problem]:
+    data = info.item
+    problems = _duplicates(
+        ((level.id, info, ("levels", i, "id")) for i, level in enumerate(data.levels)), "level"
+    )
+    level_ids = [level.id for level in data.levels]
+    for key in ("assess_first", "default_outcome"):
+        value = getattr(data, key)
+        if value not in level_ids:
+            problems.append(
+                info.problem(
+                    (key,),
+                    "unknown-level",
+                    f"'{value}' is not a level{did_you_mean(value, level_ids)}",
+                )
+            )
+    problems += _duplicates(
+        ((s.id, info, ("settings", i, "id")) for i, s in enumerate(data.settings)), "setting"
+    )
+    for i, setting in enumerate(data.settings):
+        choice_ids = [c.id for c in setting.choices]
+        if setting.default not in choice_ids:
+            problems.append(
+                info.problem(
+                    ("settings", i, "default"),
+                    "unknown-choice",
+                    f"'{setting.default}' is not a choice of setting '{setting.id}'"
+                    f"{did_you_mean(setting.default, choice_ids)}",
+                )
+            )
+    return problems
+
+
+def _check_question(question: Question, where: Located[Questionnaire], at: YamlPath) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def report(sub: YamlPath, code: str, message: str) -> None:
+        problems.append(where.problem((*at, *sub), code, message))
+
+    if question.type is QuestionType.YES_NO and question.options:
+        report(("options",), "yes-no-options", "a yes_no question has fixed options; remove 'options'")
+    if question.type in (QuestionType.SINGLE, QuestionType.MULTIPLE) and len(question.options) < 2:
+        report(("type",), "too-few-options", f"a {question.type} question needs at least 2 options")
+    if question.type is QuestionType.NUMBER:
+        if question.options:
+            report(("options",), "number-options", "a number question has no options")
+        if question.minimum is None or question.maximum is None:
+            report(("type",), "number-range", "a number question needs 'minimum' and 'maximum'")
+        elif question.minimum > question.maximum:
+            report(("minimum",), "number-range", "'minimum' is greater than 'maximum'")
+    else:
+        for key in ("unit", "minimum", "maximum"):
+            if getattr(question, key) is not None:
+                report((key,), "not-a-number", f"'{key}' only applies to number questions")
+    if question.safety and not question.not_known:
+        report(
+            ("not_known",) if "not_known" in question.model_fields_set else ("safety",),
+            "safety-not-known",
+            f"safety question '{question.id}' must offer Not known (not_known: true)",
+        )
+    problems += _duplicates(
+        ((o.id, where, (*at, "options", i, "id")) for i, o in enumerate(question.options)), "option"
+    )
+    for i, option in enumerate(question.options):
+        if option.id == NOT_KNOWN:
+            report(("options", i, "id"), "reserved-id", f"'{NOT_KNOWN}' is reserved for Not known")
+        if option.exclusive and question.type is not QuestionType.MULTIPLE:
+            report(("options", i, "exclusive"), "not-multiple", "'exclusive' only applies to multiple choice")
+    return problems
+
+
+def _show_when_cycles(
+    questionnaire: Questionnaire, where: Located[Questionnaire], paths: Mapping[str, YamlPath]
+) -> list[Problem]:
+    graph = {
+        q.id: [d for d in q.show_when.questions() if d in paths] if q.show_when else []
+        for q in questionnaire.questions()
+    }
+    problems: list[Problem] = []
+    state: dict[str, int] = {}
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        for nxt in graph[node]:
+            if state.get(nxt) == 1:
+                cycle = [*trail[trail.index(nxt):], nxt]
+                problems.append(
+                    where.problem(
+                        (*paths[node], "show_when"),
+                        "show-when-cycle",
+                        "show_when conditions form a cycle: " + " -> ".join(cycle),
+                    )
+                )
+            elif nxt not in state:
+                visit(nxt, [*trail, nxt])
+        state[node] = 2
+
+    for question_id in graph:
+        if question_id not in state:
+            visit(question_id, [question_id])
+    return problems
+
+
+def _check_questionnaire(where: Located[Questionnaire]) -> list[Problem]:
+    questionnaire = where.item
+    paths: dict[str, YamlPath] = {}
+    located = []
+    for si, section in enumerate(questionnaire.sections):
+        for qi, question in enumerate(section.questions):
+            at: YamlPath = ("sections", si, "questions", qi)
+            paths.setdefault(question.id, at)
+            located.append((question.id, where, (*at, "id")))
+    problems = _duplicates(
+        ((s.id, where, ("sections", i, "id")) for i, s in enumerate(questionnaire.sections)),
+        "section",
+    )
+    problems += _duplicates(located, "question")
+    questions = questionnaire.by_id
+    for si, section in enumerate(questionnaire.sections):
+        for qi, question in enumerate(section.questions):
+            at = ("sections", si, "questions", qi)
+            problems += _check_question(question, where, at)
+            if question.show_when is not None:
+                problems += _check_condition(
+                    question.show_when, questions, where, (*at, "show_when")
+                )
+    problems += _show_when_cycles(questionnaire, where, paths)
+    return problems
+
+
+def _check_rule(
+    where: Located[Rule],
+    info: RuleSetInfo | None,
+    questions: Mapping[str, Question] | None,
+    reference_ids: set[str] | None,
+) -> list[Problem]:
+    rule = where.item
+    problems: list[Problem] = []
+    if questions is not None:
+        problems += _check_condition(rule.when, questions, where, ("when",))
+    if info is not None:
+        ranks = {level.id: i for i, level in enumerate(info.levels)}
+        if rule.outcome is not None and rule.outcome not in ranks:
+            problems.append(
+                where.problem(
+                    ("outcome",),
+                    "unknown-level",
+                    f"'{rule.outcome}' is not a level{did_you_mean(rule.outcome, ranks)}",
+                )
+            )
+        problems += _check_not_known(where, ranks, info.assess_first)
+        problems += _check_only_for(where, info)
+    if reference_ids is not None:
+        for i, citation in enumerate(rule.citations):
+            if citation.ref not in reference_ids:
+                sub: YamlPath = ("citations", i)
+                problems.append(
+                    where.problem(
+                        (*sub, "ref") if where.document.mark((*where.path, *sub, "ref")) else sub,
+                        "unknown-reference",
+                        f"'{citation.ref}' is not in the references"
+                        f"{did_you_mean(citation.ref, reference_ids)}",
+                    )
+                )
+    return problems
+
+
+def _check_not_known(where: Located[Rule], ranks: Mapping[str, int], assess_first: str) -> list[Problem]:
+    rule = where.item
+    problems: list[Problem] = []
+    favourable = rule.outcome is None or ranks.get(rule.outcome, 0) < ranks.get(assess_first, 0)
+
+    def visit(node: ConditionNode, path: YamlPath, negated: bool) -> None:
+        if not isinstance(node, NotKnown):
+            return
+        if negated:
+            problems.append(
+                where.problem(
+                    ("when", *path),
+                    "unsafe-not-known",
+                    "'not_known' under 'not' (or count_of at_most) would let a missing answer "
+                    "make the outcome more favourable",
+                )
+            )
+        elif favourable:
+            problems.append(
+                where.problem(
+                    ("when", *path),
+                    "unsafe-not-known",
+                    f"'not_known' is only allowed in rules whose outcome is '{assess_first}' "
+                    "or more restrictive",
+                )
+            )
+
+    walk(rule.when, visit)
+    return problems
+
+
+def _check_only_for(where: Located[Rule], info: RuleSetInfo) -> list[Problem]:
+    problems = []
+    settings = {s.id: s for s in info.settings}
+    for setting_id, choice_ids in where.item.only_for.items():
+        setting = settings.get(setting_id)
+        if setting is None:
+            problems.append(
+                where.problem(
+                    ("only_for", setting_id),
+                    "unknown-setting",
+                    f"'{setting_id}' is not a setting{did_you_mean(setting_id, settings)}",
+                )
+            )
+            continue
+        known = [c.id for c in setting.choices]
+        for i, choice in enumerate(choice_ids):
+            if choice not in known:
+                problems.append(
+                    where.problem(
+                        ("only_for", setting_id, i),
+                        "unknown-choice",
+                        f"'{choice}' is not a choice of '{setting_id}'{did_you_mean(choice, known)}",
+                    )
+                )
+    return problems
+
+
+def check_rule_set(
+    info: Located[RuleSetInfo] | None,
+    questionnaire: Located[Questionnaire] | None,
+    references: list[Located[Reference]] | None,
+    rules: list[Located[Rule]],
+) -> list[Problem]:
+    """Every cross-reference problem among the parts that validated."""
+    problems: list[Problem] = []
+    if info is not None:
+        problems += _check_info(info)
+    if questionnaire is not None:
+        problems += _check_questionnaire(questionnaire)
+    reference_ids = None
+    if references is not None:
+        problems += _duplicates(((r.item.id, r, ("id",)) for r in references), "reference")
+        reference_ids = {r.item.id for r in references}
+    problems += _duplicates(((r.item.id, r, ("id",)) for r in rules), "rule")
+    questions = questionnaire.item.by_id if questionnaire is not None else None
+    for rule in rules:
+        problems += _check_rule(rule, info.item if info else None, questions, reference_ids)
+    return problems

@@ -1,0 +1,92 @@
+"""The one exception family for problems a user of decision-aid can act on.
+
+Every problem in a rule set is a :class:`Problem` record (file, line, column, code,
+message); the CLI prints them compiler-style, the GUI lists them in a panel, and
+``--format json`` serialises the same records. A rule set with any error-level
+problem never yields an outcome.
+
+The tree::
+
+    DecisionAidError
+     ├── RuleSetError        a rule set could not be loaded; carries every Problem found
+     └── InputError          a file given to the engine (answers, cases) is not usable
+          └── AnswersError   an answer does not fit the questionnaire; carries the key
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+__all__ = [
+    "AnswersError",
+    "DecisionAidError",
+    "InputError",
+    "Problem",
+    "RuleSetError",
+    "Severity",
+]
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem at one place in one file; ``line`` and ``column`` are 1-based."""
+
+    file: str
+    line: int
+    column: int
+    code: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def format(self) -> str:
+        """The compiler-style line: ``path:line:col: error[code]: message``."""
+        return f"{self.file}:{self.line}:{self.column}: {self.severity}[{self.code}]: {self.message}"
+
+    def as_dict(self) -> dict[str, str | int]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "severity": str(self.severity),
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+class DecisionAidError(Exception):
+    """Base of every error decision-aid raises on purpose."""
+
+
+class RuleSetError(DecisionAidError):
+    """A rule set is broken. ``problems`` holds all of them, sorted by place.
+
+    The trap: never catch this to fall back to another rule set; show the problems.
+    """
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(sorted(problems))
+        count = len(self.problems)
+        first = self.problems[0].format() if self.problems else "no details"
+        super().__init__(f"{count} problem(s) in the rule set; first: {first}")
+
+
+class InputError(DecisionAidError):
+    """A file or value given to decision-aid cannot be used (bad YAML, wrong shape)."""
+
+    def __init__(self, message: str, *, source: str | None = None) -> None:
+        self.source = source
+        super().__init__(f"{source}: {message}" if source else message)
+
+
+class AnswersError(InputError):
+    """An answer does not fit the questionnaire. ``key`` names the question id at fault."""
+
+    def __init__(self, message: str, *, key: str | None, source: str | None = None) -> None:
+        self.key = key
+        super().__init__(message, source=source)

@@ -1,0 +1,145 @@
+"""Load a rule set directory into a checked, frozen :class:`RuleSet`.
+
+A rule set is a directory::
+
+    ruleset.yaml          identity, governance, outcome levels, settings
+    questionnaire.yaml    sections and questions
+    references.yaml       the sources rules cite
+    rules/*.yaml          the rules, in files of the author's choosing
+    tests/*.yaml          case files (read by the authoring tools, not here)
+
+Every file is read safely (see :mod:`yamlsource`), validated, and cross-checked;
+all problems from all files are gathered and raised together as one
+:class:`RuleSetError`. There is no partial result and no fallback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, TypeAdapter
+
+from decision_aid.domain.checks import Located, check_rule_set
+from decision_aid.domain.errors import Problem, RuleSetError
+from decision_aid.domain.questionnaire import Questionnaire
+from decision_aid.domain.rules import Reference, Rule, RuleSet, RuleSetInfo
+from decision_aid.domain.validation import validate
+from decision_aid.domain.yamlsource import Document, read_yaml
+
+__all__ = ["RULE_SET_FILES", "load_rule_set", "rule_set_files"]
+
+RULE_SET_FILES = ("ruleset.yaml", "questionnaire.yaml", "references.yaml")
+
+T = TypeVar("T")
+
+_INFO = TypeAdapter(RuleSetInfo)
+_QUESTIONNAIRE = TypeAdapter(Questionnaire)
+_REFERENCE = TypeAdapter(Reference)
+_RULE = TypeAdapter(Rule)
+
+
+class _ListFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class _RulesFile(_ListFile):
+    rules: tuple[Any, ...]
+
+
+class _ReferencesFile(_ListFile):
+    references: tuple[Any, ...]
+
+
+def rule_set_files(directory: Path) -> list[Path]:
+    """The files that make up a rule set (its identity), in a stable order."""
+    files = [directory / name for name in RULE_SET_FILES]
+    rules_dir = directory / "rules"
+    if rules_dir.is_dir():
+        files += sorted(p for p in rules_dir.iterdir() if p.suffix in (".yaml", ".yml"))
+    return files
+
+
+def _display(directory: Path, path: Path) -> str:
+    return str(directory / path.relative_to(directory))
+
+
+def _items(
+    document: Document, wrapper: type[_ListFile], key: str, adapter: TypeAdapter[T]
+) -> tuple[list[Located[T]], bool, list[Problem]]:
+    """Validate a ``key: [...]`` file item by item, so one bad item hides no other.
+
+    Returns the items that validated, whether all did, and the problems.
+    """
+    outer, problems = validate(TypeAdapter(wrapper), document.data, document)
+    if outer is None:
+        return [], False, problems
+    located: list[Located[T]] = []
+    for index, raw in enumerate(getattr(outer, key)):
+        result = validate(adapter, raw, document, (key, index))
+        item, item_problems = result
+        problems += item_problems
+        if item is not None:
+            located.append(Located(item, document, (key, index)))
+    return located, not problems, problems
+
+
+def _whole(document: Document, adapter: TypeAdapter[T]) -> tuple[Located[T] | None, list[Problem]]:
+    result = validate(adapter, document.data, document)
+    item, problems = result
+    return (Located(item, document, ()) if item is not None else None), problems
+
+
+def load_rule_set(directory: str | Path) -> RuleSet:
+    """Load and check a rule set, or raise :class:`RuleSetError` with every problem found."""
+    root = Path(directory)
+    if not root.is_dir():
+        raise RuleSetError([Problem(str(root), 1, 1, "missing-rule-set", "no such directory")])
+    problems: list[Problem] = []
+    documents: dict[Path, Document] = {}
+    digest = hashlib.sha256()
+    for path in rule_set_files(root):
+        name = _display(root, path)
+        if not path.is_file():
+            problems.append(Problem(name, 1, 1, "missing-file", f"{path.name} is missing"))
+            continue
+        document, read_problems = read_yaml(path, name)
+        problems += read_problems
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+        if not read_problems:
+            documents[path] = document
+    if not any(path.parent == root / "rules" for path in documents):
+        problems.append(
+            Problem(str(root / "rules"), 1, 1, "missing-file", "no rule files (rules/*.yaml)")
+        )
+
+    info = questionnaire = None
+    references: list[Located[Reference]] | None = None
+    if (found_doc := documents.get(root / "ruleset.yaml")) is not None:
+        info, found = _whole(found_doc, _INFO)
+        problems += found
+    if (found_doc := documents.get(root / "questionnaire.yaml")) is not None:
+        questionnaire, found = _whole(found_doc, _QUESTIONNAIRE)
+        problems += found
+    if (found_doc := documents.get(root / "references.yaml")) is not None:
+        items, complete, found = _items(found_doc, _ReferencesFile, "references", _REFERENCE)
+        references = items if complete else None
+        problems += found
+    rules: list[Located[Rule]] = []
+    for path, document in documents.items():
+        if path.parent != root:
+            located, _, found = _items(document, _RulesFile, "rules", _RULE)
+            problems += found
+            rules += located
+    problems += check_rule_set(info, questionnaire, references, rules)
+    if problems or info is None or questionnaire is None or references is None:
+        raise RuleSetError(problems)
+    return RuleSet(
+        info=info.item,
+        questionnaire=questionnaire.item,
+        rules=tuple(r.item for r in rules),
+        references=tuple(r.item for r in references),
+        digest=digest.hexdigest(),
+        source=str(root),
+    )

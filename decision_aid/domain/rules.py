@@ -1,0 +1,197 @@
+"""Rules, outcome levels, references and the rule set that holds them.
+
+A rule set declares its outcome levels, most favourable first. Each rule has a
+condition and (usually) an outcome level; the most restrictive level among the
+rules that fire wins, and the cautions, actions and citations of every fired rule
+are collected. A rule with no outcome is a note: it adds cautions and actions only.
+
+When a rule's condition is unknown, ``if_unknown`` says what happens, and both
+choices are conservative: ``assess_first`` (the default) fires the rule at its own
+level or the rule set's "assess first" level, whichever is more favourable;
+``fire`` fires it at its own level. Ignoring an unknown is not offered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from enum import StrEnum
+from functools import cached_property
+from types import MappingProxyType
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
+
+from decision_aid.domain.conditions import Condition
+from decision_aid.domain.questionnaire import Questionnaire
+
+__all__ = [
+    "Citation",
+    "IfUnknown",
+    "Level",
+    "Reference",
+    "Rule",
+    "RuleSet",
+    "RuleSetInfo",
+    "Setting",
+    "SettingChoice",
+    "Status",
+    "Verification",
+]
+
+Id = Annotated[str, Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_.-]*$")]
+LooseDate = Annotated[date, Strict(False)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    APPROVED = "approved"
+    RETIRED = "retired"
+
+
+class IfUnknown(StrEnum):
+    ASSESS_FIRST = "assess_first"
+    FIRE = "fire"
+
+
+class Verification(StrEnum):
+    """How far a source was checked: read in the primary text, in a summary, or not at all."""
+
+    VERIFIED = "verified"
+    SECONDARY = "secondary"
+    UNVERIFIED = "unverified"
+
+
+class Level(_Model):
+    id: Id
+    label: str = Field(min_length=1, description="Plain words on screen and sheet.")
+    description: str = Field(min_length=1, description="What this outcome means, for the patient.")
+
+
+class SettingChoice(_Model):
+    id: Id
+    label: str = Field(min_length=1)
+    description: str | None = None
+
+
+class Setting(_Model):
+    id: Id
+    label: str = Field(min_length=1)
+    choices: tuple[SettingChoice, ...] = Field(min_length=1)
+    default: Id
+
+    def choice(self, choice_id: str) -> SettingChoice | None:
+        return next((c for c in self.choices if c.id == choice_id), None)
+
+
+class Reference(_Model):
+    id: Id
+    citation: str = Field(min_length=1, description="The full citation.")
+    doi: str | None = None
+    pmid: str | None = None
+    url: str | None = None
+    verification: Annotated[Verification, Strict(False)]
+    note: str | None = None
+
+
+
+class Citation(_Model):
+    ref: Id
+    grade: str | None = Field(default=None, description="The evidence grade, e.g. 'B, low'.")
+
+    @classmethod
+    def coerce(cls, value: Any) -> Any:
+        return {"ref": value} if isinstance(value, str) else value
+
+
+class Rule(_Model):
+    id: Id
+    title: str = Field(min_length=1)
+    when: Condition
+    outcome: Id | None = Field(default=None, description="A level id; none makes a note.")
+    if_unknown: Annotated[IfUnknown, Strict(False)] = IfUnknown.ASSESS_FIRST
+    only_for: Mapping[str, tuple[str, ...]] = Field(
+        default_factory=dict, description="Settings this rule is limited to, e.g. a basis."
+    )
+    absolute: bool = Field(default=False, description="An absolute contraindication.")
+    patient_reason: str = Field(min_length=1)
+    rationale: str = Field(min_length=1)
+    unverified: str | None = Field(
+        default=None, description="What this rule rests on that the research could not verify."
+    )
+    cautions: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    citations: tuple[Citation, ...] = Field(min_length=1)
+
+    @field_validator("citations", mode="before")
+    @classmethod
+    def _citations(cls, value: Any) -> Any:
+        return tuple(Citation.coerce(v) for v in value) if isinstance(value, tuple | list) else value
+
+    @field_validator("only_for", mode="before")
+    @classmethod
+    def _only_for(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: (v,) if isinstance(v, str) else v for k, v in value.items()}
+        return value
+
+
+
+class RuleSetInfo(_Model):
+    """The rule set's identity and governance: what the sheet's footer shows."""
+
+    id: Id
+    title: str = Field(min_length=1)
+    version: str = Field(min_length=1, pattern=r"^\d+\.\d+\.\d+([-+.][0-9A-Za-z.-]+)?$")
+    status: Annotated[Status, Strict(False)]
+    description: str = Field(min_length=1)
+    authors: tuple[str, ...] = Field(min_length=1)
+    reviewers: tuple[str, ...] = ()
+    date: LooseDate
+    review_by: LooseDate
+    update_policy: str = Field(min_length=1)
+    funding: str = Field(min_length=1)
+    levels: tuple[Level, ...] = Field(min_length=2)
+    assess_first: Id = Field(description="The level given when a restrictive rule is unknown.")
+    default_outcome: Id = Field(description="The level when no rule with an outcome fires.")
+    default_reason: str = Field(min_length=1)
+    settings: tuple[Setting, ...] = ()
+
+
+
+class RuleSet(_Model):
+    """A whole, checked rule set. Only the loader builds one; it is never partly valid."""
+
+    info: RuleSetInfo
+    questionnaire: Questionnaire
+    rules: tuple[Rule, ...]
+    references: tuple[Reference, ...]
+    digest: str = Field(description="sha256 over the rule set's files.")
+    source: str = Field(description="Where it was loaded from, for messages.")
+
+    @cached_property
+    def level_rank(self) -> Mapping[str, int]:
+        """Level id → rank; a higher rank is more restrictive."""
+        return MappingProxyType({level.id: i for i, level in enumerate(self.info.levels)})
+
+    @cached_property
+    def levels_by_id(self) -> Mapping[str, Level]:
+        return MappingProxyType({level.id: level for level in self.info.levels})
+
+    @cached_property
+    def references_by_id(self) -> Mapping[str, Reference]:
+        return MappingProxyType({r.id: r for r in self.references})
+
+    @cached_property
+    def rules_by_id(self) -> Mapping[str, Rule]:
+        return MappingProxyType({r.id: r for r in self.rules})
+
+    def default_settings(self) -> dict[str, str]:
+        return {s.id: s.default for s in self.info.settings}
+
+    def setting(self, setting_id: str) -> Setting | None:
+        return next((s for s in self.info.settings if s.id == setting_id), None)

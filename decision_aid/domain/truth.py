@@ -1,0 +1,53 @@
+"""Three-valued (Kleene) truth: true, false and unknown.
+
+Unknown is a value of its own, never ``None`` and never read as false: ``unknown and
+false`` is false, ``unknown or true`` is true, and everything else involving unknown
+stays unknown. This is the strong Kleene logic the CQL test suite pins down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import Enum
+
+__all__ = ["Truth"]
+
+
+class Truth(Enum):
+    FALSE = 0
+    UNKNOWN = 1
+    TRUE = 2
+
+    @classmethod
+    def of(cls, value: bool) -> Truth:
+        return cls.TRUE if value else cls.FALSE
+
+    def __invert__(self) -> Truth:
+        return Truth(2 - self.value)
+
+    def __and__(self, other: Truth) -> Truth:
+        return self if self.value <= other.value else other
+
+    def __or__(self, other: Truth) -> Truth:
+        return self if self.value >= other.value else other
+
+    @classmethod
+    def all(cls, values: Iterable[Truth]) -> Truth:
+        result = cls.TRUE
+        for value in values:
+            if value is cls.FALSE:
+                return value
+            result = result & value
+        return result
+
+    @classmethod
+    def any(cls, values: Iterable[Truth]) -> Truth:
+        result = cls.FALSE
+        for value in values:
+            if value is cls.TRUE:
+                return value
+            result = result | value
+        return result
+
+    def __str__(self) -> str:
+        return self.name.lower()
