@@ -28,7 +28,7 @@ from decision_aid.domain import (
     parse_answers,
 )
 from decision_aid.domain.engine import resolve_settings
-from decision_aid.domain.yamlsource import parse_yaml, read_yaml
+from decision_aid.domain.yamlsource import read_yaml
 from decision_aid.paths import bundled_rules_dir
 
 __all__ = ["main"]
@@ -38,7 +38,9 @@ MAX_PROBLEMS = 50
 SHAPES = {0: "●", 1: "▲", 2: "◆", 3: "■"}
 
 
-def _print_problems(problems: Sequence[Problem], fmt: str, out: TextIO, limit: int = MAX_PROBLEMS) -> None:
+def _print_problems(
+    problems: Sequence[Problem], fmt: str, out: TextIO, limit: int = MAX_PROBLEMS
+) -> None:
     ordered = sorted(problems)
     if fmt == "json":
         json.dump({"problems": [p.as_dict() for p in ordered]}, out, indent=2)
@@ -71,10 +73,15 @@ def _format_case(result: CaseResult) -> list[str]:
         lines.append(f"  expected outcome: {result.expected_outcome}")
         lines.append(f"  actual outcome:   {actual.outcome.id}")
         if result.expected_fired is not None:
-            lines.append(f"  expected fired:   {', '.join(sorted(result.expected_fired)) or '(none)'}")
+            lines.append(
+                f"  expected fired:   {', '.join(sorted(result.expected_fired)) or '(none)'}"
+            )
             lines.append(f"  actual fired:     {', '.join(sorted(actual.fired_ids)) or '(none)'}")
         for trace in result.differing:
-            lines.append(f"  rule {trace.rule_id}: {trace.value}" + ("" if trace.applies else " (not applicable)"))
+            lines.append(
+                f"  rule {trace.rule_id}: {trace.value}"
+                + ("" if trace.applies else " (not applicable)")
+            )
             if trace.explanation:
                 lines += ["    " + line for line in trace.explanation.lines()]
     return lines
@@ -195,7 +202,9 @@ def _text_report(assessment: Assessment, rule_set: RuleSet) -> str:
         lines += ["", "What we still need to know:"]
         for missing in assessment.missing:
             changes = "; ".join(f"{answer} -> {level}" for answer, level in missing.changes)
-            lines.append(f"  - {missing.label} [{missing.question_id}] ({missing.status}): {changes}")
+            lines.append(
+                f"  - {missing.label} [{missing.question_id}] ({missing.status}): {changes}"
+            )
     return "\n".join(lines)
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from decision_aid.domain.conditions import Items
 from decision_aid.domain.engine import Assessment, RuleTrace, evaluate
 from decision_aid.domain.errors import DecisionAidError, Problem
 from decision_aid.domain.questionnaire import parse_answers
@@ -40,7 +41,7 @@ class _Model(BaseModel):
 
 class Expect(_Model):
     outcome: str = Field(min_length=1)
-    fired: tuple[str, ...] | None = None
+    fired: Items[str] | None = None
 
 
 class Case(_Model):
@@ -53,7 +54,7 @@ class Case(_Model):
 
 class CaseFile(_Model):
     base_answers: dict[str, Any] = Field(default_factory=dict)
-    cases: tuple[Case, ...] = Field(min_length=1)
+    cases: Items[Case] = Field(min_length=1)
 
 
 _CASE_FILE = TypeAdapter(CaseFile)
@@ -101,7 +102,9 @@ def case_files(rules_dir: Path) -> list[Path]:
     return sorted(tests.glob("*.yaml")) if tests.is_dir() else []
 
 
-def _run_case(rule_set: RuleSet, document: Document, index: int, case: Case, base: dict[str, Any]) -> CaseResult:
+def _run_case(
+    rule_set: RuleSet, document: Document, index: int, case: Case, base: dict[str, Any]
+) -> CaseResult:
     line = document.mark(("cases", index)).line
     answers_raw = {**base, **case.answers}
     try:
@@ -144,9 +147,12 @@ def run_case_files(rule_set: RuleSet, paths: list[Path]) -> tuple[list[CaseResul
     for path in paths:
         document, found = read_yaml(path)
         if not found:
-            case_file, found = validate(_CASE_FILE, document.data, document)
+            result = validate(_CASE_FILE, document.data, document)
+            case_file, found = result
             if case_file is not None:
                 for index, case in enumerate(case_file.cases):
-                    results.append(_run_case(rule_set, document, index, case, case_file.base_answers))
+                    results.append(
+                        _run_case(rule_set, document, index, case, case_file.base_answers)
+                    )
         problems += found
     return results, problems

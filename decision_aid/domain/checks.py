@@ -51,9 +51,7 @@ class Located(Generic[T]):
         return self.document.problem((*self.path, *sub), code, message)
 
 
-def _duplicates(
-    items: Iterable[tuple[str, Located[Any], YamlPath]], what: str
-) -> list[Problem]:
+def _duplicates(items: Iterable[tuple[str, Located[Any], YamlPath]], what: str) -> list[Problem]:
     first: dict[str, Located[Any]] = {}
     problems = []
     for ident, located, sub in items:
@@ -188,14 +186,18 @@ def _check_info(info: Located[RuleSetInfo]) -> list[Problem]:
     return problems
 
 
-def _check_question(question: Question, where: Located[Questionnaire], at: YamlPath) -> list[Problem]:
+def _check_question(
+    question: Question, where: Located[Questionnaire], at: YamlPath
+) -> list[Problem]:
     problems: list[Problem] = []
 
     def report(sub: YamlPath, code: str, message: str) -> None:
         problems.append(where.problem((*at, *sub), code, message))
 
     if question.type is QuestionType.YES_NO and question.options:
-        report(("options",), "yes-no-options", "a yes_no question has fixed options; remove 'options'")
+        report(
+            ("options",), "yes-no-options", "a yes_no question has fixed options; remove 'options'"
+        )
     if question.type in (QuestionType.SINGLE, QuestionType.MULTIPLE) and len(question.options) < 2:
         report(("type",), "too-few-options", f"a {question.type} question needs at least 2 options")
     if question.type is QuestionType.NUMBER:
@@ -222,7 +224,11 @@ def _check_question(question: Question, where: Located[Questionnaire], at: YamlP
         if option.id == NOT_KNOWN:
             report(("options", i, "id"), "reserved-id", f"'{NOT_KNOWN}' is reserved for Not known")
         if option.exclusive and question.type is not QuestionType.MULTIPLE:
-            report(("options", i, "exclusive"), "not-multiple", "'exclusive' only applies to multiple choice")
+            report(
+                ("options", i, "exclusive"),
+                "not-multiple",
+                "'exclusive' only applies to multiple choice",
+            )
     return problems
 
 
@@ -240,7 +246,7 @@ def _show_when_cycles(
         state[node] = 1
         for nxt in graph[node]:
             if state.get(nxt) == 1:
-                cycle = [*trail[trail.index(nxt):], nxt]
+                cycle = [*trail[trail.index(nxt) :], nxt]
                 problems.append(
                     where.problem(
                         (*paths[node], "show_when"),
@@ -322,7 +328,9 @@ def _check_rule(
     return problems
 
 
-def _check_not_known(where: Located[Rule], ranks: Mapping[str, int], assess_first: str) -> list[Problem]:
+def _check_not_known(
+    where: Located[Rule], ranks: Mapping[str, int], assess_first: str
+) -> list[Problem]:
     rule = where.item
     problems: list[Problem] = []
     favourable = rule.outcome is None or ranks.get(rule.outcome, 0) < ranks.get(assess_first, 0)
@@ -374,7 +382,8 @@ def _check_only_for(where: Located[Rule], info: RuleSetInfo) -> list[Problem]:
                     where.problem(
                         ("only_for", setting_id, i),
                         "unknown-choice",
-                        f"'{choice}' is not a choice of '{setting_id}'{did_you_mean(choice, known)}",
+                        f"'{choice}' is not a choice of '{setting_id}'"
+                        f"{did_you_mean(choice, known)}",
                     )
                 )
     return problems

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Annotated, Any, Protocol, Union
+from typing import Annotated, Any, Protocol, TypeVar, Union
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Discriminator,
     Field,
+    Strict,
     Tag,
     field_validator,
     model_validator,
@@ -46,6 +47,7 @@ __all__ = [
     "In",
     "Includes",
     "Is",
+    "Items",
     "Not",
     "NotKnown",
     "Predicate",
@@ -53,6 +55,11 @@ __all__ = [
     "Vocabulary",
     "walk",
 ]
+
+T = TypeVar("T")
+
+Items = Annotated[tuple[T, ...], Strict(False)]
+"""A sequence field: a YAML or JSON list becomes a tuple; its items stay strict."""
 
 AnswerValue = str | tuple[str, ...] | float
 """An option id, a tuple of option ids (multiple choice), or a number."""
@@ -180,7 +187,7 @@ class Is(Predicate):
 class In(Predicate):
     """``{question: q, in: [a, b]}``: a single-choice answer is one of these options."""
 
-    in_: tuple[str, ...] = Field(alias="in", min_length=1)
+    in_: Items[str] = Field(alias="in", min_length=1)
 
     def test(self, answer: AnswerValue) -> bool:
         return answer in self.in_
@@ -199,7 +206,7 @@ class In(Predicate):
 class Includes(Predicate):
     """``{question: q, includes: [a, b]}``: a multiple-choice answer has any of these."""
 
-    includes: tuple[str, ...] = Field(min_length=1)
+    includes: Items[str] = Field(min_length=1)
 
     _single = field_validator("includes", mode="before")(_one_or_many)
 
@@ -265,7 +272,7 @@ class NotKnown(_Node):
     whose outcome is more favourable than the rule set's "assess first" level.
     """
 
-    not_known: tuple[str, ...] = Field(min_length=1)
+    not_known: Items[str] = Field(min_length=1)
 
     _single = field_validator("not_known", mode="before")(_one_or_many)
 
@@ -299,7 +306,7 @@ class NotKnown(_Node):
 class All(_Node):
     """``{all: [...]}``: every condition holds."""
 
-    all: tuple[Condition, ...] = Field(min_length=1)
+    all: Items[Condition] = Field(min_length=1)
 
     def truth(self, context: EvaluationContext) -> Truth:
         return Truth.all(c.truth(context) for c in self.all)
@@ -319,7 +326,7 @@ class All(_Node):
 class AnyOf(_Node):
     """``{any: [...]}``: at least one condition holds."""
 
-    any: tuple[Condition, ...] = Field(min_length=1)
+    any: Items[Condition] = Field(min_length=1)
 
     def truth(self, context: EvaluationContext) -> Truth:
         return Truth.any(c.truth(context) for c in self.any)
@@ -358,7 +365,7 @@ class Not(_Node):
 class CountOf(_Node):
     """``{count_of: [...], at_least: n}`` or ``at_most: n``: how many conditions hold."""
 
-    count_of: tuple[Condition, ...] = Field(min_length=1)
+    count_of: Items[Condition] = Field(min_length=1)
     at_least: int | None = Field(default=None, ge=0)
     at_most: int | None = Field(default=None, ge=0)
 

@@ -262,14 +262,14 @@ def _verdicts(
         yield rule, value, _contribution(rule_set, ranks[rule.outcome], value, rule.if_unknown)
     default_value = Truth.FALSE if certain else (Truth.UNKNOWN if possible else Truth.TRUE)
     default_rank = ranks[rule_set.info.default_outcome]
-    yield None, default_value, _contribution(
-        rule_set, default_rank, default_value, IfUnknown.ASSESS_FIRST
+    yield (
+        None,
+        default_value,
+        _contribution(rule_set, default_rank, default_value, IfUnknown.ASSESS_FIRST),
     )
 
 
-def outcome_of(
-    rule_set: RuleSet, answers: Answers, settings: Mapping[str, str]
-) -> str:
+def outcome_of(rule_set: RuleSet, answers: Answers, settings: Mapping[str, str]) -> str:
     """Only the outcome level id: the fast path for "what would this answer change"."""
     context = _Context(rule_set.questionnaire, answers)
     ranks = [rank for _, _, rank in _verdicts(rule_set, context, settings) if rank is not None]
@@ -299,7 +299,10 @@ def candidate_answers(rule_set: RuleSet, question: Question) -> list[tuple[str, 
         low = question.minimum if question.minimum is not None else float("-inf")
         high = question.maximum if question.maximum is not None else float("inf")
         unit = f" {question.unit}" if question.unit else ""
-        return [(f"{v:g}{unit}", float(v)) for v in sorted(v for v in values if v is not None and low <= v <= high)]
+        return [
+            (f"{v:g}{unit}", float(v))
+            for v in sorted(v for v in values if v is not None and low <= v <= high)
+        ]
     options: list[tuple[str, AnswerValue]] = [
         (o.label, (o.id,) if question.type is QuestionType.MULTIPLE else o.id)
         for o in question.choices
@@ -307,12 +310,21 @@ def candidate_answers(rule_set: RuleSet, question: Question) -> list[tuple[str, 
     if question.type is QuestionType.MULTIPLE:
         together = tuple(o.id for o in question.choices if not o.exclusive)
         if len(together) > 1:
-            options.append(("all of " + ", ".join(o.label for o in question.choices if not o.exclusive), together))
+            options.append(
+                (
+                    "all of " + ", ".join(o.label for o in question.choices if not o.exclusive),
+                    together,
+                )
+            )
     return options
 
 
 def _missing(
-    rule_set: RuleSet, context: _Context, answers: Answers, settings: Mapping[str, str], current: str
+    rule_set: RuleSet,
+    context: _Context,
+    answers: Answers,
+    settings: Mapping[str, str],
+    current: str,
 ) -> tuple[MissingItem, ...]:
     ranks = rule_set.level_rank
     found: list[tuple[int, int, MissingItem]] = []
@@ -328,7 +340,11 @@ def _missing(
         if changes:
             status = "not known" if question.id in answers.not_known else "not answered"
             item = MissingItem(
-                question.id, question.label, questionnaire.section_of[question.id].id, status, tuple(changes)
+                question.id,
+                question.label,
+                questionnaire.section_of[question.id].id,
+                status,
+                tuple(changes),
             )
             found.append((min(ranks[level] for _, level in changes), order, item))
     return tuple(item for _, _, item in sorted(found, key=lambda f: (f[0], f[1])))

@@ -46,7 +46,9 @@ class Problem:
 
     def format(self) -> str:
         """The compiler-style line: ``path:line:col: error[code]: message``."""
-        return f"{self.file}:{self.line}:{self.column}: {self.severity}[{self.code}]: {self.message}"
+        return (
+            f"{self.file}:{self.line}:{self.column}: {self.severity}[{self.code}]: {self.message}"
+        )
 
     def as_dict(self) -> dict[str, str | int]:
         return {

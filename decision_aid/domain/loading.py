@@ -109,7 +109,7 @@ def load_rule_set(directory: str | Path) -> RuleSet:
         digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
         if not read_problems:
             documents[path] = document
-    if not any(path.parent == root / "rules" for path in documents):
+    if not any(path.parent == root / "rules" for path in rule_set_files(root)):
         problems.append(
             Problem(str(root / "rules"), 1, 1, "missing-file", "no rule files (rules/*.yaml)")
         )

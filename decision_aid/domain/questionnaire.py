@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, Strict
 
-from decision_aid.domain.conditions import AnswerValue, Condition
+from decision_aid.domain.conditions import AnswerValue, Condition, Items
 from decision_aid.domain.errors import AnswersError
 
 __all__ = [
@@ -64,7 +64,7 @@ class Question(_Model):
     text: str = Field(min_length=1, description="The question as the clinician asks it.")
     help: str | None = None
     type: Annotated[QuestionType, Strict(False)]
-    options: tuple[Option, ...] = ()
+    options: Items[Option] = ()
     unit: str | None = None
     minimum: float | None = None
     maximum: float | None = None
@@ -72,7 +72,6 @@ class Question(_Model):
     not_known: bool = Field(default=False, description="Offer a 'Not known' answer.")
     safety: bool = Field(default=False, description="A safety question; must offer Not known.")
     show_when: Condition | None = None
-
 
     @property
     def choices(self) -> tuple[Option, ...]:
@@ -87,11 +86,11 @@ class Section(_Model):
     id: str = Field(min_length=1, pattern=r"^[a-z][a-z0-9_]*$")
     title: str = Field(min_length=1)
     intro: str | None = None
-    questions: tuple[Question, ...] = Field(min_length=1)
+    questions: Items[Question] = Field(min_length=1)
 
 
 class Questionnaire(_Model):
-    sections: tuple[Section, ...] = Field(min_length=1)
+    sections: Items[Section] = Field(min_length=1)
 
     @cached_property
     def by_id(self) -> Mapping[str, Question]:
@@ -125,7 +124,9 @@ class Answers(Mapping[str, AnswerValue]):
     __slots__ = ("_known", "not_known")
 
     def __init__(
-        self, known: Mapping[str, AnswerValue] | None = None, not_known: frozenset[str] = frozenset()
+        self,
+        known: Mapping[str, AnswerValue] | None = None,
+        not_known: frozenset[str] = frozenset(),
     ) -> None:
         self._known: Mapping[str, AnswerValue] = MappingProxyType(dict(known or {}))
         self.not_known = frozenset(not_known)
@@ -217,7 +218,9 @@ def _number(question: Question, value: object) -> float:
         raise AnswersError(f"'{question.id}': expected a number, got {value!r}", key=question.id)
     number = float(value)
     if question.integer and not number.is_integer():
-        raise AnswersError(f"'{question.id}': expected a whole number, got {value!r}", key=question.id)
+        raise AnswersError(
+            f"'{question.id}': expected a whole number, got {value!r}", key=question.id
+        )
     low, high = question.minimum, question.maximum
     if (low is not None and number < low) or (high is not None and number > high):
         unit = f" {question.unit}" if question.unit else ""

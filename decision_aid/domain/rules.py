@@ -22,7 +22,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
 
-from decision_aid.domain.conditions import Condition
+from decision_aid.domain.conditions import Condition, Items
 from decision_aid.domain.questionnaire import Questionnaire
 
 __all__ = [
@@ -81,7 +81,7 @@ class SettingChoice(_Model):
 class Setting(_Model):
     id: Id
     label: str = Field(min_length=1)
-    choices: tuple[SettingChoice, ...] = Field(min_length=1)
+    choices: Items[SettingChoice] = Field(min_length=1)
     default: Id
 
     def choice(self, choice_id: str) -> SettingChoice | None:
@@ -96,7 +96,6 @@ class Reference(_Model):
     url: str | None = None
     verification: Annotated[Verification, Strict(False)]
     note: str | None = None
-
 
 
 class Citation(_Model):
@@ -114,7 +113,7 @@ class Rule(_Model):
     when: Condition
     outcome: Id | None = Field(default=None, description="A level id; none makes a note.")
     if_unknown: Annotated[IfUnknown, Strict(False)] = IfUnknown.ASSESS_FIRST
-    only_for: Mapping[str, tuple[str, ...]] = Field(
+    only_for: Mapping[str, Items[str]] = Field(
         default_factory=dict, description="Settings this rule is limited to, e.g. a basis."
     )
     absolute: bool = Field(default=False, description="An absolute contraindication.")
@@ -123,14 +122,16 @@ class Rule(_Model):
     unverified: str | None = Field(
         default=None, description="What this rule rests on that the research could not verify."
     )
-    cautions: tuple[str, ...] = ()
-    actions: tuple[str, ...] = ()
-    citations: tuple[Citation, ...] = Field(min_length=1)
+    cautions: Items[str] = ()
+    actions: Items[str] = ()
+    citations: Items[Citation] = Field(min_length=1)
 
     @field_validator("citations", mode="before")
     @classmethod
     def _citations(cls, value: Any) -> Any:
-        return tuple(Citation.coerce(v) for v in value) if isinstance(value, tuple | list) else value
+        return (
+            tuple(Citation.coerce(v) for v in value) if isinstance(value, tuple | list) else value
+        )
 
     @field_validator("only_for", mode="before")
     @classmethod
@@ -138,7 +139,6 @@ class Rule(_Model):
         if isinstance(value, dict):
             return {k: (v,) if isinstance(v, str) else v for k, v in value.items()}
         return value
-
 
 
 class RuleSetInfo(_Model):
@@ -149,18 +149,17 @@ class RuleSetInfo(_Model):
     version: str = Field(min_length=1, pattern=r"^\d+\.\d+\.\d+([-+.][0-9A-Za-z.-]+)?$")
     status: Annotated[Status, Strict(False)]
     description: str = Field(min_length=1)
-    authors: tuple[str, ...] = Field(min_length=1)
-    reviewers: tuple[str, ...] = ()
+    authors: Items[str] = Field(min_length=1)
+    reviewers: Items[str] = ()
     date: LooseDate
     review_by: LooseDate
     update_policy: str = Field(min_length=1)
     funding: str = Field(min_length=1)
-    levels: tuple[Level, ...] = Field(min_length=2)
+    levels: Items[Level] = Field(min_length=2)
     assess_first: Id = Field(description="The level given when a restrictive rule is unknown.")
     default_outcome: Id = Field(description="The level when no rule with an outcome fires.")
     default_reason: str = Field(min_length=1)
-    settings: tuple[Setting, ...] = ()
-
+    settings: Items[Setting] = ()
 
 
 class RuleSet(_Model):
@@ -168,8 +167,8 @@ class RuleSet(_Model):
 
     info: RuleSetInfo
     questionnaire: Questionnaire
-    rules: tuple[Rule, ...]
-    references: tuple[Reference, ...]
+    rules: Items[Rule]
+    references: Items[Reference]
     digest: str = Field(description="sha256 over the rule set's files.")
     source: str = Field(description="Where it was loaded from, for messages.")
 

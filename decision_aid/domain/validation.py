@@ -84,7 +84,7 @@ def _message(error: Any) -> str:
     if kind in _TYPE_WORDS:
         hint = ""
         if kind == "string_type" and isinstance(value, bool | int | float):
-            hint = f"; quote it: \"{value}\"" if not isinstance(value, bool) else "; quote it"
+            hint = f'; quote it: "{value}"' if not isinstance(value, bool) else "; quote it"
         if kind == "bool_type" and isinstance(value, str):
             hint = "; write true or false (yes/no are text here)"
         return f"'{name}' must be {_TYPE_WORDS[kind]}, got {_shown(value)}{hint}"
@@ -97,7 +97,7 @@ def _message(error: Any) -> str:
             f"{_shown(value)} is not a valid '{name}': use lower-case letters, digits, "
             "'_', '-' or '.', starting with a letter or digit"
             if name != "version"
-            else f"{_shown(value)} is not a version like \"1.2.0\""
+            else f'{_shown(value)} is not a version like "1.2.0"'
         )
     if kind == "condition_shape":
         return str(error["msg"])

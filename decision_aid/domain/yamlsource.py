@@ -72,9 +72,9 @@ class Document:
         node: Any = self.data
         path: YamlPath = ()
         for part in loc:
-            if isinstance(node, dict) and isinstance(part, str) and part in node:
-                node = node[part]
-            elif isinstance(node, tuple) and isinstance(part, int) and 0 <= part < len(node):
+            if (isinstance(node, dict) and isinstance(part, str) and part in node) or (
+                isinstance(node, tuple) and isinstance(part, int) and 0 <= part < len(node)
+            ):
                 node = node[part]
             else:
                 continue
@@ -108,7 +108,9 @@ def _prescan(text: str) -> None:
                 mark, "yaml-alias", "anchors and aliases (& and *) are not allowed; write it out"
             )
         elif (tag := getattr(event, "tag", None)) is not None:
-            raise _Refused(mark, "yaml-tag", f"tags such as '{tag}' are not allowed; quote the value")
+            raise _Refused(
+                mark, "yaml-tag", f"tags such as '{tag}' are not allowed; quote the value"
+            )
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
@@ -158,7 +160,9 @@ class _Builder:
             mark = _mark(key_node)
             if not isinstance(key, str):
                 self.problems.append(
-                    Problem(self.document.file, mark.line, mark.column, "yaml-key", "keys must be text")
+                    Problem(
+                        self.document.file, mark.line, mark.column, "yaml-key", "keys must be text"
+                    )
                 )
                 continue
             child = (*path, key)
@@ -201,7 +205,9 @@ def parse_yaml(text: str, file: str) -> tuple[Document, list[Problem]]:
         where = error.problem_mark or error.context_mark
         line, column = (where.line + 1, where.column + 1) if where else (1, 1)
         message = " ".join(part for part in (error.context, error.problem) if part)
-        return document, [Problem(file, line, column, "yaml-syntax", message or "YAML syntax error")]
+        return document, [
+            Problem(file, line, column, "yaml-syntax", message or "YAML syntax error")
+        ]
     except yaml.YAMLError as error:
         return document, [Problem(file, 1, 1, "yaml-syntax", str(error))]
     if node is None:
@@ -229,4 +235,3 @@ def read_yaml(path: Path, file: str | None = None) -> tuple[Document, list[Probl
     if isinstance(text, Problem):
         return Document(name, None), [text]
     return parse_yaml(text, name)
-
