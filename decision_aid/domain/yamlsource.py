@@ -27,6 +27,7 @@ __all__ = ["MAX_BYTES", "MAX_DEPTH", "Document", "Mark", "YamlPath", "parse_yaml
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 50
 MAX_EVENTS = 200_000
+_TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels"
 
 YamlPath = tuple[str | int, ...]
 
@@ -35,6 +36,7 @@ _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
+_LEADING_ZERO = re.compile(r"^[-+]?0[0-9]")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 
 
@@ -114,7 +116,7 @@ def _prescan(text: str) -> None:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                raise _Refused(mark, "yaml-depth", f"nesting deeper than {MAX_DEPTH} levels")
+                raise _Refused(mark, "yaml-depth", _TOO_DEEP)
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
 
@@ -127,6 +129,8 @@ def _scalar(node: yaml.ScalarNode) -> Any:
         return None
     if value in _BOOL:
         return _BOOL[value]
+    if _LEADING_ZERO.match(value):  # 012 is an id, not twelve (nor ten, as YAML 1.1 says)
+        return value
     if _INT.match(value):
         return int(value)
     if _FLOAT.match(value):
@@ -205,6 +209,8 @@ def parse_yaml(text: str, file: str) -> tuple[Document, list[Problem]]:
         where = error.problem_mark or error.context_mark
         line, column = (where.line + 1, where.column + 1) if where else (1, 1)
         message = " ".join(part for part in (error.context, error.problem) if part)
+        if "nesting depth" in message:  # LibYAML's own limit, met before ours in flow style
+            return document, [Problem(file, line, column, "yaml-depth", _TOO_DEEP)]
         return document, [
             Problem(file, line, column, "yaml-syntax", message or "YAML syntax error")
         ]
