@@ -1,0 +1,195 @@
+"""The decision-aid command, as a rule author and a batch user meet it."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from decision_aid.cli import main
+from tests.conftest import MINI
+
+SAFE = 'diagnosis: a\ntried: "yes"\nsex: male\nrisk: none\nage: 40\n'
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def answers(tmp_path: Path) -> Path:
+    path = tmp_path / "answers.yaml"
+    path.write_text(SAFE)
+    return path
+
+
+def test_check_is_silent_and_exits_0_on_a_good_rule_set(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "check", str(MINI)) == (0, "", "")
+
+
+def test_check_prints_problems_like_a_compiler(mini_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rules = mini_copy / "rules" / "main.yaml"
+    rules.write_text(rules.read_text().replace("is: other}", "is: otter}"))
+    code, out, _ = run(capsys, "check", str(mini_copy))
+    assert code == 1
+    assert out == (
+        f"{mini_copy}/rules/main.yaml:23:37: error[unknown-option]: 'otter' is not an option of "
+        "'diagnosis' (options: a, b, other); did you mean 'other'?\n"
+    )
+    code, out, _ = run(capsys, "check", str(mini_copy), "--format", "json")
+    assert code == 1
+    assert json.loads(out)["problems"][0] == {
+        "file": f"{mini_copy}/rules/main.yaml",
+        "line": 23,
+        "column": 37,
+        "severity": "error",
+        "code": "unknown-option",
+        "message": "'otter' is not an option of 'diagnosis' (options: a, b, other); did you mean 'other'?",
+    }
+
+
+def test_a_broken_rule_set_never_gives_an_outcome(
+    mini_copy: Path, answers: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = mini_copy / "rules" / "main.yaml"
+    rules.write_text(rules.read_text().replace("citations: [src]", "citations: [nowhere]", 1))
+    code, out, _ = run(capsys, "evaluate", str(answers), "--rules", str(mini_copy), "--format", "json")
+    assert code == 1
+    assert "unknown-reference" in out
+    assert "outcome" not in out
+
+
+def test_test_reports_pass_count(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "test", str(MINI))
+    assert code == 0
+    assert out.splitlines()[-1] == "PASS: 2/2"
+
+
+def test_test_shows_expected_against_actual(mini_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cases = mini_copy / "tests" / "cases.yaml"
+    cases.write_text(cases.read_text().replace("{outcome: go, fired: [r-go]}", "{outcome: careful, fired: [r-careful]}"))
+    code, out, _ = run(capsys, "test", str(mini_copy))
+    assert code == 1
+    assert out.splitlines() == [
+        f"{cases}:3: FAIL: A tried, safe",
+        "  expected outcome: careful",
+        "  actual outcome:   go",
+        "  expected fired:   r-careful",
+        "  actual fired:     r-go",
+        "  rule r-go: true",
+        "    all of: true",
+        "      Diagnosis is \u201cCondition A\u201d (answer: Condition A): true",
+        "      Tried is \u201cYes\u201d (answer: Yes): true",
+        "  rule r-careful: false",
+        "    Diagnosis is \u201cCondition B\u201d (answer: Condition A): false",
+        "-" * 60,
+        "PASS: 1/2  FAIL: 1",
+    ]
+
+
+def test_a_case_with_a_bad_answer_is_an_error(mini_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cases = mini_copy / "tests" / "cases.yaml"
+    cases.write_text(cases.read_text().replace("risk: none", "risk: nun"))
+    code, out, _ = run(capsys, "test", str(mini_copy))
+    assert code == 1
+    assert f"{cases}:3: ERROR: A tried, safe" in out.splitlines()
+    assert out.splitlines()[-1] == "PASS: 0/2  ERROR: 2"
+
+
+def test_questions_as_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "questions", "--rules", str(MINI), "--format", "json")
+    assert code == 0
+    questions = {q["id"]: q for q in json.loads(out)["questions"]}
+    assert list(questions) == ["diagnosis", "tried", "sex", "pregnant", "risk", "age", "goals"]
+    assert questions["pregnant"] == {
+        "id": "pregnant",
+        "section": "safety",
+        "label": "Pregnancy",
+        "text": "Could the patient be pregnant?",
+        "type": "yes_no",
+        "safety": True,
+        "not_known": True,
+        "show_when": {"question": "sex", "is": "female"},
+        "options": ["yes", "no"],
+    }
+    assert questions["age"]["unit"] == "years"
+    assert (questions["age"]["min"], questions["age"]["max"]) == (0, 120)
+
+
+def test_evaluate_json_has_the_documented_keys(answers: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "evaluate", str(answers), "--rules", str(MINI), "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["outcome"] == "go"
+    assert data["outcome_label"] == "Go"
+    assert [f["rule_id"] for f in data["fired"]] == ["r-go"]
+    assert data["fired"][0]["patient_reason"] == "Condition A can respond."
+    assert data["missing"] == []
+    assert data["rule_set"]["status"] == "draft"
+    assert len(data["rule_set"]["sha256"]) == 64
+
+
+def test_evaluate_text_says_it_is_not_a_decision(answers: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "evaluate", str(answers), "--rules", str(MINI))
+    assert code == 0
+    assert out.splitlines()[:2] == [
+        "Outcome: \u25cf Go (go)",
+        "  This is a basis for discussion, not a decision.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("diagnosis: z\n", "'diagnosis': 'z' is not an option of this question (options: a, b, other)"),
+        ("colour: blue\n", "'colour' is not a question of this rule set"),
+        ("age: 300\n", "'age': 300 is out of range (0 to 120 years)"),
+        ("- a\n", "answers must be a mapping of question ids to answers"),
+    ],
+)
+def test_bad_answers_exit_2_naming_the_key(
+    tmp_path: Path, text: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    code, out, err = run(capsys, "evaluate", str(path), "--rules", str(MINI))
+    assert (code, out) == (2, "")
+    assert err == f"{path}: error: {message}\n"
+
+
+def test_evaluate_with_an_unknown_basis_exits_2(answers: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "evaluate", str(answers), "--rules", str(MINI), "--basis", "mars")
+    assert code == 2
+    assert err == "error: 'guideline_basis' is not a setting of this rule set (settings: basis)\n"
+
+
+def test_jsonl_keeps_output_lines_aligned_with_input(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = [
+        json.dumps({"diagnosis": "a", "tried": "yes", "sex": "male", "risk": "none", "age": 40}),
+        "{not json",
+        json.dumps({"diagnosis": "nope"}),
+        json.dumps({"diagnosis": "b", "sex": "male", "risk": "poor", "age": 40}),
+    ]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
+    code, out, _ = run(capsys, "evaluate", "--jsonl", "--rules", str(MINI))
+    results = [json.loads(line) for line in out.splitlines()]
+    assert code == 2
+    assert len(results) == 4
+    assert results[0]["outcome"] == "go"
+    assert results[1]["error"].startswith("line 2: not JSON")
+    assert results[2]["error"].startswith("line 3: 'diagnosis': 'nope' is not an option")
+    assert results[3]["outcome"] == "stop"
+
+
+def test_no_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys)
+    assert code == 0
+    assert out.startswith("usage: decision-aid")
+    for command in ("check", "test", "questions", "evaluate"):
+        assert command in out
