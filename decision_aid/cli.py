@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -189,9 +190,10 @@ def _text_report(assessment: Assessment, rule_set: RuleSet) -> str:
         level = fired.level or "note"
         certainty = "" if fired.certain else " [answer not known]"
         lines.append(f"  - [{fired.rule_id}] {fired.title} -> {level}{certainty}")
-        lines.append(f"      For the patient: {fired.patient_reason}")
+        lead = "For the patient" if fired.certain else "For the patient, if it applies"
+        lines.append(f"      {lead}: {fired.patient_reason}")
         sources = "; ".join(
-            c.citation.split(".")[0] + (f" ({c.grade})" if c.grade else "") for c in fired.citations
+            c.short + (f" ({c.grade})" if c.grade else "") for c in fired.citations
         )
         if sources:
             lines.append(f"      Sources: {sources}")
@@ -201,7 +203,9 @@ def _text_report(assessment: Assessment, rule_set: RuleSet) -> str:
     if assessment.missing:
         lines += ["", "What we still need to know:"]
         for missing in assessment.missing:
-            changes = "; ".join(f"{answer} -> {level}" for answer, level in missing.changes)
+            changes = "; ".join(
+                f"{answer} -> {rule_set.levels_by_id[level].label}" for answer, level in missing.changes
+            )
             lines.append(
                 f"  - {missing.label} [{missing.question_id}] ({missing.status}): {changes}"
             )
@@ -301,7 +305,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_OK
-    code: int = args.run(args)
+    try:
+        code: int = args.run(args)
+    except BrokenPipeError:  # e.g. piped into `head`: stop quietly, as other tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
     return code
 
 

@@ -72,6 +72,7 @@ class RuleSetIdentity:
 @dataclass(frozen=True)
 class CitedReference:
     id: str
+    short: str
     citation: str
     grade: str | None
     verification: str
@@ -358,6 +359,7 @@ def _cite(rule_set: RuleSet, rule: Rule) -> tuple[CitedReference, ...]:
             cited.append(
                 CitedReference(
                     reference.id,
+                    reference.short,
                     reference.citation,
                     citation.grade,
                     str(reference.verification),

@@ -90,6 +90,7 @@ class Setting(_Model):
 
 class Reference(_Model):
     id: Id
+    short: str = Field(min_length=1, description="How the source is named in text: 'Cohen 2018'.")
     citation: str = Field(min_length=1, description="The full citation.")
     doi: str | None = None
     pmid: str | None = None

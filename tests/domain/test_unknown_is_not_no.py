@@ -1,0 +1,183 @@
+"""Unknown is not No, as a property over generated answers to the bundled rule set.
+
+For any answers A and any question q that is shown, let K be the outcomes of A with q
+set to each of its known answers. Then the outcome with q not known, or unanswered,
+is at least as restrictive as min(most restrictive of K, the "assess first" level).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import pytest
+from hypothesis import HealthCheck, Phase, find, given, settings
+from hypothesis import strategies as st
+
+from decision_aid.domain import Answers, RuleSet, load_rule_set, outcome_of
+from decision_aid.domain import engine
+from decision_aid.domain.conditions import Predicate
+from decision_aid.domain.engine import _Context, candidate_answers
+from decision_aid.domain.questionnaire import Question, QuestionType
+from decision_aid.domain.truth import Truth
+from tests.conftest import BUNDLED, MINI
+
+Outcome = Callable[[RuleSet, Answers, Mapping[str, str]], str]
+UNANSWERED, NOT_KNOWN = object(), object()
+
+
+# A patient for whom nothing stands in the way: favourable outcomes are where a
+# missing answer could do harm, and uniform random answers rarely reach them.
+CLEAN = {
+    "diagnosis": "crps", "crps_budapest": "yes", "rehab_tried": "yes", "psych_tried": "yes",
+    "ketamine_form": "iv_infusion", "prior_ketamine": "none", "age": 46.0,
+    "cardiovascular": "none", "pregnancy": "not_applicable", "psychosis": "none",
+    "liver": "none", "raised_pressure": "no", "substance_use": "none",
+    "bladder_symptoms": "no", "ketamine_reaction": "no", "escort_home": "yes",
+    "no_driving": "yes", "specialist_access": "yes", "cost_cover": "covered",
+    "treatment_days": "several_days", "high_dose_planned": "no",
+}  # fmt: skip
+
+
+def answer_strategy(question: Question) -> st.SearchStrategy[object]:
+    blanks: list[object] = [UNANSWERED] + ([NOT_KNOWN] if question.not_known else [])
+    if question.type is QuestionType.MULTIPLE:
+        plain = [o.id for o in question.choices if not o.exclusive]
+        single = [(o.id,) for o in question.choices if o.exclusive]
+        known: st.SearchStrategy[object] = st.one_of(
+            st.sets(st.sampled_from(plain), min_size=1).map(lambda s: tuple(sorted(s))),
+            *([st.sampled_from(single)] if single else []),
+        )
+    elif question.type is QuestionType.NUMBER:
+        assert question.minimum is not None and question.maximum is not None
+        known = st.integers(int(question.minimum), int(question.maximum)).map(float)
+    else:
+        known = st.sampled_from([o.id for o in question.choices])
+    # Mostly known answers: with many blanks, "assess first" would hide everything else.
+    return st.integers(0, 5).flatmap(lambda i: st.sampled_from(blanks) if i == 0 else known)
+
+
+def _answers(values: Mapping[str, object]) -> Answers:
+    known = {k: v for k, v in values.items() if v is not UNANSWERED and v is not NOT_KNOWN}
+    not_known = frozenset(k for k, v in values.items() if v is NOT_KNOWN)
+    return Answers(known, not_known)  # type: ignore[arg-type]
+
+
+def answers_for(rule_set: RuleSet) -> st.SearchStrategy[Answers]:
+    """Random answers, and clean answers with a few of them changed."""
+    questions = list(rule_set.questionnaire.questions())
+    anything = st.fixed_dictionaries({q.id: answer_strategy(q) for q in questions})
+    base = {k: v for k, v in CLEAN.items() if k in rule_set.questionnaire.by_id}
+    near_clean = st.lists(
+        st.sampled_from(questions).flatmap(lambda q: st.tuples(st.just(q.id), answer_strategy(q))),
+        max_size=3,
+    ).map(lambda changes: {**base, **dict(changes)})
+    return st.one_of(anything, near_clean).map(_answers)
+
+
+def settings_for(rule_set: RuleSet) -> st.SearchStrategy[dict[str, str]]:
+    return st.fixed_dictionaries(
+        {s.id: st.sampled_from([c.id for c in s.choices]) for s in rule_set.info.settings}
+    )
+
+
+def shown(rule_set: RuleSet, answers: Answers) -> list[str]:
+    context = _Context(rule_set.questionnaire, answers)
+    return [q.id for q in rule_set.questionnaire.questions() if context.visibility(q.id) is Truth.TRUE]
+
+
+def violation(
+    rule_set: RuleSet, answers: Answers, chosen: Mapping[str, str], question_id: str, outcome: Outcome
+) -> str | None:
+    """Why the property fails for this question, or None when it holds."""
+    rank = rule_set.level_rank
+    question = rule_set.questionnaire.by_id[question_id]
+    known = [outcome(rule_set, answers.with_answer(question_id, v), chosen) for _, v in candidate_answers(rule_set, question)]
+    if question.type is QuestionType.NUMBER:
+        assert question.minimum is not None
+        value = answers.get(question_id)
+        if isinstance(value, float):  # the drawn value itself is a known answer too
+            known.append(outcome(rule_set, answers, chosen))
+    floor = min(max(rank[k] for k in known), rank[rule_set.info.assess_first])
+    blanks = [answers.without(question_id)]
+    if question.not_known:
+        blanks.append(answers.with_answer(question_id, None))
+    for blank in blanks:
+        got = outcome(rule_set, blank, chosen)
+        if rank[got] < floor:
+            return (
+                f"{question_id} missing gives {got}, less restrictive than "
+                f"{rule_set.info.levels[floor].id} (known answers give {sorted(set(known))})"
+            )
+    return None
+
+
+@pytest.fixture(scope="module")
+def bundled() -> RuleSet:
+    return load_rule_set(BUNDLED)
+
+
+@pytest.mark.parametrize("rules_dir", [BUNDLED, MINI], ids=["bundled", "mini"])
+def test_unknown_is_not_no_for_one_question_at_a_time(rules_dir: object) -> None:
+    rule_set = load_rule_set(rules_dir)  # type: ignore[arg-type]
+
+    @settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(answers=answers_for(rule_set), chosen=settings_for(rule_set), data=st.data())
+    def check(answers: Answers, chosen: dict[str, str], data: st.DataObject) -> None:
+        question_id = data.draw(st.sampled_from(shown(rule_set, answers)))
+        assert violation(rule_set, answers, chosen, question_id, outcome_of) is None
+
+    check()
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_unknown_is_not_no_for_every_shown_question(bundled: RuleSet, data: st.DataObject) -> None:
+    answers = data.draw(answers_for(bundled))
+    chosen = data.draw(settings_for(bundled))
+    for question_id in shown(bundled, answers):
+        assert violation(bundled, answers, chosen, question_id, outcome_of) is None
+
+
+def _unknown_as_false(self: Predicate, context: _Context) -> Truth:
+    """A deliberately weakened engine: a missing answer reads as "no match"."""
+    if context.visibility(self.question) is Truth.FALSE:
+        return Truth.FALSE
+    answer = context.answer(self.question)
+    return Truth.FALSE if answer is None else Truth.of(self.test(answer))
+
+
+def _ignore_unknown_rules(rule_set: RuleSet, rank: int, value: Truth, if_unknown: object) -> int | None:
+    """A deliberately weakened engine: a rule whose condition is unknown does not fire."""
+    return rank if value is Truth.TRUE else None
+
+
+@pytest.mark.parametrize(
+    ("target", "name", "weakened"),
+    [
+        (Predicate, "truth", _unknown_as_false),
+        (engine, "_contribution", _ignore_unknown_rules),
+    ],
+    ids=["unknown read as false", "unknown rules ignored"],
+)
+def test_a_weakened_engine_is_caught(
+    bundled: RuleSet, monkeypatch: pytest.MonkeyPatch, target: object, name: str, weakened: object
+) -> None:
+    monkeypatch.setattr(target, name, weakened)
+    strategy = st.tuples(answers_for(bundled), settings_for(bundled), st.integers(0, 1000))
+
+
+    def fails(example: tuple[Answers, dict[str, str], int]) -> bool:
+        answers, chosen, pick = example
+        candidates = shown(bundled, answers)
+        question_id = candidates[pick % len(candidates)]
+        return violation(bundled, answers, chosen, question_id, outcome_of) is not None
+
+    counterexample = find(
+        strategy, fails, settings=settings(max_examples=5000, phases=[Phase.generate], database=None)
+    )
+    assert fails(counterexample)
+    monkeypatch.undo()
+    answers, chosen, pick = counterexample
+    candidates = shown(bundled, answers)
+    question_id = candidates[pick % len(candidates)]
+    assert violation(bundled, answers, chosen, question_id, outcome_of) is None
