@@ -60,7 +60,9 @@ def missing_debian_packages() -> list[str]:
 
 
 def _has_ensurepip() -> bool:
-    probe = subprocess.run([sys.executable, "-c", "import ensurepip, venv"], capture_output=True)
+    probe = subprocess.run(
+        [sys.executable, "-c", "import ensurepip, venv"], capture_output=True, check=False
+    )
     return probe.returncode == 0
 
 
@@ -95,7 +97,7 @@ def install_python_packages() -> None:
 
 
 def set_up() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this file runs on any python3 to say so
         say(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}")
         sys.exit(1)
     install_debian_packages()

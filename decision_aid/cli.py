@@ -192,9 +192,7 @@ def _text_report(assessment: Assessment, rule_set: RuleSet) -> str:
         lines.append(f"  - [{fired.rule_id}] {fired.title} -> {level}{certainty}")
         lead = "For the patient" if fired.certain else "For the patient, if it applies"
         lines.append(f"      {lead}: {fired.patient_reason}")
-        sources = "; ".join(
-            c.short + (f" ({c.grade})" if c.grade else "") for c in fired.citations
-        )
+        sources = "; ".join(c.short + (f" ({c.grade})" if c.grade else "") for c in fired.citations)
         if sources:
             lines.append(f"      Sources: {sources}")
     for title, items in (("Cautions", assessment.cautions), ("Actions", assessment.actions)):
@@ -204,7 +202,8 @@ def _text_report(assessment: Assessment, rule_set: RuleSet) -> str:
         lines += ["", "What we still need to know:"]
         for missing in assessment.missing:
             changes = "; ".join(
-                f"{answer} -> {rule_set.levels_by_id[level].label}" for answer, level in missing.changes
+                f"{answer} -> {rule_set.levels_by_id[level].label}"
+                for answer, level in missing.changes
             )
             lines.append(
                 f"  - {missing.label} [{missing.question_id}] ({missing.status}): {changes}"

@@ -31,7 +31,9 @@ def test_check_is_silent_and_exits_0_on_a_good_rule_set(capsys: pytest.CaptureFi
     assert run(capsys, "check", str(MINI)) == (0, "", "")
 
 
-def test_check_prints_problems_like_a_compiler(mini_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_prints_problems_like_a_compiler(
+    mini_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rules = mini_copy / "rules" / "main.yaml"
     rules.write_text(rules.read_text().replace("is: other}", "is: otter}"))
     code, out, _ = run(capsys, "check", str(mini_copy))
@@ -48,7 +50,8 @@ def test_check_prints_problems_like_a_compiler(mini_copy: Path, capsys: pytest.C
         "column": 37,
         "severity": "error",
         "code": "unknown-option",
-        "message": "'otter' is not an option of 'diagnosis' (options: a, b, other); did you mean 'other'?",
+        "message": "'otter' is not an option of 'diagnosis' (options: a, b, other); "
+        "did you mean 'other'?",
     }
 
 
@@ -57,7 +60,9 @@ def test_a_broken_rule_set_never_gives_an_outcome(
 ) -> None:
     rules = mini_copy / "rules" / "main.yaml"
     rules.write_text(rules.read_text().replace("citations: [src]", "citations: [nowhere]", 1))
-    code, out, _ = run(capsys, "evaluate", str(answers), "--rules", str(mini_copy), "--format", "json")
+    code, out, _ = run(
+        capsys, "evaluate", str(answers), "--rules", str(mini_copy), "--format", "json"
+    )
     assert code == 1
     assert "unknown-reference" in out
     assert "outcome" not in out
@@ -69,9 +74,15 @@ def test_test_reports_pass_count(capsys: pytest.CaptureFixture[str]) -> None:
     assert out.splitlines()[-1] == "PASS: 2/2"
 
 
-def test_test_shows_expected_against_actual(mini_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_test_shows_expected_against_actual(
+    mini_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     cases = mini_copy / "tests" / "cases.yaml"
-    cases.write_text(cases.read_text().replace("{outcome: go, fired: [r-go]}", "{outcome: careful, fired: [r-careful]}"))
+    cases.write_text(
+        cases.read_text().replace(
+            "{outcome: go, fired: [r-go]}", "{outcome: careful, fired: [r-careful]}"
+        )
+    )
     code, out, _ = run(capsys, "test", str(mini_copy))
     assert code == 1
     assert out.splitlines() == [
@@ -91,7 +102,9 @@ def test_test_shows_expected_against_actual(mini_copy: Path, capsys: pytest.Capt
     ]
 
 
-def test_a_case_with_a_bad_answer_is_an_error(mini_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_case_with_a_bad_answer_is_an_error(
+    mini_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     cases = mini_copy / "tests" / "cases.yaml"
     cases.write_text(cases.read_text().replace("risk: none", "risk: nun"))
     code, out, _ = run(capsys, "test", str(mini_copy))
@@ -120,7 +133,9 @@ def test_questions_as_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert (questions["age"]["min"], questions["age"]["max"]) == (0, 120)
 
 
-def test_evaluate_json_has_the_documented_keys(answers: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_evaluate_json_has_the_documented_keys(
+    answers: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run(capsys, "evaluate", str(answers), "--rules", str(MINI), "--format", "json")
     assert code == 0
     data = json.loads(out)
@@ -133,7 +148,9 @@ def test_evaluate_json_has_the_documented_keys(answers: Path, capsys: pytest.Cap
     assert len(data["rule_set"]["sha256"]) == 64
 
 
-def test_evaluate_text_says_it_is_not_a_decision(answers: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_evaluate_text_says_it_is_not_a_decision(
+    answers: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run(capsys, "evaluate", str(answers), "--rules", str(MINI))
     assert code == 0
     assert out.splitlines()[:2] == [
@@ -145,7 +162,10 @@ def test_evaluate_text_says_it_is_not_a_decision(answers: Path, capsys: pytest.C
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("diagnosis: z\n", "'diagnosis': 'z' is not an option of this question (options: a, b, other)"),
+        (
+            "diagnosis: z\n",
+            "'diagnosis': 'z' is not an option of this question (options: a, b, other)",
+        ),
         ("colour: blue\n", "'colour' is not a question of this rule set"),
         ("age: 300\n", "'age': 300 is out of range (0 to 120 years)"),
         ("- a\n", "answers must be a mapping of question ids to answers"),
@@ -161,7 +181,9 @@ def test_bad_answers_exit_2_naming_the_key(
     assert err == f"{path}: error: {message}\n"
 
 
-def test_evaluate_with_an_unknown_basis_exits_2(answers: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_evaluate_with_an_unknown_basis_exits_2(
+    answers: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = run(capsys, "evaluate", str(answers), "--rules", str(MINI), "--basis", "mars")
     assert code == 2
     assert err == "error: 'guideline_basis' is not a setting of this rule set (settings: basis)\n"

@@ -74,14 +74,18 @@ class Document:
         node: Any = self.data
         path: YamlPath = ()
         for part in loc:
-            if (isinstance(node, dict) and isinstance(part, str) and part in node) or (
-                isinstance(node, tuple) and isinstance(part, int) and 0 <= part < len(node)
-            ):
-                node = node[part]
-            else:
-                continue
-            path = (*path, part)
+            found, child = _child(node, part)
+            if found:
+                node, path = child, (*path, part)
         return path
+
+
+def _child(node: Any, part: Any) -> tuple[bool, Any]:
+    if isinstance(node, dict) and isinstance(part, str) and part in node:
+        return True, node[part]
+    if isinstance(node, tuple) and isinstance(part, int) and 0 <= part < len(node):
+        return True, node[part]
+    return False, None
 
 
 class _Refused(Exception):

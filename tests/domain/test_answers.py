@@ -13,17 +13,37 @@ QUESTIONNAIRE = load_rule_set(MINI).questionnaire
 @pytest.mark.parametrize(
     ("raw", "key", "message"),
     [
-        ({"diagnosys": "a"}, "diagnosys", "'diagnosys' is not a question of this rule set; did you mean 'diagnosis'?"),
-        ({"diagnosis": "c"}, "diagnosis", "'diagnosis': 'c' is not an option of this question (options: a, b, other)"),
-        ({"diagnosis": "othr"}, "diagnosis", "'diagnosis': 'othr' is not an option of this question "
-         "(options: a, b, other); did you mean 'other'?"),
-        ({"tried": True}, "tried", "'tried': True is not an option of this question (options: yes, no)"),
+        (
+            {"diagnosys": "a"},
+            "diagnosys",
+            "'diagnosys' is not a question of this rule set; did you mean 'diagnosis'?",
+        ),
+        (
+            {"diagnosis": "c"},
+            "diagnosis",
+            "'diagnosis': 'c' is not an option of this question (options: a, b, other)",
+        ),
+        (
+            {"diagnosis": "othr"},
+            "diagnosis",
+            "'diagnosis': 'othr' is not an option of this question "
+            "(options: a, b, other); did you mean 'other'?",
+        ),
+        (
+            {"tried": True},
+            "tried",
+            "'tried': True is not an option of this question (options: yes, no)",
+        ),
         ({"age": 121}, "age", "'age': 121 is out of range (0 to 120 years)"),
         ({"age": -1}, "age", "'age': -1 is out of range (0 to 120 years)"),
         ({"age": 40.5}, "age", "'age': expected a whole number, got 40.5"),
         ({"age": "forty"}, "age", "'age': expected a number, got 'forty'"),
         ({"sex": "unknown"}, "sex", "'sex': this question does not offer 'Not known'"),
-        ({"goals": ["pain", "nothing"]}, "goals", "'goals': 'nothing' cannot be picked together with other options"),
+        (
+            {"goals": ["pain", "nothing"]},
+            "goals",
+            "'goals': 'nothing' cannot be picked together with other options",
+        ),
         ({"goals": []}, "goals", "'goals': expected a list of option ids, got []"),
     ],
 )

@@ -157,7 +157,10 @@ def test_evaluation_is_deterministic_and_independent_of_rule_order() -> None:
 def test_outcome_of_agrees_with_evaluate() -> None:
     for risk in ("none", "controlled", "poor"):
         answers = parse_answers(RULES.questionnaire, {**SAFE, "risk": risk})
-        assert outcome_of(RULES, answers, RULES.default_settings()) == evaluate(RULES, answers).outcome.id
+        assert (
+            outcome_of(RULES, answers, RULES.default_settings())
+            == evaluate(RULES, answers).outcome.id
+        )
 
 
 def test_the_assessment_is_frozen() -> None:
@@ -168,7 +171,15 @@ def test_the_assessment_is_frozen() -> None:
 
 def test_as_dict_has_the_documented_keys() -> None:
     data = assess().as_dict()
-    assert {"outcome", "outcome_label", "fired", "missing", "cautions", "citations", "rule_set"} <= set(data)
+    assert {
+        "outcome",
+        "outcome_label",
+        "fired",
+        "missing",
+        "cautions",
+        "citations",
+        "rule_set",
+    } <= set(data)
     assert data["rule_set"] == {
         "id": "mini",
         "title": "A small rule set for tests",

@@ -41,93 +41,141 @@ def test_digest_changes_when_a_rule_file_changes(mini_copy: Path) -> None:
 # The table of broken rule files: each gives exactly these lines.
 BROKEN = [
     pytest.param(
-        "rules/main.yaml", "    title: Condition B\n", "    title: [Condition B\n",
-        ["rules/main.yaml:15:9: error[yaml-syntax]: while parsing a flow sequence "
-         "did not find expected ',' or ']'"],
+        "rules/main.yaml",
+        "    title: Condition B\n",
+        "    title: [Condition B\n",
+        [
+            "rules/main.yaml:15:9: error[yaml-syntax]: while parsing a flow sequence "
+            "did not find expected ',' or ']'"
+        ],
         id="bad YAML syntax",
     ),
     pytest.param(
-        "rules/main.yaml", "    patient_reason: B responds less.", "    patient_reasn: B responds less.",
-        ["rules/main.yaml:17:5: error[unknown-key]: unknown key 'patient_reasn'; "
-         "did you mean 'patient_reason'?",
-         "rules/main.yaml:13:5: error[missing-key]: missing required key 'patient_reason'"],
+        "rules/main.yaml",
+        "    patient_reason: B responds less.",
+        "    patient_reasn: B responds less.",
+        [
+            "rules/main.yaml:17:5: error[unknown-key]: unknown key 'patient_reasn'; "
+            "did you mean 'patient_reason'?",
+            "rules/main.yaml:13:5: error[missing-key]: missing required key 'patient_reason'",
+        ],
         id="misspelt key",
     ),
     pytest.param(
-        "rules/main.yaml", "    absolute: true", "    absolute: sometimes",
-        ["rules/main.yaml:39:15: error[schema]: 'absolute' must be true or false, "
-         "got 'sometimes'; write true or false (yes/no are text here)"],
+        "rules/main.yaml",
+        "    absolute: true",
+        "    absolute: sometimes",
+        [
+            "rules/main.yaml:39:15: error[schema]: 'absolute' must be true or false, "
+            "got 'sometimes'; write true or false (yes/no are text here)"
+        ],
         id="wrong type",
     ),
     pytest.param(
-        "rules/main.yaml", "{question: diagnosis, is: other}", "{question: diagnosys, is: other}",
-        ["rules/main.yaml:23:22: error[unknown-question]: 'diagnosys' is not a question; "
-         "did you mean 'diagnosis'?"],
+        "rules/main.yaml",
+        "{question: diagnosis, is: other}",
+        "{question: diagnosys, is: other}",
+        [
+            "rules/main.yaml:23:22: error[unknown-question]: 'diagnosys' is not a question; "
+            "did you mean 'diagnosis'?"
+        ],
         id="unknown question id",
     ),
     pytest.param(
-        "rules/main.yaml", "{question: diagnosis, is: other}", "{question: diagnosis, is: otter}",
-        ["rules/main.yaml:23:37: error[unknown-option]: 'otter' is not an option of 'diagnosis' "
-         "(options: a, b, other); did you mean 'other'?"],
+        "rules/main.yaml",
+        "{question: diagnosis, is: other}",
+        "{question: diagnosis, is: otter}",
+        [
+            "rules/main.yaml:23:37: error[unknown-option]: 'otter' is not an option of 'diagnosis' "
+            "(options: a, b, other); did you mean 'other'?"
+        ],
         id="unknown option id",
     ),
     pytest.param(
-        "rules/main.yaml", "  - id: r-untried", "  - id: r-other",
-        ["rules/main.yaml:28:9: error[duplicate-id]: duplicate rule id 'r-other'; "
-         "it is first used at {dir}/rules/main.yaml:21:9"],
+        "rules/main.yaml",
+        "  - id: r-untried",
+        "  - id: r-other",
+        [
+            "rules/main.yaml:28:9: error[duplicate-id]: duplicate rule id 'r-other'; "
+            "it is first used at {dir}/rules/main.yaml:21:9"
+        ],
         id="duplicate rule id",
     ),
     pytest.param(
-        "rules/main.yaml", "    citations: [{ref: src, grade: B}]", "    citations: [{ref: scr, grade: B}]",
-        ["rules/main.yaml:12:23: error[unknown-reference]: 'scr' is not in the references; "
-         "did you mean 'src'?"],
+        "rules/main.yaml",
+        "    citations: [{ref: src, grade: B}]",
+        "    citations: [{ref: scr, grade: B}]",
+        [
+            "rules/main.yaml:12:23: error[unknown-reference]: 'scr' is not in the references; "
+            "did you mean 'src'?"
+        ],
         id="citation to a missing reference",
     ),
     pytest.param(
-        "rules/main.yaml", "    outcome: careful\n    patient_reason: B", "    outcome: carefull\n"
-        "    patient_reason: B",
-        ["rules/main.yaml:16:14: error[unknown-level]: 'carefull' is not a level; "
-         "did you mean 'careful'?"],
+        "rules/main.yaml",
+        "    outcome: careful\n    patient_reason: B",
+        "    outcome: carefull\n    patient_reason: B",
+        [
+            "rules/main.yaml:16:14: error[unknown-level]: 'carefull' is not a level; "
+            "did you mean 'careful'?"
+        ],
         id="unknown level",
     ),
     pytest.param(
-        "questionnaire.yaml", "        show_when: {question: sex, is: female}",
-        "        show_when: {question: pregnant, is: \"yes\"}",
-        ["questionnaire.yaml:35:20: error[show-when-cycle]: show_when conditions form a cycle: "
-         "pregnant -> pregnant"],
+        "questionnaire.yaml",
+        "        show_when: {question: sex, is: female}",
+        '        show_when: {question: pregnant, is: "yes"}',
+        [
+            "questionnaire.yaml:35:20: error[show-when-cycle]: show_when conditions form a cycle: "
+            "pregnant -> pregnant"
+        ],
         id="show_when cycle",
     ),
     pytest.param(
-        "questionnaire.yaml", "        safety: true\n        not_known: true\n        show_when",
+        "questionnaire.yaml",
+        "        safety: true\n        not_known: true\n        show_when",
         "        safety: true\n        not_known: false\n        show_when",
-        ["questionnaire.yaml:34:20: error[safety-not-known]: safety question 'pregnant' must "
-         "offer Not known (not_known: true)"],
+        [
+            "questionnaire.yaml:34:20: error[safety-not-known]: safety question 'pregnant' must "
+            "offer Not known (not_known: true)"
+        ],
         id="safety question without Not known",
     ),
     pytest.param(
-        "rules/main.yaml", "    when: {not_known: [pregnant, risk, age]}",
+        "rules/main.yaml",
+        "    when: {not_known: [pregnant, risk, age]}",
         "    when: {not: {not_known: [pregnant, risk, age]}}",
-        ["rules/main.yaml:75:17: error[unsafe-not-known]: 'not_known' under 'not' (or count_of "
-         "at_most) would let a missing answer make the outcome more favourable"],
+        [
+            "rules/main.yaml:75:17: error[unsafe-not-known]: 'not_known' under 'not' (or count_of "
+            "at_most) would let a missing answer make the outcome more favourable"
+        ],
         id="not_known under not",
     ),
     pytest.param(
-        "rules/main.yaml", "    when: {question: diagnosis, in: [b]}",
+        "rules/main.yaml",
+        "    when: {question: diagnosis, in: [b]}",
         "    when: {question: diagnosis, includes: [b]}",
-        ["rules/main.yaml:15:43: error[operator-mismatch]: 'includes' does not fit single "
-         "question 'diagnosis'; use in or is"],
+        [
+            "rules/main.yaml:15:43: error[operator-mismatch]: 'includes' does not fit single "
+            "question 'diagnosis'; use in or is"
+        ],
         id="operator that does not fit the question",
     ),
     pytest.param(
-        "ruleset.yaml", 'version: "1.0.0"', "version: 1.0",
-        ['ruleset.yaml:3:10: error[schema]: \'version\' must be text, got 1.0; quote it: "1.0"'],
+        "ruleset.yaml",
+        'version: "1.0.0"',
+        "version: 1.0",
+        ["ruleset.yaml:3:10: error[schema]: 'version' must be text, got 1.0; quote it: \"1.0\""],
         id="unquoted version",
     ),
     pytest.param(
-        "rules/main.yaml", "    when: {question: diagnosis, is: other}",
+        "rules/main.yaml",
+        "    when: {question: diagnosis, is: other}",
         "    when: {question: diagnosis, equals: other}",
-        ["rules/main.yaml:23:11: error[schema]: a condition is one of: all, any, not, count_of, "
-         "not_known, or a question with one of is, in, includes, at_least, at_most"],
+        [
+            "rules/main.yaml:23:11: error[schema]: a condition is one of: all, any, not, count_of, "
+            "not_known, or a question with one of is, in, includes, at_least, at_most"
+        ],
         id="condition of no known shape",
     ),
 ]
@@ -142,7 +190,11 @@ def test_broken_rule_file_gives_file_line_col(
 
 
 def test_all_problems_of_all_files_come_at_once(mini_copy: Path) -> None:
-    edit(mini_copy / "rules" / "main.yaml", "{question: diagnosis, is: other}", "{question: x, is: other}")
+    edit(
+        mini_copy / "rules" / "main.yaml",
+        "{question: diagnosis, is: other}",
+        "{question: x, is: other}",
+    )
     edit(mini_copy / "rules" / "main.yaml", "citations: [{ref: src", "citations: [{ref: nope")
     edit(mini_copy / "ruleset.yaml", "assess_first: check", "assess_first: chek")
     codes = [line.split("error[")[1].split("]")[0] for line in problems_of(mini_copy)]
@@ -152,22 +204,40 @@ def test_all_problems_of_all_files_come_at_once(mini_copy: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("a: 1\na: 2\n", "x.yaml:2:1: error[duplicate-key]: duplicate key 'a'; it is first set at line 1"),
-        ("a: !!python/object/apply:os.system [touch CANARY]\n",
-         "x.yaml:1:4: error[yaml-tag]: tags such as 'tag:yaml.org,2002:python/object/apply:os.system'"
-         " are not allowed; quote the value"),
-        ("a: !include other.yaml\n",
-         "x.yaml:1:4: error[yaml-tag]: tags such as '!include' are not allowed; quote the value"),
-        ("%YAML 1.1\n---\na: no\n",
-         "x.yaml:1:1: error[yaml-directive]: YAML directives such as %YAML are not allowed"),
+        (
+            "a: 1\na: 2\n",
+            "x.yaml:2:1: error[duplicate-key]: duplicate key 'a'; it is first set at line 1",
+        ),
+        (
+            "a: !!python/object/apply:os.system [touch CANARY]\n",
+            "x.yaml:1:4: error[yaml-tag]: tags such as "
+            "'tag:yaml.org,2002:python/object/apply:os.system'"
+            " are not allowed; quote the value",
+        ),
+        (
+            "a: !include other.yaml\n",
+            "x.yaml:1:4: error[yaml-tag]: tags such as '!include' are not allowed; quote the value",
+        ),
+        (
+            "%YAML 1.1\n---\na: no\n",
+            "x.yaml:1:1: error[yaml-directive]: YAML directives such as %YAML are not allowed",
+        ),
         ("a: 1\n---\nb: 2\n", "x.yaml:2:1: error[yaml-documents]: only one YAML document per file"),
-        ("a: &x [1]\nb: *x\n",
-         "x.yaml:1:4: error[yaml-alias]: anchors and aliases (& and *) are not allowed; write it out"),
-        ("a:\n\tb: 1\n",
-         "x.yaml:2:1: error[yaml-syntax]: while scanning for the next token found character "
-         "that cannot start any token"),
-        ("a: [1, 2\n", "x.yaml:2:1: error[yaml-syntax]: while parsing a flow sequence did not find "
-         "expected ',' or ']'"),
+        (
+            "a: &x [1]\nb: *x\n",
+            "x.yaml:1:4: error[yaml-alias]: anchors and aliases (& and *) are not allowed; "
+            "write it out",
+        ),
+        (
+            "a:\n\tb: 1\n",
+            "x.yaml:2:1: error[yaml-syntax]: while scanning for the next token found character "
+            "that cannot start any token",
+        ),
+        (
+            "a: [1, 2\n",
+            "x.yaml:2:1: error[yaml-syntax]: while parsing a flow sequence did not find "
+            "expected ',' or ']'",
+        ),
     ],
 )
 def test_yaml_hazards_are_refused_with_a_place(text: str, expected: str) -> None:
@@ -219,8 +289,10 @@ def test_an_oversized_file_is_refused_before_reading(mini_copy: Path) -> None:
     start = time.perf_counter()
     lines = problems_of(mini_copy)
     assert time.perf_counter() - start < 0.5
-    assert lines == [f"rules/big.yaml:1:1: error[file-too-large]: file is {MAX_BYTES + 3} bytes; "
-                     f"the limit is {MAX_BYTES}"]
+    assert lines == [
+        f"rules/big.yaml:1:1: error[file-too-large]: file is {MAX_BYTES + 3} bytes; "
+        f"the limit is {MAX_BYTES}"
+    ]
 
 
 def test_non_utf8_bytes_are_placed(mini_copy: Path) -> None:

@@ -13,8 +13,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 
-from decision_aid.domain import Answers, RuleSet, load_rule_set, outcome_of
-from decision_aid.domain import engine
+from decision_aid.domain import Answers, RuleSet, engine, load_rule_set, outcome_of
 from decision_aid.domain.conditions import Predicate
 from decision_aid.domain.engine import _Context, candidate_answers
 from decision_aid.domain.questionnaire import Question, QuestionType
@@ -48,7 +47,8 @@ def answer_strategy(question: Question) -> st.SearchStrategy[object]:
             *([st.sampled_from(single)] if single else []),
         )
     elif question.type is QuestionType.NUMBER:
-        assert question.minimum is not None and question.maximum is not None
+        assert question.minimum is not None
+        assert question.maximum is not None
         known = st.integers(int(question.minimum), int(question.maximum)).map(float)
     else:
         known = st.sampled_from([o.id for o in question.choices])
@@ -82,16 +82,25 @@ def settings_for(rule_set: RuleSet) -> st.SearchStrategy[dict[str, str]]:
 
 def shown(rule_set: RuleSet, answers: Answers) -> list[str]:
     context = _Context(rule_set.questionnaire, answers)
-    return [q.id for q in rule_set.questionnaire.questions() if context.visibility(q.id) is Truth.TRUE]
+    return [
+        q.id for q in rule_set.questionnaire.questions() if context.visibility(q.id) is Truth.TRUE
+    ]
 
 
 def violation(
-    rule_set: RuleSet, answers: Answers, chosen: Mapping[str, str], question_id: str, outcome: Outcome
+    rule_set: RuleSet,
+    answers: Answers,
+    chosen: Mapping[str, str],
+    question_id: str,
+    outcome: Outcome,
 ) -> str | None:
     """Why the property fails for this question, or None when it holds."""
     rank = rule_set.level_rank
     question = rule_set.questionnaire.by_id[question_id]
-    known = [outcome(rule_set, answers.with_answer(question_id, v), chosen) for _, v in candidate_answers(rule_set, question)]
+    known = [
+        outcome(rule_set, answers.with_answer(question_id, v), chosen)
+        for _, v in candidate_answers(rule_set, question)
+    ]
     if question.type is QuestionType.NUMBER:
         assert question.minimum is not None
         value = answers.get(question_id)
@@ -146,7 +155,9 @@ def _unknown_as_false(self: Predicate, context: _Context) -> Truth:
     return Truth.FALSE if answer is None else Truth.of(self.test(answer))
 
 
-def _ignore_unknown_rules(rule_set: RuleSet, rank: int, value: Truth, if_unknown: object) -> int | None:
+def _ignore_unknown_rules(
+    rule_set: RuleSet, rank: int, value: Truth, if_unknown: object
+) -> int | None:
     """A deliberately weakened engine: a rule whose condition is unknown does not fire."""
     return rank if value is Truth.TRUE else None
 
@@ -165,7 +176,6 @@ def test_a_weakened_engine_is_caught(
     monkeypatch.setattr(target, name, weakened)
     strategy = st.tuples(answers_for(bundled), settings_for(bundled), st.integers(0, 1000))
 
-
     def fails(example: tuple[Answers, dict[str, str], int]) -> bool:
         answers, chosen, pick = example
         candidates = shown(bundled, answers)
@@ -173,7 +183,9 @@ def test_a_weakened_engine_is_caught(
         return violation(bundled, answers, chosen, question_id, outcome_of) is not None
 
     counterexample = find(
-        strategy, fails, settings=settings(max_examples=5000, phases=[Phase.generate], database=None)
+        strategy,
+        fails,
+        settings=settings(max_examples=5000, phases=[Phase.generate], database=None),
     )
     assert fails(counterexample)
     monkeypatch.undo()
