@@ -330,8 +330,11 @@ def _missing(
     ranks = rule_set.level_rank
     found: list[tuple[int, int, MissingItem]] = []
     questionnaire = rule_set.questionnaire
+    decisive = rule_set.decisive_questions
     for order, question in enumerate(questionnaire.questions()):
-        if question.id in answers or context.visibility(question.id) is Truth.FALSE:
+        if question.id not in decisive or question.id in answers:
+            continue
+        if context.visibility(question.id) is Truth.FALSE:
             continue
         changes = []
         for label, value in candidate_answers(rule_set, question):

@@ -140,6 +140,9 @@ class Answers(Mapping[str, AnswerValue]):
     def __len__(self) -> int:
         return len(self._known)
 
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._known.get(key, default)
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Answers):
             return NotImplemented

@@ -22,14 +22,21 @@ class Truth(Enum):
     def of(cls, value: bool) -> Truth:
         return cls.TRUE if value else cls.FALSE
 
+    # Identity tests, not ``.value`` arithmetic: these run for every node on every answer.
     def __invert__(self) -> Truth:
-        return Truth(2 - self.value)
+        if self is Truth.TRUE:
+            return Truth.FALSE
+        return Truth.TRUE if self is Truth.FALSE else self
 
     def __and__(self, other: Truth) -> Truth:
-        return self if self.value <= other.value else other
+        if self is Truth.FALSE or other is Truth.TRUE:
+            return self
+        return other
 
     def __or__(self, other: Truth) -> Truth:
-        return self if self.value >= other.value else other
+        if self is Truth.TRUE or other is Truth.FALSE:
+            return self
+        return other
 
     @classmethod
     def all(cls, values: Iterable[Truth]) -> Truth:
