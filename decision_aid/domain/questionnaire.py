@@ -140,7 +140,8 @@ class Answers(Mapping[str, AnswerValue]):
     def __len__(self) -> int:
         return len(self._known)
 
-    def get(self, key: str, default: Any = None) -> Any:
+    def get(self, key: str, default: AnswerValue | None = None) -> AnswerValue | None:  # type: ignore[override]
+        # Mapping.get goes through __getitem__ and KeyError; this runs for every predicate.
         return self._known.get(key, default)
 
     def __eq__(self, other: object) -> bool:
