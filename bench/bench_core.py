@@ -19,21 +19,14 @@ from pathlib import Path
 
 import yaml
 
-from decision_aid.domain import Answers, evaluate, load_rule_set, outcome_of
+from decision_aid.domain import Answers, evaluate, load_rule_set, outcome_of, parse_answers
 from decision_aid.domain.loading import rule_set_files
+from decision_aid.domain.yamlsource import read_yaml
 from decision_aid.paths import bundled_rules_dir
 
 RULES_DIR = bundled_rules_dir()
 LEVELS = ("suitable_to_discuss", "discuss_with_caution", "refer_first", "not_suitable_now")
-CLEAN = {
-    "diagnosis": "crps", "crps_budapest": "yes", "rehab_tried": "yes", "psych_tried": "yes",
-    "ketamine_form": "iv_infusion", "prior_ketamine": "none", "age": 46.0,
-    "cardiovascular": "controlled", "pregnancy": "not_applicable", "psychosis": "none",
-    "liver": "none", "raised_pressure": "no", "substance_use": "none",
-    "bladder_symptoms": "no", "ketamine_reaction": "no", "escort_home": "yes",
-    "no_driving": "yes", "specialist_access": "yes", "cost_cover": "covered",
-    "treatment_days": "several_days", "high_dose_planned": "no",
-}  # fmt: skip
+CLEAN_FILE = RULES_DIR / "examples" / "crps-no-concerns.yaml"
 WEAK = {"neuropathic_other", "phantom_limb", "phn", "fibromyalgia", "cancer", "ischaemic"}
 WEAK |= {"headache", "low_back"}
 
@@ -96,13 +89,14 @@ def load_baseline() -> None:
 def main() -> None:
     rule_set = load_rule_set(RULES_DIR)
     settings = rule_set.default_settings()
+    clean = dict(parse_answers(rule_set.questionnaire, read_yaml(CLEAN_FILE)[0].data))
     answers = {
-        "all answered": Answers(CLEAN),
-        "half answered": Answers(dict(list(CLEAN.items())[::2])),
+        "all answered": Answers(clean),
+        "half answered": Answers(dict(list(clean.items())[::2])),
         "none answered": Answers(),
     }
-    assert hand_written(CLEAN) == outcome_of(rule_set, answers["all answered"], settings)
-    base = median_seconds(lambda: hand_written(CLEAN))
+    assert hand_written(clean) == outcome_of(rule_set, answers["all answered"], settings)
+    base = median_seconds(lambda: hand_written(clean))
     print(f"baseline: hand-written if/else, all answered: {base * 1e6:8.1f} µs")
     for name, given in answers.items():
         plain = median_seconds(lambda given=given: outcome_of(rule_set, given, settings))

@@ -22,9 +22,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import Field, TypeAdapter
 
-from decision_aid.domain.conditions import Items
+from decision_aid.domain.base import FrozenModel, Items
 from decision_aid.domain.engine import Assessment, RuleTrace, evaluate
 from decision_aid.domain.errors import DecisionAidError, Problem
 from decision_aid.domain.questionnaire import parse_answers
@@ -35,16 +35,12 @@ from decision_aid.domain.yamlsource import Document, read_yaml
 __all__ = ["CaseResult", "Verdict", "case_files", "run_case_files"]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
-
-
-class Expect(_Model):
+class Expect(FrozenModel):
     outcome: str = Field(min_length=1)
     fired: Items[str] | None = None
 
 
-class Case(_Model):
+class Case(FrozenModel):
     name: str = Field(min_length=1)
     note: str | None = None
     settings: dict[str, str] = Field(default_factory=dict)
@@ -52,7 +48,7 @@ class Case(_Model):
     expect: Expect
 
 
-class CaseFile(_Model):
+class CaseFile(FrozenModel):
     base_answers: dict[str, Any] = Field(default_factory=dict)
     cases: Items[Case] = Field(min_length=1)
 

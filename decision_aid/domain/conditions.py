@@ -17,21 +17,20 @@ themselves; the loader only lets it raise an outcome, never lower one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Annotated, Any, Protocol, TypeVar, Union
+from typing import Annotated, Any, Protocol, Union
 
 from pydantic import (
     BaseModel,
-    ConfigDict,
     Discriminator,
     Field,
-    Strict,
     Tag,
     field_validator,
     model_validator,
 )
 
+from decision_aid.domain.base import FrozenModel, Items
 from decision_aid.domain.truth import Truth
 
 __all__ = [
@@ -55,11 +54,6 @@ __all__ = [
     "Vocabulary",
     "walk",
 ]
-
-T = TypeVar("T")
-
-Items = Annotated[tuple[T, ...], Strict(False)]
-"""A sequence field: a YAML or JSON list becomes a tuple; its items stay strict."""
 
 AnswerValue = str | tuple[str, ...] | float
 """An option id, a tuple of option ids (multiple choice), or a number."""
@@ -109,8 +103,8 @@ class TraceNode:
         }
 
 
-class _Node(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, populate_by_name=True)
+class _Node(FrozenModel):
+    """A node of a condition tree."""
 
 
 def _one_or_many(value: object) -> object:
@@ -303,41 +297,64 @@ class NotKnown(_Node):
         return f"any of these is not known: {labels}"
 
 
-class All(_Node):
+class _Combination(_Node):
+    """A condition over other conditions: subclasses say how the parts' values fold."""
+
+    @property
+    def parts(self) -> tuple[Condition, ...]:
+        raise NotImplementedError
+
+    def fold(self, values: Iterable[Truth]) -> Truth:
+        raise NotImplementedError
+
+    def title(self) -> str:
+        raise NotImplementedError
+
+    def truth(self, context: EvaluationContext) -> Truth:
+        return self.fold(c.truth(context) for c in self.parts)
+
+    def explain(self, context: EvaluationContext, vocabulary: Vocabulary) -> TraceNode:
+        children = tuple(c.explain(context, vocabulary) for c in self.parts)
+        return TraceNode(self.title(), self.fold(c.value for c in children), children)
+
+    def questions(self) -> Iterator[str]:
+        for c in self.parts:
+            yield from c.questions()
+
+
+class All(_Combination):
     """``{all: [...]}``: every condition holds."""
 
     all: Items[Condition] = Field(min_length=1)
 
-    def truth(self, context: EvaluationContext) -> Truth:
-        return Truth.all(c.truth(context) for c in self.all)
+    @property
+    def parts(self) -> tuple[Condition, ...]:
+        return self.all
 
-    def explain(self, context: EvaluationContext, vocabulary: Vocabulary) -> TraceNode:
-        children = tuple(c.explain(context, vocabulary) for c in self.all)
-        return TraceNode("all of", Truth.all(c.value for c in children), children)
+    def fold(self, values: Iterable[Truth]) -> Truth:
+        return Truth.all(values)
 
-    def questions(self) -> Iterator[str]:
-        for c in self.all:
-            yield from c.questions()
+    def title(self) -> str:
+        return "all of"
 
     def words(self, vocabulary: Vocabulary) -> str:
         return "(" + " and ".join(c.words(vocabulary) for c in self.all) + ")"
 
 
-class AnyOf(_Node):
+class AnyOf(_Combination):
     """``{any: [...]}``: at least one condition holds."""
 
     any: Items[Condition] = Field(min_length=1)
 
-    def truth(self, context: EvaluationContext) -> Truth:
-        return Truth.any(c.truth(context) for c in self.any)
+    @property
+    def parts(self) -> tuple[Condition, ...]:
+        return self.any
 
-    def explain(self, context: EvaluationContext, vocabulary: Vocabulary) -> TraceNode:
-        children = tuple(c.explain(context, vocabulary) for c in self.any)
-        return TraceNode("any of", Truth.any(c.value for c in children), children)
+    def fold(self, values: Iterable[Truth]) -> Truth:
+        return Truth.any(values)
 
-    def questions(self) -> Iterator[str]:
-        for c in self.any:
-            yield from c.questions()
+    def title(self) -> str:
+        return "any of"
 
     def words(self, vocabulary: Vocabulary) -> str:
         return "(" + " or ".join(c.words(vocabulary) for c in self.any) + ")"
@@ -362,7 +379,7 @@ class Not(_Node):
         return f"not {self.not_.words(vocabulary)}"
 
 
-class CountOf(_Node):
+class CountOf(_Combination):
     """``{count_of: [...], at_least: n}`` or ``at_most: n``: how many conditions hold."""
 
     count_of: Items[Condition] = Field(min_length=1)
@@ -375,9 +392,14 @@ class CountOf(_Node):
             raise ValueError("count_of needs exactly one of at_least or at_most")
         return self
 
-    def _combine(self, values: list[Truth]) -> Truth:
-        certain = sum(v is Truth.TRUE for v in values)
-        possible = certain + sum(v is Truth.UNKNOWN for v in values)
+    @property
+    def parts(self) -> tuple[Condition, ...]:
+        return self.count_of
+
+    def fold(self, values: Iterable[Truth]) -> Truth:
+        listed = list(values)
+        certain = sum(v is Truth.TRUE for v in listed)
+        possible = certain + sum(v is Truth.UNKNOWN for v in listed)
         if self.at_least is not None:
             low, high = certain >= self.at_least, possible >= self.at_least
         else:
@@ -387,26 +409,14 @@ class CountOf(_Node):
             return Truth.TRUE
         return Truth.UNKNOWN if high else Truth.FALSE
 
-    def truth(self, context: EvaluationContext) -> Truth:
-        return self._combine([c.truth(context) for c in self.count_of])
-
-    def explain(self, context: EvaluationContext, vocabulary: Vocabulary) -> TraceNode:
-        children = tuple(c.explain(context, vocabulary) for c in self.count_of)
-        value = self._combine([c.value for c in children])
-        return TraceNode(self._bound_words(), value, children)
-
-    def _bound_words(self) -> str:
+    def title(self) -> str:
         if self.at_least is not None:
             return f"at least {self.at_least} of"
         return f"at most {self.at_most} of"
 
-    def questions(self) -> Iterator[str]:
-        for c in self.count_of:
-            yield from c.questions()
-
     def words(self, vocabulary: Vocabulary) -> str:
         parts = "; ".join(c.words(vocabulary) for c in self.count_of)
-        return f"{self._bound_words()}: ({parts})"
+        return f"{self.title()}: ({parts})"
 
 
 def _condition_tag(value: object) -> str | None:
@@ -472,19 +482,20 @@ def walk(
 ) -> None:
     """Call ``visit(node, path, negated)`` on every node; paths are YAML key paths."""
     visit(condition, path, negated)
-    if isinstance(condition, All):
-        children: tuple[Any, ...] = condition.all
-        key = "all"
-    elif isinstance(condition, AnyOf):
-        children, key = condition.any, "any"
-    elif isinstance(condition, CountOf):
-        children, key = condition.count_of, "count_of"
-        # "at most n of" falls as its parts rise: it negates them, as `not` does.
-        negated ^= condition.at_most is not None
-    elif isinstance(condition, Not):
+    if isinstance(condition, Not):
         walk(condition.not_, visit, (*path, "not"), not negated)
         return
-    else:
+    if not isinstance(condition, _Combination):
         return
+    key = (
+        "all"
+        if isinstance(condition, All)
+        else "any"
+        if isinstance(condition, AnyOf)
+        else "count_of"
+    )
+    # "at most n of" falls as its parts rise: it negates them, as `not` does.
+    negated ^= isinstance(condition, CountOf) and condition.at_most is not None
+    children = condition.parts
     for index, child in enumerate(children):
         walk(child, visit, (*path, key, index), negated)

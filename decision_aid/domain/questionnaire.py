@@ -15,9 +15,10 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, Strict
+from pydantic import Field, Strict
 
-from decision_aid.domain.conditions import AnswerValue, Condition, Items
+from decision_aid.domain.base import FrozenModel, Items
+from decision_aid.domain.conditions import AnswerValue, Condition
 from decision_aid.domain.errors import AnswersError
 
 __all__ = [
@@ -35,10 +36,6 @@ NOT_KNOWN = "unknown"
 """The answer that records "Not known"; no option may use this id."""
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
-
-
 class QuestionType(StrEnum):
     SINGLE = "single"
     MULTIPLE = "multiple"
@@ -46,7 +43,7 @@ class QuestionType(StrEnum):
     NUMBER = "number"
 
 
-class Option(_Model):
+class Option(FrozenModel):
     id: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_]*$")
     label: str = Field(min_length=1, description="The option as the clinician reads it.")
     help: str | None = None
@@ -58,7 +55,7 @@ class Option(_Model):
 YES_NO_OPTIONS = (Option(id="yes", label="Yes"), Option(id="no", label="No"))
 
 
-class Question(_Model):
+class Question(FrozenModel):
     id: str = Field(min_length=1, pattern=r"^[a-z][a-z0-9_]*$")
     label: str = Field(min_length=1, description="A short name, e.g. 'Pregnancy'.")
     text: str = Field(min_length=1, description="The question as the clinician asks it.")
@@ -82,14 +79,14 @@ class Question(_Model):
         return next((o for o in self.choices if o.id == option_id), None)
 
 
-class Section(_Model):
+class Section(FrozenModel):
     id: str = Field(min_length=1, pattern=r"^[a-z][a-z0-9_]*$")
     title: str = Field(min_length=1)
     intro: str | None = None
     questions: Items[Question] = Field(min_length=1)
 
 
-class Questionnaire(_Model):
+class Questionnaire(FrozenModel):
     sections: Items[Section] = Field(min_length=1)
 
     @cached_property

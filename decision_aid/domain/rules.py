@@ -20,9 +20,10 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
+from pydantic import Field, Strict, field_validator
 
-from decision_aid.domain.conditions import Condition, Items
+from decision_aid.domain.base import FrozenModel, Items
+from decision_aid.domain.conditions import Condition
 from decision_aid.domain.questionnaire import Questionnaire
 
 __all__ = [
@@ -41,10 +42,6 @@ __all__ = [
 
 Id = Annotated[str, Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_.-]*$")]
 LooseDate = Annotated[date, Strict(False)]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
 
 class Status(StrEnum):
@@ -66,19 +63,19 @@ class Verification(StrEnum):
     UNVERIFIED = "unverified"
 
 
-class Level(_Model):
+class Level(FrozenModel):
     id: Id
     label: str = Field(min_length=1, description="Plain words on screen and sheet.")
     description: str = Field(min_length=1, description="What this outcome means, for the patient.")
 
 
-class SettingChoice(_Model):
+class SettingChoice(FrozenModel):
     id: Id
     label: str = Field(min_length=1)
     description: str | None = None
 
 
-class Setting(_Model):
+class Setting(FrozenModel):
     id: Id
     label: str = Field(min_length=1)
     choices: Items[SettingChoice] = Field(min_length=1)
@@ -88,7 +85,7 @@ class Setting(_Model):
         return next((c for c in self.choices if c.id == choice_id), None)
 
 
-class Reference(_Model):
+class Reference(FrozenModel):
     id: Id
     short: str = Field(min_length=1, description="How the source is named in text: 'Cohen 2018'.")
     citation: str = Field(min_length=1, description="The full citation.")
@@ -99,7 +96,7 @@ class Reference(_Model):
     note: str | None = None
 
 
-class Citation(_Model):
+class Citation(FrozenModel):
     ref: Id
     grade: str | None = Field(default=None, description="The evidence grade, e.g. 'B, low'.")
 
@@ -108,7 +105,7 @@ class Citation(_Model):
         return {"ref": value} if isinstance(value, str) else value
 
 
-class Rule(_Model):
+class Rule(FrozenModel):
     id: Id
     title: str = Field(min_length=1)
     when: Condition
@@ -142,7 +139,7 @@ class Rule(_Model):
         return value
 
 
-class RuleSetInfo(_Model):
+class RuleSetInfo(FrozenModel):
     """The rule set's identity and governance: what the sheet's footer shows."""
 
     id: Id
@@ -163,7 +160,7 @@ class RuleSetInfo(_Model):
     settings: Items[Setting] = ()
 
 
-class RuleSet(_Model):
+class RuleSet(FrozenModel):
     """A whole, checked rule set. Only the loader builds one; it is never partly valid."""
 
     info: RuleSetInfo

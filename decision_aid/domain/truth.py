@@ -39,22 +39,23 @@ class Truth(Enum):
         return other
 
     @classmethod
-    def all(cls, values: Iterable[Truth]) -> Truth:
-        result = cls.TRUE
+    def _fold(cls, values: Iterable[Truth], absorbing: Truth) -> Truth:
+        """``and`` (absorbing false) or ``or`` (absorbing true) over many, stopping early."""
+        result = ~absorbing
         for value in values:
-            if value is cls.FALSE:
+            if value is absorbing:
                 return value
-            result = result & value
+            if value is cls.UNKNOWN:
+                result = value
         return result
 
     @classmethod
+    def all(cls, values: Iterable[Truth]) -> Truth:
+        return cls._fold(values, cls.FALSE)
+
+    @classmethod
     def any(cls, values: Iterable[Truth]) -> Truth:
-        result = cls.FALSE
-        for value in values:
-            if value is cls.TRUE:
-                return value
-            result = result | value
-        return result
+        return cls._fold(values, cls.TRUE)
 
     def __str__(self) -> str:
         return self.name.lower()

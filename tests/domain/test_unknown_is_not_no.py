@@ -13,11 +13,19 @@ import pytest
 from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 
-from decision_aid.domain import Answers, RuleSet, engine, load_rule_set, outcome_of
+from decision_aid.domain import (
+    Answers,
+    RuleSet,
+    engine,
+    load_rule_set,
+    outcome_of,
+    parse_answers,
+)
 from decision_aid.domain.conditions import Predicate
 from decision_aid.domain.engine import _Context, candidate_answers
 from decision_aid.domain.questionnaire import Question, QuestionType
 from decision_aid.domain.truth import Truth
+from decision_aid.domain.yamlsource import read_yaml
 from tests.conftest import BUNDLED, MINI
 
 Outcome = Callable[[RuleSet, Answers, Mapping[str, str]], str]
@@ -26,15 +34,7 @@ UNANSWERED, NOT_KNOWN = object(), object()
 
 # A patient for whom nothing stands in the way: favourable outcomes are where a
 # missing answer could do harm, and uniform random answers rarely reach them.
-CLEAN = {
-    "diagnosis": "crps", "crps_budapest": "yes", "rehab_tried": "yes", "psych_tried": "yes",
-    "ketamine_form": "iv_infusion", "prior_ketamine": "none", "age": 46.0,
-    "cardiovascular": "none", "pregnancy": "not_applicable", "psychosis": "none",
-    "liver": "none", "raised_pressure": "no", "substance_use": "none",
-    "bladder_symptoms": "no", "ketamine_reaction": "no", "escort_home": "yes",
-    "no_driving": "yes", "specialist_access": "yes", "cost_cover": "covered",
-    "treatment_days": "several_days", "high_dose_planned": "no",
-}  # fmt: skip
+CLEAN_FILE = BUNDLED / "examples" / "crps-no-concerns.yaml"
 
 
 def answer_strategy(question: Question) -> st.SearchStrategy[object]:
@@ -66,12 +66,18 @@ def answers_for(rule_set: RuleSet) -> st.SearchStrategy[Answers]:
     """Random answers, and clean answers with a few of them changed."""
     questions = list(rule_set.questionnaire.questions())
     anything = st.fixed_dictionaries({q.id: answer_strategy(q) for q in questions})
-    base = {k: v for k, v in CLEAN.items() if k in rule_set.questionnaire.by_id}
+    base = clean_answers(rule_set)
     near_clean = st.lists(
         st.sampled_from(questions).flatmap(lambda q: st.tuples(st.just(q.id), answer_strategy(q))),
         max_size=3,
     ).map(lambda changes: {**base, **dict(changes)})
     return st.one_of(anything, near_clean).map(_answers)
+
+
+def clean_answers(rule_set: RuleSet) -> dict[str, object]:
+    if rule_set.info.id != "ketamine-chronic-pain":
+        return {}
+    return dict(parse_answers(rule_set.questionnaire, read_yaml(CLEAN_FILE)[0].data))
 
 
 def settings_for(rule_set: RuleSet) -> st.SearchStrategy[dict[str, str]]:

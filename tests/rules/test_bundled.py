@@ -185,3 +185,16 @@ def test_a_broken_bundled_file_gives_a_placed_error_and_no_outcome(
     assert "Outcome" not in out
     assert re.match(rf"^{re.escape(str(path))}:\d+:\d+: error\[{code}\]: ", out), out
     assert main(["check", str(bundled_copy)]) == 1
+
+
+def test_the_clean_example_is_worth_discussing_under_asra_only(rule_set: RuleSet) -> None:
+    from decision_aid.domain import evaluate, parse_answers
+    from decision_aid.domain.yamlsource import read_yaml
+
+    raw = read_yaml(BUNDLED / "examples" / "crps-no-concerns.yaml")[0].data
+    answers = parse_answers(rule_set.questionnaire, raw)
+    asra = evaluate(rule_set, answers)
+    assert (asra.outcome.id, asra.fired_ids) == ("suitable_to_discuss", ("ind-crps",))
+    assert asra.missing == ()
+    nice = evaluate(rule_set, answers, {"guideline_basis": "nice_ng193"})
+    assert (nice.outcome.id, nice.fired_ids) == ("refer_first", ("ind-crps-uk",))
