@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 __all__ = [
+    "PROBLEM_CODES",
     "AnswersError",
     "DecisionAidError",
     "InputError",
@@ -33,6 +34,25 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
+PROBLEM_CODES = frozenset(
+    {
+        # reading the files
+        "missing-rule-set", "missing-file", "file-too-large", "file-unreadable", "encoding",
+        "yaml-syntax", "yaml-tag", "yaml-alias", "yaml-directive", "yaml-documents",
+        "yaml-depth", "yaml-too-large", "yaml-key", "duplicate-key",
+        # the shape of the data
+        "unknown-key", "missing-key", "schema",
+        # cross-references and meaning
+        "duplicate-id", "unknown-question", "unknown-option", "unknown-level",
+        "unknown-setting", "unknown-choice", "unknown-reference", "operator-mismatch",
+        "out-of-range", "show-when-cycle", "safety-not-known", "unsafe-not-known",
+        "reserved-id", "yes-no-options", "number-options", "too-few-options", "number-range",
+        "not-a-number", "not-multiple",
+    }
+)  # fmt: skip
+"""Every problem code; each has a line in docs/rule-language.md."""
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One problem at one place in one file; ``line`` and ``column`` are 1-based."""
@@ -43,6 +63,10 @@ class Problem:
     code: str
     message: str
     severity: Severity = Severity.ERROR
+
+    def __post_init__(self) -> None:
+        if self.code not in PROBLEM_CODES:
+            raise ValueError(f"undocumented problem code {self.code!r}")
 
     def format(self) -> str:
         """The compiler-style line: ``path:line:col: error[code]: message``."""
