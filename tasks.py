@@ -105,12 +105,14 @@ def set_up() -> None:
 
 
 def task_run(args: list[str]) -> None:
-    """Start decision-aid on the bundled rule set."""
-    app = BIN / "decision-aid"
-    run(app, "--help")
-    example = ROOT / "rules" / "ketamine-chronic-pain" / "examples" / "crps-asra.yaml"
-    say(f"evaluating the bundled example {example.relative_to(ROOT)}")
-    run(app, "evaluate", example, *args)
+    """Start the consultation window on the bundled rule set."""
+    headless = sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    )
+    if headless and not os.environ.get("QT_QPA_PLATFORM"):
+        say("no display found: run this from a desktop session (or over ssh -X)")
+        sys.exit(1)
+    run(BIN / "decision-aid", *args)
 
 
 def task_test(args: list[str]) -> None:

@@ -31,12 +31,12 @@ from decision_aid.domain import (
 from decision_aid.domain.engine import resolve_settings
 from decision_aid.domain.yamlsource import read_yaml
 from decision_aid.paths import bundled_rules_dir
+from decision_aid.report import text_report
 
 __all__ = ["main"]
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
 MAX_PROBLEMS = 50
-SHAPES = {0: "●", 1: "▲", 2: "◆", 3: "■"}
 
 
 def _print_problems(
@@ -174,43 +174,6 @@ def _assess(rule_set: RuleSet, raw: object, settings: dict[str, str]) -> Assessm
     return evaluate(rule_set, parse_answers(rule_set.questionnaire, raw), settings)
 
 
-def _text_report(assessment: Assessment, rule_set: RuleSet) -> str:
-    rank = rule_set.level_rank
-    info = assessment.rule_set
-    shape = SHAPES.get(rank[assessment.outcome.id], "•")
-    lines = [
-        f"Outcome: {shape} {assessment.outcome.label} ({assessment.outcome.id})",
-        "  This is a basis for discussion, not a decision.",
-        f"Rule set: {info.id} {info.version} ({info.status.upper()}), sha256 {info.digest[:12]}…",
-        "Settings: " + ", ".join(f"{k} = {v}" for k, v in assessment.settings),
-        "",
-        "Why:",
-    ]
-    for fired in assessment.fired:
-        level = fired.level or "note"
-        certainty = "" if fired.certain else " [answer not known]"
-        lines.append(f"  - [{fired.rule_id}] {fired.title} -> {level}{certainty}")
-        lead = "For the patient" if fired.certain else "For the patient, if it applies"
-        lines.append(f"      {lead}: {fired.patient_reason}")
-        sources = "; ".join(c.short + (f" ({c.grade})" if c.grade else "") for c in fired.citations)
-        if sources:
-            lines.append(f"      Sources: {sources}")
-    for title, items in (("Cautions", assessment.cautions), ("Actions", assessment.actions)):
-        if items:
-            lines += ["", f"{title}:"] + [f"  - {item}" for item in items]
-    if assessment.missing:
-        lines += ["", "What we still need to know:"]
-        for missing in assessment.missing:
-            changes = "; ".join(
-                f"{answer} -> {rule_set.levels_by_id[level].label}"
-                for answer, level in missing.changes
-            )
-            lines.append(
-                f"  - {missing.label} [{missing.question_id}] ({missing.status}): {changes}"
-            )
-    return "\n".join(lines)
-
-
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     rule_set = _load(args.rules, "text")
     if rule_set is None:
@@ -238,7 +201,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         json.dump(assessment.as_dict(), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        print(_text_report(assessment, rule_set))
+        print(text_report(assessment, rule_set))
     return EXIT_OK
 
 
@@ -265,9 +228,13 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="decision-aid",
         description="A shared decision aid: is ketamine therapy worth discussing for chronic pain? "
-        "With no command, the consultation window opens (once the app is built).",
+        "With no command, the consultation window opens.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--rules", type=Path, default=bundled, metavar="DIR",
+        help="the rule set the consultation window opens (default: the bundled one)",
+    )  # fmt: skip
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = commands.add_parser("check", help="check a rule set; print its problems")
@@ -302,8 +269,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help()
-        return EXIT_OK
+        from decision_aid.gui.app import run  # Qt loads only for the window
+
+        return run(args.rules)
     try:
         code: int = args.run(args)
     except BrokenPipeError:  # e.g. piped into `head`: stop quietly, as other tools do

@@ -209,9 +209,12 @@ def test_jsonl_keeps_output_lines_aligned_with_input(
     assert results[3]["outcome"] == "stop"
 
 
-def test_no_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys)
-    assert code == 0
+def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert caught.value.code == 0
     assert out.startswith("usage: decision-aid")
     for command in ("check", "test", "questions", "evaluate"):
         assert command in out
+    assert "With no command, the consultation window opens." in " ".join(out.split())

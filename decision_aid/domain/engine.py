@@ -33,6 +33,7 @@ from decision_aid.domain.truth import Truth
 
 __all__ = [
     "DEFAULT_RULE_ID",
+    "AnswerContext",
     "Assessment",
     "CitedReference",
     "FiredRule",
@@ -184,7 +185,7 @@ class Assessment:
         }
 
 
-class _Context:
+class AnswerContext:
     """Answers seen through the questionnaire: visibility is computed once per question."""
 
     def __init__(self, questionnaire: Questionnaire, answers: Answers) -> None:
@@ -246,7 +247,7 @@ def _contribution(rule_set: RuleSet, rank: int, value: Truth, if_unknown: IfUnkn
 
 
 def _verdicts(
-    rule_set: RuleSet, context: _Context, settings: Mapping[str, str]
+    rule_set: RuleSet, context: AnswerContext, settings: Mapping[str, str]
 ) -> Iterator[tuple[Rule | None, Truth, int | None]]:
     """(rule, value, contributed rank) for each applicable rule, then ``None`` for the default."""
     ranks = rule_set.level_rank
@@ -272,7 +273,7 @@ def _verdicts(
 
 def outcome_of(rule_set: RuleSet, answers: Answers, settings: Mapping[str, str]) -> str:
     """Only the outcome level id: the fast path for "what would this answer change"."""
-    context = _Context(rule_set.questionnaire, answers)
+    context = AnswerContext(rule_set.questionnaire, answers)
     ranks = [rank for _, _, rank in _verdicts(rule_set, context, settings) if rank is not None]
     return rule_set.info.levels[max(ranks)].id
 
@@ -322,7 +323,7 @@ def candidate_answers(rule_set: RuleSet, question: Question) -> list[tuple[str, 
 
 def _missing(
     rule_set: RuleSet,
-    context: _Context,
+    context: AnswerContext,
     answers: Answers,
     settings: Mapping[str, str],
     current: str,
@@ -412,7 +413,7 @@ def evaluate(
 ) -> Assessment:
     """Assess the answers under the rule set; pure, deterministic, no I/O."""
     resolved = resolve_settings(rule_set, settings)
-    context = _Context(rule_set.questionnaire, answers)
+    context = AnswerContext(rule_set.questionnaire, answers)
     levels = rule_set.info.levels
     fired: list[tuple[int, FiredRule]] = []
     verdicts = {

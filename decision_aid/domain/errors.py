@@ -9,8 +9,9 @@ The tree::
 
     DecisionAidError
      ├── RuleSetError        a rule set could not be loaded; carries every Problem found
-     └── InputError          a file given to the engine (answers, cases) is not usable
-          └── AnswersError   an answer does not fit the questionnaire; carries the key
+     ├── InputError          a file given to the engine (answers, cases) is not usable
+     │    └── AnswersError   an answer does not fit the questionnaire; carries the key
+     └── StorageError        a consultation could not be saved; the previous save is intact
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ __all__ = [
     "Problem",
     "RuleSetError",
     "Severity",
+    "StorageError",
 ]
 
 
@@ -116,3 +118,11 @@ class AnswersError(InputError):
     def __init__(self, message: str, *, key: str | None, source: str | None = None) -> None:
         self.key = key
         super().__init__(message, source=source)
+
+
+class StorageError(DecisionAidError):
+    """Saving failed (disk full, no permission); the file on disk is the previous good one."""
+
+    def __init__(self, message: str, *, path: str) -> None:
+        self.path = path
+        super().__init__(f"{path}: {message}")

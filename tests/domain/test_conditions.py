@@ -7,7 +7,7 @@ from pydantic import TypeAdapter
 
 from decision_aid.domain import Answers, load_rule_set
 from decision_aid.domain.conditions import Condition
-from decision_aid.domain.engine import _Context
+from decision_aid.domain.engine import AnswerContext
 from decision_aid.domain.truth import Truth
 from tests.conftest import MINI
 
@@ -18,7 +18,7 @@ T, F, U = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN
 
 def truth(raw: dict[str, object], answers: Answers) -> Truth:
     condition = CONDITION.validate_python(raw)
-    return condition.truth(_Context(RULES.questionnaire, answers))
+    return condition.truth(AnswerContext(RULES.questionnaire, answers))
 
 
 @pytest.mark.parametrize(
@@ -159,7 +159,7 @@ def test_explain_agrees_with_truth_and_says_why() -> None:
             ]
         }
     )
-    context = _Context(RULES.questionnaire, Answers({"diagnosis": "a", "sex": "male"}))
+    context = AnswerContext(RULES.questionnaire, Answers({"diagnosis": "a", "sex": "male"}))
     node = condition.explain(context, RULES.questionnaire)
     assert node.value is condition.truth(context) is T
     assert list(node.lines()) == [

@@ -22,7 +22,7 @@ from decision_aid.domain import (
     parse_answers,
 )
 from decision_aid.domain.conditions import Predicate
-from decision_aid.domain.engine import _Context, candidate_answers
+from decision_aid.domain.engine import AnswerContext, candidate_answers
 from decision_aid.domain.questionnaire import Question, QuestionType
 from decision_aid.domain.truth import Truth
 from decision_aid.domain.yamlsource import read_yaml
@@ -87,7 +87,7 @@ def settings_for(rule_set: RuleSet) -> st.SearchStrategy[dict[str, str]]:
 
 
 def shown(rule_set: RuleSet, answers: Answers) -> list[str]:
-    context = _Context(rule_set.questionnaire, answers)
+    context = AnswerContext(rule_set.questionnaire, answers)
     return [
         q.id for q in rule_set.questionnaire.questions() if context.visibility(q.id) is Truth.TRUE
     ]
@@ -153,7 +153,7 @@ def test_unknown_is_not_no_for_every_shown_question(bundled: RuleSet, data: st.D
         assert violation(bundled, answers, chosen, question_id, outcome_of) is None
 
 
-def _unknown_as_false(self: Predicate, context: _Context) -> Truth:
+def _unknown_as_false(self: Predicate, context: AnswerContext) -> Truth:
     """A deliberately weakened engine: a missing answer reads as "no match"."""
     if context.visibility(self.question) is Truth.FALSE:
         return Truth.FALSE

@@ -1,0 +1,613 @@
+"""The consultation window: sections on the left, questions in the middle, the live
+outcome on the right, and a status line that says when the answers were last saved.
+
+The window holds a :class:`ConsultationModel` and re-renders from it on ``changed``;
+every action is a method here with a shortcut shown in its menu entry and tooltip.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QTextDocument
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from decision_aid.domain import DecisionAidError, RuleSet, RuleSetError, load_rule_set
+from decision_aid.domain.consultation import Consultation
+from decision_aid.domain.fhir import questionnaire_resource, response_resource
+from decision_aid.domain.progress import SectionState
+from decision_aid.domain.rules import Status
+from decision_aid.gui.dialogs import OverrideDialog, show_error
+from decision_aid.gui.error_panel import ErrorPanel
+from decision_aid.gui.outcome_panel import OutcomePanel
+from decision_aid.gui.question_page import QuestionPage
+from decision_aid.gui.state import ConsultationModel, utc_now
+from decision_aid.report import text_report
+from decision_aid.storage import (
+    Autosave,
+    Pending,
+    atomic_write,
+    read_consultation,
+    write_consultation,
+)
+
+__all__ = ["MainWindow"]
+
+
+def _write_json(path: Path, resource: dict[str, object]) -> None:
+    atomic_write(path, json.dumps(resource, indent=2, ensure_ascii=False).encode("utf-8"))
+
+
+_MARKS = {SectionState.NOT_STARTED: "○", SectionState.IN_PROGRESS: "◐", SectionState.COMPLETE: "✓"}
+
+
+def _scrolled(widget: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setWidget(widget)
+    return area
+
+
+class MainWindow(QMainWindow):
+    """The whole consultation. ``model`` is None while the rule set is broken."""
+
+    def __init__(self, rules_dir: Path, autosave: Autosave) -> None:
+        super().__init__()
+        self.setObjectName("main-window")
+        self.rules_dir = rules_dir
+        self.autosave = autosave
+        self.model: ConsultationModel | None = None
+        self.pages: list[QuestionPage] = []
+        self.saved_path: Path | None = None
+        self.saved_version: object = None
+        self.resize(1280, 820)
+        self.central = QStackedWidget()
+        self.setCentralWidget(self.central)
+        self.error_panel = ErrorPanel()
+        self.error_panel.reload_button.clicked.connect(self.reload_rules)
+        self.save_label = QLabel("Not saved yet")
+        self.progress_label = QLabel()
+        self.rules_label = QLabel()
+        self.rules_label.setObjectName("rules-label")
+        for label in (self.save_label, self.progress_label):
+            self.statusBar().addWidget(label)
+        self.statusBar().addPermanentWidget(self.rules_label)
+        self._make_actions()
+        self.load_rules(carry=None)
+
+    # -- building ------------------------------------------------------------------------
+
+    def _action(
+        self,
+        text: str,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
+        slot: object,
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setToolTip(
+                f"{text.replace('&', '').rstrip('…')} ({action.shortcut().toString()})"
+            )
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _make_actions(self) -> None:
+        key = QKeySequence.StandardKey
+        self.new_action = self._action("&New consultation", key.New, self.new_consultation)
+        self.open_action = self._action("&Open…", key.Open, self.open_file)
+        self.save_action = self._action("&Save", key.Save, self.save_file)
+        self.save_as_action = self._action("Save &as…", key.SaveAs, self.save_file_as)
+        self.export_action = self._action(
+            "&Export for the health record (FHIR)…", "Ctrl+E", self.export_fhir
+        )
+        self.print_action = self._action("&Print summary…", key.Print, self.print_summary)
+        self.quit_action = self._action("&Quit", key.Quit, self.close)
+        self.override_action = self._action("&Override outcome…", "Ctrl+Shift+O", self.override)
+        self.clear_override_action = self._action("&Clear override", None, self.clear_override)
+        self.next_action = self._action(
+            "&Next section", "Ctrl+PgDown", lambda: self.step_section(1)
+        )
+        self.previous_action = self._action(
+            "&Previous section", "Ctrl+PgUp", lambda: self.step_section(-1)
+        )
+        self.missing_action = self._action(
+            "First &missing answer", "Ctrl+M", self.jump_to_first_missing
+        )
+        self.reload_action = self._action("&Reload rules", key.Refresh, self.reload_rules)
+        self.keys_action = self._action("&Keyboard shortcuts", None, self.show_keys)
+        self.section_actions = [
+            self._action(f"Section {n}", f"Ctrl+{n}", lambda _=False, i=n - 1: self.show_section(i))
+            for n in range(1, 10)
+        ]
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        for action in (self.new_action, self.open_action, self.save_action, self.save_as_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.export_action)
+        file_menu.addAction(self.print_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = menus.addMenu("&Edit")
+        edit_menu.addAction(self.override_action)
+        edit_menu.addAction(self.clear_override_action)
+        view_menu = menus.addMenu("&View")
+        for action in (self.next_action, self.previous_action, self.missing_action):
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.reload_action)
+        help_menu = menus.addMenu("&Help")
+        help_menu.addAction(self.keys_action)
+
+    def _build_consultation_view(self, rule_set: RuleSet) -> QWidget:
+        view = QWidget()
+        outer = QVBoxLayout(view)
+        outer.addLayout(self._build_top_bar(rule_set))
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self._build_sections(rule_set, splitter)
+        splitter.addWidget(self._build_outcome_column())
+        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(2, 2)
+        splitter.setSizes([230, 620, 430])
+        outer.addWidget(splitter, 1)
+        return view
+
+    def _build_top_bar(self, rule_set: RuleSet) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        self.basis = QComboBox()
+        self.basis.setObjectName("basis")
+        basis_setting = (
+            rule_set.setting("guideline_basis") or (rule_set.info.settings[:1] or [None])[0]
+        )
+        self.basis_setting = basis_setting.id if basis_setting else None
+        if basis_setting is not None:
+            for choice in basis_setting.choices:
+                self.basis.addItem(choice.label, choice.id)
+            basis_label = QLabel(f"&{basis_setting.label}:")
+            basis_label.setBuddy(self.basis)
+            self.basis.setAccessibleName(basis_setting.label)
+            bar.addWidget(basis_label)
+            bar.addWidget(self.basis)
+        self.basis.currentIndexChanged.connect(self._on_basis_changed)
+        bar.addStretch(1)
+        self.patient = QLineEdit()
+        self.patient.setObjectName("patient-label")
+        self.patient.setMaxLength(40)
+        self.patient.setPlaceholderText("initials or local reference")
+        self.patient.setAccessibleName("Patient label")
+        self.patient.editingFinished.connect(self._on_patient_edited)
+        patient_label = QLabel("Patient &label:")
+        patient_label.setBuddy(self.patient)
+        bar.addWidget(patient_label)
+        bar.addWidget(self.patient)
+        return bar
+
+    def _build_sections(self, rule_set: RuleSet, splitter: QSplitter) -> None:
+        self.sections = QListWidget()
+        self.sections.setObjectName("sections")
+        self.sections.setAccessibleName("Sections")
+        self.sections.setMinimumWidth(220)
+        self.stack = QStackedWidget()
+        self.pages = []
+        for number, section in enumerate(rule_set.questionnaire.sections, start=1):
+            page = QuestionPage(section)
+            page.answered.connect(self._on_answered)
+            self.pages.append(page)
+            self.stack.addWidget(_scrolled(page))
+            self.sections.addItem(QListWidgetItem(f"{number}  {section.title}"))
+        self.sections.setWordWrap(True)
+        self.sections.currentRowChanged.connect(self.stack.setCurrentIndex)
+        splitter.addWidget(self.sections)
+        splitter.addWidget(self.stack)
+
+    def _build_outcome_column(self) -> QScrollArea:
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        self.outcome = OutcomePanel()
+        self.outcome.jump_to.connect(self.jump_to_question)
+        right_layout.addWidget(self.outcome)
+        buttons = QHBoxLayout()
+        override_button = QPushButton("Override…")
+        override_button.setToolTip(self.override_action.toolTip())
+        override_button.clicked.connect(self.override)
+        print_button = QPushButton("Print…")
+        print_button.setToolTip(self.print_action.toolTip())
+        print_button.clicked.connect(self.print_summary)
+        buttons.addWidget(override_button)
+        buttons.addWidget(print_button)
+        right_layout.addLayout(buttons)
+        self.notes = QPlainTextEdit()
+        self.notes.setObjectName("notes")
+        self.notes.setAccessibleName("Consultation notes")
+        self.notes.setTabChangesFocus(True)
+        self.notes.setMaximumHeight(140)
+        notes_label = QLabel("Consultation &notes:")
+        notes_label.setBuddy(self.notes)
+        right_layout.addWidget(notes_label)
+        right_layout.addWidget(self.notes)
+        self.notes_timer = QTimer(self)
+        self.notes_timer.setSingleShot(True)
+        self.notes_timer.setInterval(600)
+        self.notes_timer.timeout.connect(self._on_notes_settled)
+        self.notes.textChanged.connect(self.notes_timer.start)
+        right_scroll = _scrolled(right)
+        right_scroll.setMinimumWidth(360)
+        return right_scroll
+
+    # -- rule set ------------------------------------------------------------------------
+
+    def load_rules(self, carry: Consultation | None) -> None:
+        """(Re)load the rule set; on problems show them and give no outcome."""
+        try:
+            rule_set = load_rule_set(self.rules_dir)
+        except RuleSetError as error:
+            self._show_broken(error)
+            return
+        while self.central.count():
+            old = self.central.widget(0)
+            assert old is not None
+            self.central.removeWidget(old)
+            if old is not self.error_panel:
+                old.deleteLater()
+        view = self._build_consultation_view(rule_set)
+        self.central.addWidget(view)
+        self.central.setCurrentWidget(view)
+        consultation = carry or Consultation.new(rule_set, now=utc_now())
+        self.model = ConsultationModel(rule_set, consultation, self.autosave)
+        self.model.changed.connect(self.refresh)
+        self.model.saved.connect(self._on_saved)
+        self._set_actions_enabled(True)
+        self.refresh()
+        self.show_section(0)
+
+    def _show_broken(self, error: RuleSetError) -> None:
+        self.model = None
+        self.error_panel.show_problems(str(self.rules_dir), error.problems)
+        if self.central.indexOf(self.error_panel) < 0:
+            self.central.addWidget(self.error_panel)
+        self.central.setCurrentWidget(self.error_panel)
+        self.setWindowTitle("decision-aid — the rule set cannot be used")
+        self.rules_label.setText("Rule set: PROBLEMS, no outcome")
+        self.progress_label.setText("")
+        self._set_actions_enabled(False)
+
+    def _set_actions_enabled(self, enabled: bool) -> None:
+        for action in (
+            self.new_action, self.save_action, self.save_as_action, self.export_action,
+            self.print_action, self.override_action, self.clear_override_action,
+            self.next_action, self.previous_action, self.missing_action, self.open_action,
+        ):  # fmt: skip
+            action.setEnabled(enabled)
+
+    def reload_rules(self) -> None:
+        carry = self.model.consultation if self.model else None
+        self.load_rules(carry=carry)
+        if self.model is not None and self.model.notices:
+            self._tell("The rule set changed", self.model.notices)
+
+    # -- model → widgets -----------------------------------------------------------------
+
+    def refresh(self) -> None:
+        model = self.model
+        if model is None:
+            return
+        rule_set, progress = model.rule_set, model.progress
+        unanswered = set(progress.unanswered_safety)
+        for page in self.pages:
+            page.refresh(model.answers, progress.displayed, unanswered)
+        for row, (section, state) in enumerate(
+            zip(rule_set.questionnaire.sections, progress.sections, strict=True)
+        ):
+            item = self.sections.item(row)
+            unknown = f" · {state.not_known} not known" if state.not_known else ""
+            item.setText(f"{_MARKS[state.state]}  {row + 1}  {section.title}{unknown}")
+            item.setToolTip(
+                f"{state.state}: {state.answered} of {state.asked} answered, "
+                f"{state.not_known} not known"
+            )
+        self.outcome.show_assessment(model.assessment, rule_set, model.consultation.override)
+        with QSignalBlocker(self.basis):
+            if self.basis_setting:
+                self.basis.setCurrentIndex(
+                    self.basis.findData(model.settings.get(self.basis_setting))
+                )
+        if not self.patient.hasFocus():
+            self.patient.setText(model.consultation.patient_label)
+        if not self.notes.hasFocus() and self.notes.toPlainText() != model.consultation.notes:
+            with QSignalBlocker(self.notes):
+                self.notes.setPlainText(model.consultation.notes)
+        self.clear_override_action.setEnabled(model.consultation.override is not None)
+        self._refresh_titles(rule_set)
+        safety = len(progress.unanswered_safety) + len(progress.not_known_safety)
+        self.progress_label.setText(
+            f"{progress.complete_sections} of {len(progress.sections)} sections complete · "
+            f"{len(progress.not_known_safety)} safety answers not known, "
+            f"{len(progress.unanswered_safety)} not answered"
+            if safety
+            else f"{progress.complete_sections} of {len(progress.sections)} sections complete · "
+            "all safety questions answered"
+        )
+
+    def _refresh_titles(self, rule_set: RuleSet) -> None:
+        info = rule_set.info
+        flags = []
+        if info.status is Status.DRAFT:
+            flags.append("DRAFT")
+        if info.status is Status.RETIRED:
+            flags.append("RETIRED")
+        if info.review_by < date.today():
+            flags.append("EXPIRED")
+        flag_text = " · " + " · ".join(flags) if flags else ""
+        patient = self.model.consultation.patient_label if self.model else ""
+        title = f"decision-aid — {info.title} · v{info.version}{flag_text}"
+        self.setWindowTitle(title + (f" — {patient}" if patient else ""))
+        self.rules_label.setText(
+            f"Rule set {info.id} {info.version}{flag_text}"
+            + (" (not approved by a clinician)" if info.status is Status.DRAFT else "")
+        )
+        self.rules_label.setStyleSheet("font-weight:bold" if flags else "")
+
+    def _on_saved(self, ok: bool, text: str) -> None:
+        if ok:
+            self.save_label.setText(f"Saved {text}")
+            self.save_label.setStyleSheet("")
+        else:
+            self.save_label.setText(f"NOT SAVED: {text}")
+            self.save_label.setStyleSheet("font-weight:bold")
+
+    # -- widgets → model -----------------------------------------------------------------
+
+    def _on_answered(self, question_id: str, value: object) -> None:
+        if self.model is not None:
+            self.model.set_answer(question_id, value)
+
+    def _on_basis_changed(self, index: int) -> None:
+        if self.model is not None and self.basis_setting and index >= 0:
+            self.model.set_setting(self.basis_setting, str(self.basis.itemData(index)))
+
+    def _on_patient_edited(self) -> None:
+        if self.model is not None and self.patient.text() != self.model.consultation.patient_label:
+            self.model.set_patient_label(self.patient.text())
+
+    def _on_notes_settled(self) -> None:
+        if self.model is not None and self.notes.toPlainText() != self.model.consultation.notes:
+            self.model.set_notes(self.notes.toPlainText())
+
+    # -- navigation ----------------------------------------------------------------------
+
+    def show_section(self, index: int) -> None:
+        if not self.pages or not 0 <= index < len(self.pages):
+            return
+        self.sections.setCurrentRow(index)
+        first = self.pages[index].first_visible()
+        if first is not None:
+            first.focus_first()
+
+    def step_section(self, step: int) -> None:
+        self.show_section(max(0, min(len(self.pages) - 1, self.sections.currentRow() + step)))
+
+    def jump_to_question(self, question_id: str) -> None:
+        for index, page in enumerate(self.pages):
+            widget = page.widgets.get(question_id)
+            if widget is not None:
+                self.sections.setCurrentRow(index)
+                area = self.stack.currentWidget()
+                if isinstance(area, QScrollArea):
+                    area.ensureWidgetVisible(widget)
+                widget.focus_first()
+                return
+
+    def jump_to_first_missing(self) -> None:
+        model = self.model
+        if model is None:
+            return
+        missing = [m.question_id for m in model.assessment.missing]
+        missing += list(model.progress.unanswered_safety)
+        if missing:
+            self.jump_to_question(missing[0])
+
+    # -- actions -------------------------------------------------------------------------
+
+    def override(self) -> None:
+        if self.model is None:
+            return
+        dialog = OverrideDialog(self.model.rule_set, self.model.assessment.outcome.id, self)
+        if dialog.exec():
+            level, reason = dialog.chosen()
+            try:
+                self.model.set_override(level, reason)
+            except ValueError as error:
+                show_error(self, "Override not recorded", error)
+
+    def clear_override(self) -> None:
+        if self.model is not None and self.model.consultation.override is not None:
+            self.model.clear_override()
+
+    def new_consultation(self) -> None:
+        if self.model is None or not self._may_leave_current():
+            return
+        self.model.replace(Consultation.new(self.model.rule_set, now=utc_now()))
+        self.saved_path, self.saved_version = None, None
+        self.show_section(0)
+
+    def open_file(self) -> None:
+        if self.model is None or not self._may_leave_current():
+            return
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Open a consultation", "", "Consultations (*.json)"
+        )
+        if name:
+            self.open_path(Path(name))
+
+    def open_path(self, path: Path) -> None:
+        if self.model is None:
+            return
+        try:
+            consultation = read_consultation(path)
+        except DecisionAidError as error:
+            show_error(self, "Could not open the consultation", error)
+            return
+        self.model.replace(consultation)
+        self.saved_path, self.saved_version = path, consultation.updated
+        if self.model.notices:
+            self._tell("Opened with changes", self.model.notices)
+
+    def restore(self, pending: Pending) -> None:
+        """Continue an unfinished consultation found in the autosave folder."""
+        if self.model is not None:
+            self.autosave.discard(self.model.consultation)
+            self.model.replace(pending.consultation)
+            if self.model.notices:
+                self._tell("Restored with changes", self.model.notices)
+
+    def save_file(self) -> bool:
+        if self.saved_path is None:
+            return self.save_file_as()
+        return self._write(self.saved_path)
+
+    def save_file_as(self) -> bool:
+        if self.model is None:
+            return False
+        label = self.model.consultation.patient_label or "consultation"
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Save the consultation", f"{label}.json", "Consultations (*.json)"
+        )
+        return bool(name) and self._write(Path(name))
+
+    def _write(self, path: Path) -> bool:
+        if self.model is None:
+            return False
+        try:
+            write_consultation(path, self.model.consultation)
+        except DecisionAidError as error:
+            show_error(self, "The consultation was not saved", error)
+            return False
+        self.saved_path, self.saved_version = path, self.model.consultation.updated
+        self.statusBar().showMessage(f"Saved to {path}", 5000)
+        return True
+
+    def export_fhir(self) -> None:
+        if self.model is None:
+            return
+        name, _ = QFileDialog.getSaveFileName(
+            self,
+            "Export the answers (FHIR QuestionnaireResponse)",
+            "questionnaire-response.json",
+            "JSON (*.json)",
+        )
+        if name:
+            self.export_to(Path(name))
+
+    def export_to(self, path: Path) -> tuple[Path, Path]:
+        """Write the response to ``path`` and the questionnaire beside it."""
+        assert self.model is not None
+        model = self.model
+        complete = not model.progress.unanswered_safety and all(
+            s.state is SectionState.COMPLETE for s in model.progress.sections
+        )
+        response = response_resource(
+            model.rule_set, model.consultation, model.answers, complete=complete
+        )
+        questionnaire = questionnaire_resource(model.rule_set)
+        beside = path.with_name(path.stem + ".questionnaire.json")
+        try:
+            _write_json(path, response)
+            _write_json(beside, questionnaire)
+        except DecisionAidError as error:
+            show_error(self, "Export failed", error)
+        return path, beside
+
+    def print_summary(self) -> None:
+        if self.model is None:
+            return
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec():
+            self.summary_document().print_(printer)
+
+    def summary_document(self) -> QTextDocument:
+        assert self.model is not None
+        model = self.model
+        document = QTextDocument()
+        document.setPlainText(
+            text_report(model.assessment, model.rule_set, model.consultation.override)
+        )
+        return document
+
+    def show_keys(self) -> None:
+        lines = [
+            f"{action.text().replace('&', '')}: {action.shortcut().toString()}"
+            for action in self.actions()
+            if not action.shortcut().isEmpty()
+        ]
+        lines += [
+            "1–9, 0: pick an option, 0 = Not known",
+            "Delete: clear an answer",
+            "F1: help for a question",
+        ]
+        QMessageBox.information(self, "Keyboard shortcuts", "\n".join(lines))
+
+    def _tell(self, title: str, notices: tuple[str, ...]) -> None:
+        QMessageBox.information(self, title, "\n\n".join(notices))
+
+    # -- closing -------------------------------------------------------------------------
+
+    def _unsaved(self) -> bool:
+        model = self.model
+        if model is None or not (model.consultation.answers or model.consultation.notes):
+            return False
+        return self.saved_version != model.consultation.updated
+
+    def _may_leave_current(self) -> bool:
+        """Ask before leaving a consultation that was never saved to a file."""
+        if not self._unsaved():
+            if self.model is not None:
+                self.autosave.discard(self.model.consultation)
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Save the consultation?",
+            "This consultation has not been saved to a file. Save it first?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Cancel:
+            return False
+        if answer == QMessageBox.StandardButton.Save and not self.save_file():
+            return False
+        if self.model is not None:
+            self.autosave.discard(self.model.consultation)
+        return True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.model is not None:
+            self._on_notes_settled()
+        if self._may_leave_current():
+            event.accept()
+        else:
+            event.ignore()

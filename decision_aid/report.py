@@ -1,0 +1,52 @@
+"""The assessment as plain text: what ``decision-aid evaluate`` prints and the window prints
+until the discussion sheet exists. Pure Python, no Qt."""
+
+from __future__ import annotations
+
+from decision_aid.domain import Assessment, RuleSet
+from decision_aid.domain.consultation import Override
+from decision_aid.levels import level_style
+
+__all__ = ["text_report"]
+
+
+def text_report(assessment: Assessment, rule_set: RuleSet, override: Override | None = None) -> str:
+    rank = rule_set.level_rank
+    info = assessment.rule_set
+    shape = level_style(rank[assessment.outcome.id], len(rank)).shape
+    lines = [
+        f"Outcome: {shape} {assessment.outcome.label} ({assessment.outcome.id})",
+        "  This is a basis for discussion, not a decision.",
+        f"Rule set: {info.id} {info.version} ({info.status.upper()}), sha256 {info.digest[:12]}…",
+        "Settings: " + ", ".join(f"{k} = {v}" for k, v in assessment.settings),
+    ]
+    if override is not None:
+        level = rule_set.levels_by_id.get(override.level)
+        lines.append(
+            f"Clinician override: {level.label if level else override.level}, "
+            f"recorded {override.at.isoformat(timespec='minutes')}. Reason: {override.reason}"
+        )
+    lines += ["", "Why:"]
+    for fired in assessment.fired:
+        effect = fired.level or "note"
+        certainty = "" if fired.certain else " [answer not known]"
+        lines.append(f"  - [{fired.rule_id}] {fired.title} -> {effect}{certainty}")
+        lead = "For the patient" if fired.certain else "For the patient, if it applies"
+        lines.append(f"      {lead}: {fired.patient_reason}")
+        sources = "; ".join(c.short + (f" ({c.grade})" if c.grade else "") for c in fired.citations)
+        if sources:
+            lines.append(f"      Sources: {sources}")
+    for title, items in (("Cautions", assessment.cautions), ("Actions", assessment.actions)):
+        if items:
+            lines += ["", f"{title}:"] + [f"  - {item}" for item in items]
+    if assessment.missing:
+        lines += ["", "What we still need to know:"]
+        for missing in assessment.missing:
+            changes = "; ".join(
+                f"{answer} -> {rule_set.levels_by_id[level].label}"
+                for answer, level in missing.changes
+            )
+            lines.append(
+                f"  - {missing.label} [{missing.question_id}] ({missing.status}): {changes}"
+            )
+    return "\n".join(lines)
