@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QTextDocument
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QTextDocument
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -288,6 +288,7 @@ class MainWindow(QMainWindow):
         if self.central.indexOf(self.error_panel) < 0:
             self.central.addWidget(self.error_panel)
         self.central.setCurrentWidget(self.error_panel)
+        self.error_panel.problems.setFocus()
         self.setWindowTitle("decision-aid — the rule set cannot be used")
         self.rules_label.setText("Rule set: PROBLEMS, no outcome")
         self.progress_label.setText("")
@@ -582,20 +583,24 @@ class MainWindow(QMainWindow):
             return False
         return self.saved_version != model.consultation.updated
 
+    def _ask_save(self) -> QMessageBox.StandardButton:
+        return QMessageBox.question(
+            self,
+            "Save the consultation?",
+            "This consultation has not been saved to a file. Save it first? If you discard "
+            "it, its answers are deleted from this computer.",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+        )
+
     def _may_leave_current(self) -> bool:
         """Ask before leaving a consultation that was never saved to a file."""
         if not self._unsaved():
             if self.model is not None:
                 self.autosave.discard(self.model.consultation)
             return True
-        answer = QMessageBox.question(
-            self,
-            "Save the consultation?",
-            "This consultation has not been saved to a file. Save it first?",
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-        )
+        answer = self._ask_save()
         if answer == QMessageBox.StandardButton.Cancel:
             return False
         if answer == QMessageBox.StandardButton.Save and not self.save_file():
@@ -603,6 +608,18 @@ class MainWindow(QMainWindow):
         if self.model is not None:
             self.autosave.discard(self.model.consultation)
         return True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not event.spontaneous():
+            # Focus set before the window is shown does not stick: set it once it is.
+            QTimer.singleShot(0, self._focus_start)
+
+    def _focus_start(self) -> None:
+        if self.model is None:
+            self.error_panel.problems.setFocus()
+        else:
+            self.show_section(max(0, self.sections.currentRow()))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.model is not None:

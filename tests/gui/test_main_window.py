@@ -1,0 +1,250 @@
+"""The consultation window, driven as a clinician would: by keyboard, mostly."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QDialogButtonBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from decision_aid.domain import load_rule_set, parse_answers
+from decision_aid.domain.yamlsource import read_yaml
+from decision_aid.gui.dialogs import OverrideDialog
+from decision_aid.gui.main_window import MainWindow
+from decision_aid.gui.question_page import QuestionWidget
+from tests.conftest import BUNDLED
+from tests.gui.conftest import WindowFactory
+
+CLEAN = read_yaml(BUNDLED / "examples" / "crps-no-concerns.yaml")[0].data
+RULES = load_rule_set(BUNDLED)
+
+
+def question_of(widget: QWidget | None) -> QuestionWidget | None:
+    while widget is not None and not isinstance(widget, QuestionWidget):
+        widget = widget.parentWidget()
+    return widget
+
+
+def focus(qtbot: QtBot) -> QWidget:
+    widget = QApplication.focusWidget()
+    assert widget is not None, "nothing has the keyboard focus"
+    return widget
+
+
+def tab_to(qtbot: QtBot, question_id: str) -> None:
+    """Press Tab until the keyboard focus is on the question (as a clinician would)."""
+    for _ in range(30):
+        current = question_of(QApplication.focusWidget())
+        if current is not None and current.question.id == question_id:
+            return
+        qtbot.keyClick(focus(qtbot), Qt.Key.Key_Tab)
+    raise AssertionError(f"Tab never reached {question_id}")
+
+
+def answer_by_keyboard(qtbot: QtBot, window: MainWindow, answers: dict[str, object]) -> None:
+    model = window.model
+    assert model is not None
+    for index, section in enumerate(model.rule_set.questionnaire.sections):
+        qtbot.keyClick(
+            focus(qtbot), getattr(Qt.Key, f"Key_{index + 1}"), Qt.KeyboardModifier.ControlModifier
+        )
+        assert window.sections.currentRow() == index
+        for question in section.questions:
+            if question.id not in answers or question.id not in model.progress.displayed:
+                continue
+            tab_to(qtbot, question.id)
+            value = answers[question.id]
+            if isinstance(value, int | float):
+                qtbot.keyClicks(focus(qtbot), f"{value:g}")
+                qtbot.keyClick(focus(qtbot), Qt.Key.Key_Tab)
+            else:
+                number = [o.id for o in question.choices].index(str(value)) + 1
+                qtbot.keyClick(focus(qtbot), getattr(Qt.Key, f"Key_{number}"))
+
+
+def test_a_whole_consultation_by_keyboard_reaches_an_outcome(
+    make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window = make_window()
+    answer_by_keyboard(qtbot, window, CLEAN)
+    model = window.model
+    assert model is not None
+    assert dict(model.answers) == dict(parse_answers(RULES.questionnaire, CLEAN))
+    assert model.assessment.outcome.id == "suitable_to_discuss"
+    assert "Worth discussing" in window.outcome.badge.text()
+    assert window.save_label.text().startswith("Saved ")
+
+
+def test_branching_shows_and_hides_and_keeps_hidden_answers(make_window: WindowFactory) -> None:
+    window = make_window()
+    model = window.model
+    assert model is not None
+    page = window.pages[0]
+    budapest = page.widgets["crps_budapest"]
+    assert budapest.isHidden()
+    model.set_answer("diagnosis", "crps")
+    assert not budapest.isHidden()
+    model.set_answer("crps_budapest", "yes")
+    model.set_answer("diagnosis", "sci")
+    assert budapest.isHidden()
+    assert not window.pages[1].widgets["neuropathic_meds_tried"].isHidden()
+    assert "ind-crps" not in model.assessment.fired_ids
+    model.set_answer("diagnosis", "crps")
+    assert not budapest.isHidden()
+    assert budapest.buttons[0].isChecked(), "the hidden answer came back with its question"
+
+
+def test_not_known_on_a_safety_question_never_improves_the_outcome(
+    make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window = make_window()
+    model = window.model
+    assert model is not None
+    for key, value in CLEAN.items():
+        model.set_answer(key, value)
+    before = RULES.level_rank[model.assessment.outcome.id]
+    window.jump_to_question("cardiovascular")
+    qtbot.keyClick(focus(qtbot), Qt.Key.Key_0)
+    assert "cardiovascular" in model.answers.not_known
+    assert RULES.level_rank[model.assessment.outcome.id] >= before
+    assert model.assessment.outcome.id == "refer_first"
+    (button,) = [
+        b for b in window.outcome.missing_buttons if b.objectName() == "missing-cardiovascular"
+    ]
+    assert "not known" in button.text()
+    window.jump_to_question("age")
+    button.click()
+    assert question_of(QApplication.focusWidget()).question.id == "cardiovascular"  # type: ignore[union-attr]
+
+
+def test_an_unanswered_safety_question_is_marked(make_window: WindowFactory) -> None:
+    window = make_window()
+    mark = window.pages[2].widgets["pregnancy"].mark
+    assert not mark.isHidden()
+    assert mark.text() == "\u26a0 Safety question: not answered yet"
+    assert window.model is not None
+    window.model.set_answer("pregnancy", "not_applicable")
+    assert mark.isHidden()
+
+
+def test_override_needs_a_reason_and_is_recorded_beside_the_outcome(
+    make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window = make_window()
+    model = window.model
+    assert model is not None
+    dialog = OverrideDialog(model.rule_set, model.assessment.outcome.id, window)
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()
+    qtbot.keyClicks(dialog.reason, "   ")
+    assert not ok.isEnabled()
+    with pytest.raises(ValueError, match="an override needs a written reason"):
+        model.set_override("not_suitable_now", "   ")
+    assert model.consultation.override is None
+
+    def fill() -> None:
+        active = QApplication.activeModalWidget()
+        assert isinstance(active, OverrideDialog)
+        active.level.setCurrentIndex(active.level.findData("not_suitable_now"))
+        qtbot.keyClicks(active.reason, "Patient prefers to wait for the pain programme.")
+        active.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+    QTimer.singleShot(0, fill)
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_O,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    override = model.consultation.override
+    assert override is not None
+    assert (override.level, override.reason) == (
+        "not_suitable_now",
+        "Patient prefers to wait for the pain programme.",
+    )
+    assert model.assessment.outcome.id == "refer_first", "the rule outcome is kept"
+    assert "More checks needed first" in window.outcome.badge.text()
+    text = window.outcome.override.text()
+    assert "Clinician override:</b> Not suitable at the moment" in text
+    assert "Patient prefers to wait" in text
+
+
+def test_a_broken_rule_set_shows_its_problems_and_no_outcome(
+    make_window: WindowFactory, tmp_path: Path, qtbot: QtBot
+) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(BUNDLED, rules)
+    safety = rules / "rules" / "safety.yaml"
+    good = safety.read_text()
+    safety.write_text(
+        good.replace(
+            "{question: cardiovascular, is: poorly_controlled}",
+            "{question: cardio, is: poorly_controlled}",
+        )
+    )
+    window = make_window(rules)
+    assert window.model is None
+    assert window.central.currentWidget() is window.error_panel
+    lines = [
+        window.error_panel.problems.item(i).text()
+        for i in range(window.error_panel.problems.count())
+    ]
+    assert lines == [
+        f"{rules}/rules/safety.yaml:10:22: error[unknown-question]: 'cardio' is not a question; "
+        "did you mean 'cardiovascular'?"
+    ]
+    assert "no outcome" in window.error_panel.heading.text()
+    assert not window.override_action.isEnabled()
+    assert not window.print_action.isEnabled()
+    safety.write_text(good)
+    qtbot.keyClick(window.error_panel.problems, Qt.Key.Key_F5)
+    assert window.model is not None
+    assert window.central.currentWidget() is not window.error_panel
+
+
+def test_every_control_has_an_accessible_name(make_window: WindowFactory) -> None:
+    window = make_window()
+    nameless = []
+    for kind in (QAbstractButton, QLineEdit, QComboBox, QPlainTextEdit):
+        for widget in window.findChildren(kind):
+            text = widget.text() if isinstance(widget, QAbstractButton) else ""
+            if not (widget.accessibleName() or text) and not widget.objectName().startswith("qt_"):
+                nameless.append(widget.objectName() or type(widget).__name__)
+    assert nameless == []
+
+
+def test_the_window_title_flags_a_draft_rule_set(make_window: WindowFactory) -> None:
+    window = make_window()
+    title = RULES.info.title
+    assert window.windowTitle() == f"decision-aid — {title} · v0.1.0 · DRAFT"
+    assert window.model is not None
+    window.model.set_patient_label("JD-14")
+    assert window.windowTitle() == f"decision-aid — {title} · v0.1.0 · DRAFT — JD-14"
+    assert "DRAFT" in window.rules_label.text()
+
+
+def test_the_window_builds_at_double_font_size(make_window: WindowFactory) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    font = app.font()
+    try:
+        bigger = type(font)(font)
+        bigger.setPointSizeF(font.pointSizeF() * 2)
+        app.setFont(bigger)
+        window = make_window()
+        widget = window.pages[0].widgets["diagnosis"]
+        assert widget.text.wordWrap()
+        assert widget.sizeHint().width() < window.width()
+    finally:
+        app.setFont(font)
