@@ -1,0 +1,50 @@
+"""FHIR exports validate against the FHIR models (R4B, the current technical correction of R4)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fhir.resources.R4B.questionnaire import Questionnaire
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+
+from decision_aid.domain import load_rule_set
+from decision_aid.domain.consultation import Consultation
+from decision_aid.domain.fhir import questionnaire_resource, response_resource
+from decision_aid.domain.yamlsource import read_yaml
+from tests.conftest import BUNDLED
+
+RULES = load_rule_set(BUNDLED)
+NOW = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
+
+
+def test_the_questionnaire_is_a_valid_fhir_questionnaire() -> None:
+    resource = Questionnaire.model_validate(questionnaire_resource(RULES))
+    assert resource.status == "draft"
+    groups = resource.item
+    assert [g.linkId for g in groups] == [s.id for s in RULES.questionnaire.sections]
+    items = {i.linkId: i for g in groups for i in g.item}
+    assert len(items) == 27
+    assert items["age"].type == "integer"
+    assert items["goals"].repeats is True
+    budapest = items["crps_budapest"]
+    assert budapest.enableWhen[0].question == "diagnosis"
+    assert budapest.enableWhen[0].answerCoding.code == "crps"
+    assert "unknown" in [o.valueCoding.code for o in items["pregnancy"].answerOption]
+
+
+def test_a_consultation_is_a_valid_questionnaire_response() -> None:
+    raw = read_yaml(BUNDLED / "examples" / "crps-asra.yaml")[0].data
+    consultation = Consultation.new(RULES, now=NOW)
+    for key, value in raw.items():
+        consultation = consultation.with_answer(key, value, now=NOW)
+    answers = consultation.reconcile(RULES).answers
+    resource = QuestionnaireResponse.model_validate(
+        response_resource(RULES, consultation, answers, complete=False)
+    )
+    assert resource.status == "in-progress"
+    assert resource.questionnaire == "urn:decision-aid:questionnaire:ketamine-chronic-pain|0.1.0"
+    items = {i.linkId: i for g in resource.item for i in g.item}
+    assert items["age"].answer[0].valueInteger == 46
+    assert items["pregnancy"].answer[0].valueCoding.code == "unknown"
+    assert [a.valueCoding.code for a in items["goals"].answer] == ["less_pain", "more_activity"]
+    assert set(items) == set(raw)

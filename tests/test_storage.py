@@ -1,0 +1,130 @@
+"""Saving: atomic, private, and honest when the disk says no."""
+
+from __future__ import annotations
+
+import os
+import stat
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from decision_aid.domain import InputError, load_rule_set
+from decision_aid.domain.consultation import Consultation
+from decision_aid.domain.errors import StorageError
+from decision_aid.storage import Autosave, atomic_write, read_consultation, write_consultation
+from tests.conftest import MINI
+
+NOW = datetime(2026, 11, 24, 14, 2, 31, tzinfo=UTC)
+RULES = load_rule_set(MINI)
+
+
+def consultation() -> Consultation:
+    return Consultation.new(RULES, now=NOW).with_answer("diagnosis", "a", now=NOW)
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o000])
+def test_saved_files_are_private_whatever_the_umask(tmp_path: Path, umask: int) -> None:
+    old = os.umask(umask)
+    try:
+        path = Autosave(tmp_path / "data").save(consultation())
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def test_a_failed_write_keeps_the_previous_file_and_leaves_no_temp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "c.json"
+    write_consultation(path, consultation())
+    before = path.read_bytes()
+
+    def full_disk(fd: int, data: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full_disk)
+    with pytest.raises(StorageError, match=r"No space left on device.*the previous save is kept"):
+        atomic_write(path, b"{}" * 1000)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["c.json"]
+
+
+def test_a_short_write_is_not_taken_for_success(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "c.json"
+    write_consultation(path, consultation())
+    before = path.read_bytes()
+    monkeypatch.setattr(os, "write", lambda fd, data: 0)
+    with pytest.raises(StorageError):
+        atomic_write(path, b"x" * 100)
+    assert path.read_bytes() == before
+
+
+def test_file_and_folder_are_flushed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    synced: list[int] = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real(fd))[1])
+    atomic_write(tmp_path / "c.json", b"{}")
+    assert len(synced) == 2
+
+
+def test_round_trip(tmp_path: Path) -> None:
+    original = consultation().with_override("stop", "Prefers not to.", now=NOW)
+    write_consultation(tmp_path / "c.json", original)
+    assert read_consultation(tmp_path / "c.json") == original
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '{"schema_version": 1, "id": "x"',
+            "not a readable consultation file (it may be cut short)",
+        ),
+        (
+            '{"schema_version": 9}',
+            "saved by a newer decision-aid (file format 9; this version reads up to 1)",
+        ),
+        ("[1, 2]", "not a consultation file"),
+        ('{"schema_version": 1, "id": 5}', "not a valid consultation file: id"),
+    ],
+)
+def test_bad_consultation_files_say_what_is_wrong(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "c.json"
+    path.write_text(text)
+    with pytest.raises(InputError) as caught:
+        read_consultation(path)
+    assert message in str(caught.value)
+    assert path.read_text() == text, "nothing is overwritten"
+
+
+def test_every_truncation_of_an_autosave_is_detected_and_set_aside(tmp_path: Path) -> None:
+    autosave = Autosave(tmp_path)
+    good = autosave.save(consultation())
+    data = good.read_bytes()
+    for cut in range(0, len(data), 37):
+        good.write_bytes(data[:cut])
+        pending, problems = autosave.pending()
+        assert pending == []
+        assert len(problems) == 1
+        assert good.with_suffix(".corrupt").exists()
+        good.with_suffix(".corrupt").unlink()
+
+
+def test_pending_lists_newest_first_and_removes_stray_temp_files(tmp_path: Path) -> None:
+    autosave = Autosave(tmp_path)
+    older = Consultation.new(RULES, now=NOW)
+    newer = Consultation.new(RULES, now=NOW.replace(hour=15))
+    autosave.save(older)
+    autosave.save(newer)
+    stray = autosave.folder / ".x.json.123.tmp"
+    stray.write_text("half")
+    pending, problems = autosave.pending()
+    assert [p.consultation.id for p in pending] == [newer.id, older.id]
+    assert problems == []
+    assert not stray.exists()
+    autosave.discard(newer)
+    assert [p.consultation.id for p in autosave.pending()[0]] == [older.id]
