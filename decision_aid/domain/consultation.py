@@ -127,9 +127,14 @@ class Consultation(FrozenModel):
         """The answers that fit ``rule_set``; one notice for each that does not."""
         notices: list[str] = []
         if self.rule_set.digest != rule_set.digest:
+            now = f"{rule_set.info.id} {rule_set.info.version}"
             notices.append(
                 f"This consultation was saved with rule set {self.rule_set.describe()}; "
-                f"it is now checked against {rule_set.info.id} {rule_set.info.version}."
+                + (
+                    f"the files of {now} have changed since."
+                    if now == self.rule_set.describe()
+                    else f"it is now checked against {now}."
+                )
             )
         fitting: dict[str, Any] = {}
         for key, value in self.answers.items():

@@ -342,13 +342,12 @@ class MainWindow(QMainWindow):
         self.clear_override_action.setEnabled(model.consultation.override is not None)
         self._refresh_titles(rule_set)
         safety = len(progress.unanswered_safety) + len(progress.not_known_safety)
+        done = f"{progress.complete_sections} of {len(progress.sections)} sections complete"
         self.progress_label.setText(
-            f"{progress.complete_sections} of {len(progress.sections)} sections complete · "
-            f"{len(progress.not_known_safety)} safety answers not known, "
+            f"{done} · safety: {len(progress.not_known_safety)} not known, "
             f"{len(progress.unanswered_safety)} not answered"
             if safety
-            else f"{progress.complete_sections} of {len(progress.sections)} sections complete · "
-            "all safety questions answered"
+            else f"{done} · all safety questions answered"
         )
 
     def _refresh_titles(self, rule_set: RuleSet) -> None:
@@ -364,9 +363,10 @@ class MainWindow(QMainWindow):
         patient = self.model.consultation.patient_label if self.model else ""
         title = f"decision-aid — {info.title} · v{info.version}{flag_text}"
         self.setWindowTitle(title + (f" — {patient}" if patient else ""))
-        self.rules_label.setText(
-            f"Rule set {info.id} {info.version}{flag_text}"
-            + (" (not approved by a clinician)" if info.status is Status.DRAFT else "")
+        self.rules_label.setText(f"Rule set {info.version}{flag_text}")
+        self.rules_label.setToolTip(
+            f"{info.title} ({info.id} {info.version}), review by {info.review_by:%d %b %Y}"
+            + (": a draft, not yet approved by a clinician" if info.status is Status.DRAFT else "")
         )
         self.rules_label.setStyleSheet("font-weight:bold" if flags else "")
 

@@ -81,9 +81,12 @@ class OutcomePanel(QWidget):
             return
         level = rule_set.levels_by_id.get(override.level)
         label = level.label if level else override.level
+        rank = rule_set.level_rank.get(override.level, 0)
+        style = level_style(rank, len(rule_set.info.levels))
         when = override.at.astimezone().strftime("%d %b %Y %H:%M")
+        self.override.setStyleSheet(f"border:2px dashed {style.background}; padding:6px;")
         self.override.setText(
-            f"<b>Clinician override:</b> {escape(label)}<br>"
+            f"<b>Clinician override:</b> {style.shape} {escape(label)}<br>"
             f"<i>Reason:</i> {escape(override.reason)}<br><small>Recorded {when}. "
             "The rule outcome above stays on record.</small>"
         )

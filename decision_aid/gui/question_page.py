@@ -11,7 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QDoubleValidator, QIntValidator, QKeyEvent
+from PySide6.QtGui import QDoubleValidator, QIntValidator, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -36,6 +36,32 @@ _DIGIT_KEYS = {getattr(Qt.Key, f"Key_{d}"): d for d in range(10)}
 
 def _figure(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
+
+
+class _OptionLabel(QLabel):
+    """An option's words, wrapped at any width; a click on them clicks the button."""
+
+    def __init__(self, text: str, button: QAbstractButton) -> None:
+        super().__init__(text)
+        self.button = button
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.button.isEnabled():
+            self.button.click()
+
+
+class _OptionRow(QWidget):
+    """A radio button or check box with a label that wraps (a button's own text cannot)."""
+
+    def __init__(self, button: QAbstractButton, text: str) -> None:
+        super().__init__()
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        label = _OptionLabel(text, button)
+        row.addWidget(label, 1)
 
 
 class QuestionWidget(QGroupBox):
@@ -103,7 +129,7 @@ class QuestionWidget(QGroupBox):
         for index, (option_id, label) in enumerate(options, start=1):
             number = 0 if option_id == NOT_KNOWN else index
             text = f"({number})  {label}" if number < 10 else label
-            button: QAbstractButton = QCheckBox(text) if multiple else QRadioButton(text)
+            button: QAbstractButton = QCheckBox() if multiple else QRadioButton()
             button.setObjectName(f"option-{option_id}")
             button.setProperty("option_id", option_id)
             button.setAccessibleName(label)
@@ -114,7 +140,7 @@ class QuestionWidget(QGroupBox):
                 self.not_known_button = button
             else:
                 self.buttons.append(button)
-            layout.addWidget(button)
+            layout.addWidget(_OptionRow(button, text))
 
     def _build_number(self, layout: QVBoxLayout) -> None:
         question = self.question
@@ -262,7 +288,8 @@ class QuestionPage(QWidget):
         self.section = section
         self.setObjectName(f"section-{section.id}")
         layout = QVBoxLayout(self)
-        heading = QLabel(f"<h2>{section.title}</h2>")
+        heading = QLabel(f"<h2>{escape(section.title)}</h2>")
+        heading.setWordWrap(True)
         heading.setAccessibleName(section.title)
         layout.addWidget(heading)
         if section.intro:

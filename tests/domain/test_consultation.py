@@ -71,7 +71,7 @@ def test_reconciling_with_a_changed_rule_set_sets_aside_what_no_longer_fits(
     assert dict(reconciled.answers) == {"risk": "poor"}
     assert reconciled.notices == (
         "This consultation was saved with rule set mini 1.0.0; "
-        "it is now checked against mini 1.0.0.",
+        "the files of mini 1.0.0 have changed since.",
         "The answer to 'diagnosis': 'other' is not an option of this question (options: a, b) "
         "no longer fits; it was set aside.",
         "'tried' is no longer asked; its answer 'yes' was set aside.",

@@ -176,7 +176,7 @@ def test_override_needs_a_reason_and_is_recorded_beside_the_outcome(
     assert model.assessment.outcome.id == "refer_first", "the rule outcome is kept"
     assert "More checks needed first" in window.outcome.badge.text()
     text = window.outcome.override.text()
-    assert "Clinician override:</b> Not suitable at the moment" in text
+    assert "Clinician override:</b> \u25a0 Not suitable at the moment" in text
     assert "Patient prefers to wait" in text
 
 
@@ -248,3 +248,25 @@ def test_the_window_builds_at_double_font_size(make_window: WindowFactory) -> No
         assert widget.sizeHint().width() < window.width()
     finally:
         app.setFont(font)
+
+
+def test_a_failed_autosave_is_shown_and_the_answer_is_kept_in_the_window(
+    make_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from decision_aid.domain.errors import StorageError
+    from decision_aid.storage import Autosave
+
+    window = make_window()
+    assert window.model is not None
+
+    def full(self: Autosave, consultation: object) -> None:
+        raise StorageError(
+            "could not save (No space left on device); the previous save is kept", path="x"
+        )
+
+    monkeypatch.setattr(Autosave, "save", full)
+    window.model.set_answer("diagnosis", "crps")
+    assert window.save_label.text() == (
+        "NOT SAVED: x: could not save (No space left on device); the previous save is kept"
+    )
+    assert window.model.consultation.answers == {"diagnosis": "crps"}
