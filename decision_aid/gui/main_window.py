@@ -222,12 +222,12 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.sections)
         splitter.addWidget(self.stack)
 
-    def _build_outcome_column(self) -> QScrollArea:
+    def _build_outcome_column(self) -> QWidget:
         right = QWidget()
         right_layout = QVBoxLayout(right)
         self.outcome = OutcomePanel()
         self.outcome.jump_to.connect(self.jump_to_question)
-        right_layout.addWidget(self.outcome)
+        right_layout.addWidget(self.outcome, 1)
         buttons = QHBoxLayout()
         override_button = QPushButton("Override…")
         override_button.setToolTip(self.override_action.toolTip())
@@ -252,9 +252,8 @@ class MainWindow(QMainWindow):
         self.notes_timer.setInterval(600)
         self.notes_timer.timeout.connect(self._on_notes_settled)
         self.notes.textChanged.connect(self.notes_timer.start)
-        right_scroll = _scrolled(right)
-        right_scroll.setMinimumWidth(360)
-        return right_scroll
+        right.setMinimumWidth(360)
+        return right
 
     # -- rule set ------------------------------------------------------------------------
 

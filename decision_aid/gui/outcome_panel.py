@@ -1,12 +1,17 @@
 """The live outcome: the result in plain words with its shape and colour, why, what
-to do, and what is still missing (each item a button that jumps to its question)."""
+to do, and what is still missing (each item a link that jumps to its question).
+
+The details are one read-only document (QTextBrowser), not a stack of word-wrapped
+labels: labels re-measure themselves on every change, and that cost a whole frame.
+Links in it are reachable with Tab and followed with Enter.
+"""
 
 from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from decision_aid.domain import Assessment, RuleSet
 from decision_aid.domain.consultation import Override
@@ -17,20 +22,24 @@ __all__ = ["OutcomePanel"]
 
 NOT_A_DECISION = "A basis for discussion, not a decision."
 MAX_POSSIBLE = 4
+QUESTION_SCHEME = "question"
 
 
-def _label(text: str = "", *, name: str = "") -> QLabel:
+def _label(text: str = "", *, name: str) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.RichText)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if name:
-        label.setObjectName(name)
+    label.setObjectName(name)
     return label
 
 
 def _sources(fired: FiredRule) -> str:
-    return "; ".join(c.short + (f" ({c.grade})" if c.grade else "") for c in fired.citations)
+    cited = "; ".join(c.short + (f" ({c.grade})" if c.grade else "") for c in fired.citations)
+    return f"<br><small>[{escape(fired.rule_id)}{' · ' + escape(cited) if cited else ''}]</small>"
+
+
+def _items(title: str, items: list[str]) -> str:
+    return f"<h4>{title}</h4><ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
 
 
 class OutcomePanel(QWidget):
@@ -43,110 +52,100 @@ class OutcomePanel(QWidget):
         self.setObjectName("outcome-panel")
         self.setAccessibleName("Outcome")
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
         self.badge = _label(name="badge")
         self.badge.setMargin(10)
         self.caption = _label(NOT_A_DECISION, name="caption")
         self.override = _label(name="override")
-        self.reasons = _label(name="reasons")
-        self.todo = _label(name="todo")
-        self.missing_heading = _label("<b>What we still need to know</b>", name="missing-heading")
-        self.missing_box = QVBoxLayout()
-        for widget in (self.badge, self.caption, self.override, self.reasons, self.todo):
+        self.override.setVisible(False)
+        self.details = QTextBrowser()
+        self.details.setObjectName("details")
+        self.details.setAccessibleName("Why, what to do, and what we still need to know")
+        self.details.setOpenLinks(False)
+        self.details.anchorClicked.connect(self._on_link)
+        for widget in (self.badge, self.caption, self.override):
             layout.addWidget(widget)
-        layout.addWidget(self.missing_heading)
-        layout.addLayout(self.missing_box)
-        layout.addStretch(1)
-        self.missing_buttons: list[QPushButton] = []
+        layout.addWidget(self.details, 1)
 
     def show_assessment(
         self, assessment: Assessment, rule_set: RuleSet, override: Override | None
     ) -> None:
         rank = rule_set.level_rank[assessment.outcome.id]
         style = level_style(rank, len(rule_set.info.levels))
-        self.badge.setText(
+        self._set(
+            self.badge,
             f"<span style='font-size:150%'>{style.shape}</span>&nbsp; "
-            f"<b style='font-size:130%'>{escape(assessment.outcome.label)}</b>"
+            f"<b style='font-size:130%'>{escape(assessment.outcome.label)}</b>",
         )
-        self.badge.setStyleSheet(
-            f"background:{style.background}; color:{style.foreground}; border-radius:6px;"
-        )
+        sheet = f"background:{style.background}; color:{style.foreground}; border-radius:6px;"
+        if self.badge.styleSheet() != sheet:  # restyling is costly: only on a new level
+            self.badge.setStyleSheet(sheet)
         self.badge.setAccessibleName(f"Outcome: {assessment.outcome.label}")
+        self._set(self.caption, NOT_A_DECISION)
         self._show_override(override, rule_set)
-        self._show_reasons(assessment)
-        self._show_missing(assessment, rule_set)
+        html = self._details(assessment, rule_set)
+        if html != self.details.property("shown_html"):
+            self.details.setProperty("shown_html", html)
+            position = self.details.verticalScrollBar().value()
+            self.details.setHtml(html)
+            self.details.verticalScrollBar().setValue(position)
+
+    @staticmethod
+    def _set(label: QLabel, text: str) -> None:
+        if label.text() != text:  # setText re-measures the label even for the same text
+            label.setText(text)
 
     def _show_override(self, override: Override | None, rule_set: RuleSet) -> None:
         if override is None:
-            self.override.setVisible(False)
+            if not self.override.isHidden():
+                self.override.setVisible(False)
             return
         level = rule_set.levels_by_id.get(override.level)
         label = level.label if level else override.level
-        rank = rule_set.level_rank.get(override.level, 0)
-        style = level_style(rank, len(rule_set.info.levels))
+        style = level_style(rule_set.level_rank.get(override.level, 0), len(rule_set.info.levels))
         when = override.at.astimezone().strftime("%d %b %Y %H:%M")
         self.override.setStyleSheet(f"border:2px dashed {style.background}; padding:6px;")
-        self.override.setText(
+        self._set(
+            self.override,
             f"<b>Clinician override:</b> {style.shape} {escape(label)}<br>"
             f"<i>Reason:</i> {escape(override.reason)}<br><small>Recorded {when}. "
-            "The rule outcome above stays on record.</small>"
+            "The rule outcome above stays on record.</small>",
         )
         self.override.setVisible(True)
 
-    def _show_reasons(self, assessment: Assessment) -> None:
+    def _details(self, assessment: Assessment, rule_set: RuleSet) -> str:
         certain = [f for f in assessment.fired if f.certain]
         possible = [f for f in assessment.fired if not f.certain]
-        parts = ["<b>Why</b><ul>"]
-        for fired in certain:
-            parts.append(
-                f"<li>{escape(fired.patient_reason)}<br><small>[{escape(fired.rule_id)}"
-                f"{' · ' + escape(_sources(fired)) if fired.citations else ''}]</small></li>"
-            )
-        parts.append("</ul>")
+        parts = [_items("Why", [escape(f.patient_reason) + _sources(f) for f in certain])]
         if possible:
-            parts.append("<b>Might apply: an answer is not known</b><ul>")
-            for fired in possible[:MAX_POSSIBLE]:
-                parts.append(
-                    f"<li>{escape(fired.title)}<br><small>[{escape(fired.rule_id)}"
-                    f"{' · ' + escape(_sources(fired)) if fired.citations else ''}]</small></li>"
-                )
+            shown = [escape(f.title) + _sources(f) for f in possible[:MAX_POSSIBLE]]
             if len(possible) > MAX_POSSIBLE:
-                more = len(possible) - MAX_POSSIBLE
-                parts.append(f"<li>… and {more} more, once the answers are known</li>")
-            parts.append("</ul>")
-        self.reasons.setText("".join(parts))
-        todo = []
+                shown.append(
+                    f"… and {len(possible) - MAX_POSSIBLE} more, once the answers are known"
+                )
+            parts.append(_items("Might apply: an answer is not known", shown))
+        if assessment.missing:
+            links = []
+            for item in assessment.missing:
+                changes = "; ".join(
+                    f"{escape(answer)} → {escape(rule_set.levels_by_id[level].label)}"
+                    for answer, level in item.changes
+                )
+                links.append(
+                    f"<a href='{QUESTION_SCHEME}:{item.question_id}'>{escape(item.label)}</a> "
+                    f"({item.status})<br><small>If answered: {changes}</small>"
+                )
+            parts.append(_items("What we still need to know", links))
         for title, items in (("Actions", assessment.actions), ("Cautions", assessment.cautions)):
             if items:
-                todo.append(f"<b>{title}</b><ul>")
-                todo += [f"<li>{escape(item)}</li>" for item in items]
-                todo.append("</ul>")
-        self.todo.setText("".join(todo))
-        self.todo.setVisible(bool(todo))
+                parts.append(_items(title, [escape(i) for i in items]))
+        return "".join(parts)
 
-    def _show_missing(self, assessment: Assessment, rule_set: RuleSet) -> None:
-        for button in self.missing_buttons:
-            self.missing_box.removeWidget(button)
-            button.hide()  # deleteLater waits for the event loop; do not draw it meanwhile
-            button.deleteLater()
-        self.missing_buttons = []
-        self.missing_heading.setVisible(bool(assessment.missing))
-        for item in assessment.missing:
-            changes = "; ".join(
-                f"{answer} → {rule_set.levels_by_id[level].label}" for answer, level in item.changes
-            )
-            button = QPushButton(f"→ {item.label} ({item.status})")
-            button.setObjectName(f"missing-{item.question_id}")
-            button.setToolTip(f"Go to the question. If answered: {changes}")
-            button.setAccessibleDescription(changes)
-            button.setFlat(True)
-            button.setStyleSheet("text-align:left; text-decoration: underline;")
-            button.clicked.connect(lambda _=False, q=item.question_id: self.jump_to.emit(q))
-            self.missing_box.addWidget(button)
-            self.missing_buttons.append(button)
+    def missing_links(self) -> list[str]:
+        """The question ids the "still need to know" links point at, in order."""
+        html = str(self.details.property("shown_html") or "")
+        return [chunk.split("'", 1)[0] for chunk in html.split(f"href='{QUESTION_SCHEME}:")[1:]]
 
-    def show_broken(self) -> None:
-        self.badge.setText("<b>No outcome</b>")
-        self.badge.setStyleSheet("border:2px solid palette(text); border-radius:6px;")
-        self.caption.setText("The rule set has problems, so no outcome is given.")
-        for widget in (self.override, self.reasons, self.todo, self.missing_heading):
-            widget.setVisible(False)
+    def _on_link(self, url: QUrl) -> None:
+        if url.scheme() == QUESTION_SCHEME:
+            self.jump_to.emit(url.path())

@@ -192,8 +192,11 @@ class QuestionWidget(QGroupBox):
             if self.number.text() != text and not self.number.hasFocus():
                 self.number.setText(text)
             self.number.setEnabled(not not_known)
-        self.mark.setVisible(safety_unanswered)
-        self.mark.setText("\u26a0 Safety question: not answered yet" if safety_unanswered else "")
+        if self.mark.isHidden() == safety_unanswered:
+            self.mark.setVisible(safety_unanswered)
+            self.mark.setText(
+                "\u26a0 Safety question: not answered yet" if safety_unanswered else ""
+            )
 
     # -- widget → model -------------------------------------------------------------------
 
@@ -308,7 +311,9 @@ class QuestionPage(QWidget):
         self, answers: Answers, displayed: frozenset[str], unanswered_safety: set[str]
     ) -> None:
         for question_id, widget in self.widgets.items():
-            widget.setVisible(question_id in displayed)
+            shown = question_id in displayed
+            if widget.isHidden() == shown:  # setVisible relayouts even when nothing changes
+                widget.setVisible(shown)
             widget.show_answer(answers, safety_unanswered=question_id in unanswered_safety)
 
     def first_visible(self) -> QuestionWidget | None:
