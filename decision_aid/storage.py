@@ -17,11 +17,14 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platformdirs import user_data_path
 
-from decision_aid.domain.consultation import Consultation
 from decision_aid.domain.errors import InputError, StorageError
+
+if TYPE_CHECKING:
+    from decision_aid.domain.consultation import Consultation
 
 __all__ = [
     "MAX_CONSULTATION_BYTES",
@@ -94,6 +97,8 @@ def write_consultation(path: Path, consultation: Consultation) -> None:
 
 def read_consultation(path: Path) -> Consultation:
     """Read a saved consultation; an unreadable one is an :class:`InputError`."""
+    from decision_aid.domain.consultation import Consultation  # the models load on first use
+
     try:
         if path.stat().st_size > MAX_CONSULTATION_BYTES:
             raise InputError("the file is too large to be a consultation", source=str(path))

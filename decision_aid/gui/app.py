@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from decision_aid import __version__
@@ -48,7 +48,11 @@ def run(rules_dir: Path) -> int:
     app.setApplicationName("decision-aid")
     app.setApplicationVersion(__version__)
     autosave = Autosave()
-    window = MainWindow(rules_dir, autosave)
+    window = MainWindow(rules_dir, autosave, defer_load=True)
+    # Offer recovery once, after the first load (a later reload must not ask again).
+    window.loaded.connect(
+        lambda: QTimer.singleShot(0, lambda: offer_recovery(window, autosave)),
+        Qt.ConnectionType.SingleShotConnection,
+    )
     window.show()
-    QTimer.singleShot(0, lambda: offer_recovery(window, autosave))
     return app.exec()

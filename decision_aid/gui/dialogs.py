@@ -3,6 +3,8 @@ an error to a clinician, without a traceback."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -14,7 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from decision_aid.domain import RuleSet
+if TYPE_CHECKING:
+    from decision_aid.domain import RuleSet
 
 __all__ = ["OverrideDialog", "show_error"]
 

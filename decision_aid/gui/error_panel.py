@@ -3,10 +3,13 @@ as the command line prints it, and a way to reload once the YAML is fixed."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLabel, QListWidget, QPushButton, QVBoxLayout, QWidget
 
-from decision_aid.domain import Problem
+if TYPE_CHECKING:
+    from decision_aid.domain import Problem
 
 __all__ = ["ErrorPanel"]
 

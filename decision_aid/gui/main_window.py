@@ -10,9 +10,17 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QTextDocument
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QKeySequence,
+    QPaintEvent,
+    QShowEvent,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -32,17 +40,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from decision_aid.domain import DecisionAidError, RuleSet, RuleSetError, load_rule_set
-from decision_aid.domain.consultation import Consultation
-from decision_aid.domain.fhir import questionnaire_resource, response_resource
-from decision_aid.domain.progress import SectionState
-from decision_aid.domain.rules import Status
+from decision_aid.domain.errors import DecisionAidError, RuleSetError
 from decision_aid.gui.dialogs import OverrideDialog, show_error
 from decision_aid.gui.error_panel import ErrorPanel
 from decision_aid.gui.outcome_panel import OutcomePanel
-from decision_aid.gui.question_page import QuestionPage
-from decision_aid.gui.state import ConsultationModel, utc_now
-from decision_aid.report import text_report
 from decision_aid.storage import (
     Autosave,
     Pending,
@@ -51,6 +52,15 @@ from decision_aid.storage import (
     write_consultation,
 )
 
+if TYPE_CHECKING:
+    from decision_aid.domain import RuleSet
+    from decision_aid.domain.consultation import Consultation
+    from decision_aid.gui.question_page import QuestionPage
+    from decision_aid.gui.state import ConsultationModel
+
+# The rule-set models take a quarter of a second to build, so the modules that need
+# them are imported where they are first used: the window is shown before that.
+
 __all__ = ["MainWindow"]
 
 
@@ -58,7 +68,7 @@ def _write_json(path: Path, resource: dict[str, object]) -> None:
     atomic_write(path, json.dumps(resource, indent=2, ensure_ascii=False).encode("utf-8"))
 
 
-_MARKS = {SectionState.NOT_STARTED: "○", SectionState.IN_PROGRESS: "◐", SectionState.COMPLETE: "✓"}
+_MARKS = {"not started": "○", "in progress": "◐", "complete": "✓"}
 
 
 def _scrolled(widget: QWidget) -> QScrollArea:
@@ -71,7 +81,11 @@ def _scrolled(widget: QWidget) -> QScrollArea:
 class MainWindow(QMainWindow):
     """The whole consultation. ``model`` is None while the rule set is broken."""
 
-    def __init__(self, rules_dir: Path, autosave: Autosave) -> None:
+    loaded = Signal()
+    """After the rule set was loaded (or found broken): the window is ready to use."""
+
+    def __init__(self, rules_dir: Path, autosave: Autosave, *, defer_load: bool = False) -> None:
+        """``defer_load`` shows the window first and loads the rule set just after."""
         super().__init__()
         self.setObjectName("main-window")
         self.rules_dir = rules_dir
@@ -93,7 +107,14 @@ class MainWindow(QMainWindow):
             self.statusBar().addWidget(label)
         self.statusBar().addPermanentWidget(self.rules_label)
         self._make_actions()
-        self.load_rules(carry=None)
+        self.pending_load = defer_load
+        if defer_load:
+            waiting = QLabel("Loading the rule set…")
+            waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.central.addWidget(waiting)
+            self._set_actions_enabled(False)
+        else:
+            self.load_rules(carry=None)
 
     # -- building ------------------------------------------------------------------------
 
@@ -205,6 +226,8 @@ class MainWindow(QMainWindow):
         return bar
 
     def _build_sections(self, rule_set: RuleSet, splitter: QSplitter) -> None:
+        from decision_aid.gui.question_page import QuestionPage
+
         self.sections = QListWidget()
         self.sections.setObjectName("sections")
         self.sections.setAccessibleName("Sections")
@@ -259,6 +282,10 @@ class MainWindow(QMainWindow):
 
     def load_rules(self, carry: Consultation | None) -> None:
         """(Re)load the rule set; on problems show them and give no outcome."""
+        from decision_aid.domain import load_rule_set
+        from decision_aid.domain.consultation import Consultation
+        from decision_aid.gui.state import ConsultationModel, utc_now
+
         try:
             rule_set = load_rule_set(self.rules_dir)
         except RuleSetError as error:
@@ -280,6 +307,7 @@ class MainWindow(QMainWindow):
         self._set_actions_enabled(True)
         self.refresh()
         self.show_section(0)
+        self.loaded.emit()
 
     def _show_broken(self, error: RuleSetError) -> None:
         self.model = None
@@ -292,6 +320,7 @@ class MainWindow(QMainWindow):
         self.rules_label.setText("Rule set: PROBLEMS, no outcome")
         self.progress_label.setText("")
         self._set_actions_enabled(False)
+        self.loaded.emit()
 
     def _set_actions_enabled(self, enabled: bool) -> None:
         for action in (
@@ -322,7 +351,7 @@ class MainWindow(QMainWindow):
         ):
             item = self.sections.item(row)
             unknown = f" · {state.not_known} not known" if state.not_known else ""
-            item.setText(f"{_MARKS[state.state]}  {row + 1}  {section.title}{unknown}")
+            item.setText(f"{_MARKS[str(state.state)]}  {row + 1}  {section.title}{unknown}")
             item.setToolTip(
                 f"{state.state}: {state.answered} of {state.asked} answered, "
                 f"{state.not_known} not known"
@@ -350,6 +379,8 @@ class MainWindow(QMainWindow):
         )
 
     def _refresh_titles(self, rule_set: RuleSet) -> None:
+        from decision_aid.domain.rules import Status
+
         info = rule_set.info
         flags = []
         if info.status is Status.DRAFT:
@@ -446,6 +477,9 @@ class MainWindow(QMainWindow):
             self.model.clear_override()
 
     def new_consultation(self) -> None:
+        from decision_aid.domain.consultation import Consultation
+        from decision_aid.gui.state import utc_now
+
         if self.model is None or not self._may_leave_current():
             return
         self.model.replace(Consultation.new(self.model.rule_set, now=utc_now()))
@@ -522,10 +556,12 @@ class MainWindow(QMainWindow):
 
     def export_to(self, path: Path) -> tuple[Path, Path]:
         """Write the response to ``path`` and the questionnaire beside it."""
+        from decision_aid.domain.fhir import questionnaire_resource, response_resource
+
         assert self.model is not None
         model = self.model
         complete = not model.progress.unanswered_safety and all(
-            s.state is SectionState.COMPLETE for s in model.progress.sections
+            s.state == "complete" for s in model.progress.sections
         )
         response = response_resource(
             model.rule_set, model.consultation, model.answers, complete=complete
@@ -550,6 +586,8 @@ class MainWindow(QMainWindow):
             self.summary_document().print_(printer)
 
     def summary_document(self) -> QTextDocument:
+        from decision_aid.report import text_report
+
         assert self.model is not None
         model = self.model
         document = QTextDocument()
@@ -610,9 +648,15 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if not event.spontaneous():
+        if not self.pending_load and not event.spontaneous():
             # Focus set before the window is shown does not stick: set it once it is.
             QTimer.singleShot(0, self._focus_start)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.pending_load:  # the window is on screen: now load the rule set
+            self.pending_load = False
+            QTimer.singleShot(0, lambda: self.load_rules(carry=None))
 
     def _focus_start(self) -> None:
         if self.model is None:

@@ -9,14 +9,17 @@ Links in it are reachable with Tab and followed with Enter.
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
-from decision_aid.domain import Assessment, RuleSet
-from decision_aid.domain.consultation import Override
-from decision_aid.domain.engine import FiredRule
 from decision_aid.levels import level_style
+
+if TYPE_CHECKING:
+    from decision_aid.domain import Assessment, RuleSet
+    from decision_aid.domain.consultation import Override
+    from decision_aid.domain.engine import FiredRule
 
 __all__ = ["OutcomePanel"]
 
