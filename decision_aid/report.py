@@ -42,10 +42,7 @@ def text_report(assessment: Assessment, rule_set: RuleSet, override: Override | 
     if assessment.missing:
         lines += ["", "What we still need to know:"]
         for missing in assessment.missing:
-            changes = "; ".join(
-                f"{answer} -> {rule_set.levels_by_id[level].label}"
-                for answer, level in missing.changes
-            )
+            changes = missing.changes_in_words(rule_set.levels_by_id, "->")
             lines.append(
                 f"  - {missing.label} [{missing.question_id}] ({missing.status}): {changes}"
             )

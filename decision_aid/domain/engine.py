@@ -139,6 +139,12 @@ class MissingItem:
     changes: tuple[tuple[str, str], ...]
     """(answer in words, the level that answer would give), for answers that change it."""
 
+    def changes_in_words(self, levels: Mapping[str, Level], arrow: str = "→") -> str:
+        """ "Yes → Not suitable at the moment; No → …", with each level's plain words."""
+        return "; ".join(
+            f"{answer} {arrow} {levels[level].label}" for answer, level in self.changes
+        )
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "question_id": self.question_id,

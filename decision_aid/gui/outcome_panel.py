@@ -130,10 +130,7 @@ class OutcomePanel(QWidget):
         if assessment.missing:
             links = []
             for item in assessment.missing:
-                changes = "; ".join(
-                    f"{escape(answer)} → {escape(rule_set.levels_by_id[level].label)}"
-                    for answer, level in item.changes
-                )
+                changes = escape(item.changes_in_words(rule_set.levels_by_id))
                 links.append(
                     f"<a href='{QUESTION_SCHEME}:{item.question_id}'>{escape(item.label)}</a> "
                     f"({item.status})<br><small>If answered: {changes}</small>"
