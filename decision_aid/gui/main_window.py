@@ -44,6 +44,7 @@ from decision_aid.domain.errors import DecisionAidError, RuleSetError
 from decision_aid.gui.dialogs import OverrideDialog, show_error
 from decision_aid.gui.error_panel import ErrorPanel
 from decision_aid.gui.outcome_panel import OutcomePanel
+from decision_aid.gui.theme import style_sheet
 from decision_aid.storage import (
     Autosave,
     Pending,
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
         """``defer_load`` shows the window first and loads the rule set just after."""
         super().__init__()
         self.setObjectName("main-window")
+        self.setStyleSheet(style_sheet(self.fontMetrics().height()))
         self.rules_dir = rules_dir
         self.autosave = autosave
         self.model: ConsultationModel | None = None
