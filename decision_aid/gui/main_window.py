@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QFileSystemWatcher, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -100,7 +100,7 @@ class MainWindow(QMainWindow):
         self.central = QStackedWidget()
         self.setCentralWidget(self.central)
         self.error_panel = ErrorPanel()
-        self.error_panel.reload_button.clicked.connect(self.reload_rules)
+        self.error_panel.reload_button.clicked.connect(lambda: self.reload_rules())  # noqa: PLW0108 - drop the bool
         self.save_label = QLabel("Not saved yet")
         self.progress_label = QLabel()
         self.rules_label = QLabel()
@@ -158,7 +158,17 @@ class MainWindow(QMainWindow):
         self.missing_action = self._action(
             "First &missing answer", "Ctrl+M", self.jump_to_first_missing
         )
-        self.reload_action = self._action("&Reload rules", key.Refresh, self.reload_rules)
+        self.reload_action = self._action("&Reload rules", key.Refresh, lambda: self.reload_rules())  # noqa: PLW0108
+        self.watch_action = self._action("&Watch the rule files", None, self._on_watch_toggled)
+        self.watch_action.setCheckable(True)
+        self.watch_action.setToolTip("Reload the rule set whenever its files change")
+        self.watcher = QFileSystemWatcher(self)
+        self.watch_timer = QTimer(self)
+        self.watch_timer.setSingleShot(True)
+        self.watch_timer.setInterval(400)  # editors save in several steps
+        self.watch_timer.timeout.connect(self._on_rules_changed)
+        self.watcher.fileChanged.connect(self.watch_timer.start)
+        self.watcher.directoryChanged.connect(self.watch_timer.start)
         self.keys_action = self._action("&Keyboard shortcuts", None, self.show_keys)
         self.section_actions = [
             self._action(f"Section {n}", f"Ctrl+{n}", lambda _=False, i=n - 1: self.show_section(i))
@@ -181,6 +191,7 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
         view_menu.addSeparator()
         view_menu.addAction(self.reload_action)
+        view_menu.addAction(self.watch_action)
         help_menu = menus.addMenu("&Help")
         help_menu.addAction(self.keys_action)
 
@@ -332,11 +343,42 @@ class MainWindow(QMainWindow):
         ):  # fmt: skip
             action.setEnabled(enabled)
 
-    def reload_rules(self) -> None:
+    def _on_watch_toggled(self, checked: bool) -> None:
+        if checked:
+            self._watch_paths()
+        elif self.watcher.files() or self.watcher.directories():
+            self.watcher.removePaths(self.watcher.files() + self.watcher.directories())
+
+    def _watch_paths(self) -> None:
+        from decision_aid.domain.loading import rule_set_files
+
+        # An editor that saves by renaming drops the watched file: watch afresh each time.
+        if self.watcher.files() or self.watcher.directories():
+            self.watcher.removePaths(self.watcher.files() + self.watcher.directories())
+        paths = [str(p) for p in rule_set_files(self.rules_dir) if p.exists()]
+        paths += [str(d) for d in (self.rules_dir, self.rules_dir / "rules") if d.is_dir()]
+        if paths:
+            self.watcher.addPaths(paths)
+
+    def _on_rules_changed(self) -> None:
+        if self.watch_action.isChecked():
+            self.statusBar().showMessage("The rule files changed: reloaded", 4000)
+            self.reload_rules(quiet=True)
+            self._watch_paths()
+
+    def reload_rules(self, *, quiet: bool = False) -> None:
+        """Re-read the rule set, keeping the consultation; say what no longer fits."""
         carry = self.model.consultation if self.model else None
         self.load_rules(carry=carry)
-        if self.model is not None and self.model.notices:
-            self._tell("The rule set changed", self.model.notices)
+        model = self.model
+        if model is None or not model.notices:
+            return
+        if quiet:
+            self.statusBar().showMessage(" ".join(model.notices), 8000)
+        else:
+            self._tell("The rule set changed", model.notices)
+        # Acknowledged: from now on the consultation belongs to the reloaded rule set.
+        model.replace(model.consultation.with_rule_set(model.rule_set, now=model.clock()))
 
     # -- model → widgets -----------------------------------------------------------------
 

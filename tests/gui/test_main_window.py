@@ -270,3 +270,54 @@ def test_a_failed_autosave_is_shown_and_the_answer_is_kept_in_the_window(
         "NOT SAVED: x: could not save (No space left on device); the previous save is kept"
     )
     assert window.model.consultation.answers == {"diagnosis": "crps"}
+
+
+def test_save_open_and_export_round_trip(make_window: WindowFactory, tmp_path: Path) -> None:
+    import json
+
+    from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+
+    window = make_window()
+    model = window.model
+    assert model is not None
+    for key, value in CLEAN.items():
+        model.set_answer(key, value)
+    model.set_notes("Discussed options.")
+    path = tmp_path / "jd.json"
+    assert window._write(path)
+    assert not window._unsaved()
+    model.set_answer("escort_home", "no")
+    assert window._unsaved()
+    window.open_path(path)
+    assert model.consultation.answers["escort_home"] == "yes"
+    assert model.consultation.notes == "Discussed options."
+    response, questionnaire = window.export_to(tmp_path / "export.json")
+    resource = QuestionnaireResponse.model_validate(json.loads(response.read_text()))
+    assert resource.status == "in-progress", "the goals and SURE questions are unanswered"
+    assert json.loads(questionnaire.read_text())["resourceType"] == "Questionnaire"
+
+
+def test_print_is_wired_to_ctrl_p_and_prints_the_summary(make_window: WindowFactory) -> None:
+    window = make_window()
+    assert window.print_action.shortcut().toString() == "Ctrl+P"
+    assert window.model is not None
+    text = window.summary_document().toPlainText()
+    assert text.startswith("Outcome: \u25c6 More checks needed first (refer_first)")
+    assert "This is a basis for discussion, not a decision." in text
+
+
+def test_watching_the_rule_files_reloads_them_when_they_change(
+    make_window: WindowFactory, tmp_path: Path, qtbot: QtBot
+) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(BUNDLED, rules)
+    window = make_window(rules)
+    assert window.model is not None
+    window.watch_action.trigger()
+    safety = rules / "rules" / "safety.yaml"
+    good = safety.read_text()
+    safety.write_text(good.replace("outcome: not_suitable_now\n", "outcom: not_suitable_now\n", 1))
+    qtbot.waitUntil(lambda: window.model is None, timeout=5000)
+    assert window.central.currentWidget() is window.error_panel
+    safety.write_text(good)
+    qtbot.waitUntil(lambda: window.model is not None, timeout=5000)
