@@ -32,6 +32,7 @@ from decision_aid.domain.engine import resolve_settings
 from decision_aid.domain.yamlsource import read_yaml
 from decision_aid.paths import bundled_rules_dir
 from decision_aid.report import text_report
+from decision_aid.storage import atomic_write
 
 __all__ = ["main"]
 
@@ -205,6 +206,35 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_sheet(args: argparse.Namespace) -> int:
+    rule_set = _load(args.rules, "text")
+    if rule_set is None:
+        return EXIT_FAILED
+    document, problems = read_yaml(Path(args.answers))
+    if problems:
+        _print_problems(problems, "text", sys.stderr)
+        return EXIT_INPUT
+    raw = document.data or {}
+    try:
+        if not isinstance(raw, dict):
+            raise InputError("answers must be a mapping of question ids to answers")
+        answers = parse_answers(rule_set.questionnaire, raw)
+        assessment = evaluate(rule_set, answers, _settings(args))
+    except DecisionAidError as error:
+        print(f"{args.answers}: error: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    from decision_aid.sheet import render  # reportlab loads only for sheets
+
+    data = render(assessment, answers, rule_set)
+    try:
+        atomic_write(Path(args.output), data)
+    except DecisionAidError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"{args.output}: discussion sheet written ({len(data)} bytes)")
+    return EXIT_OK
+
+
 def _evaluate_lines(rule_set: RuleSet, settings: dict[str, str]) -> int:
     """One answers object per input line, one JSON result per output line, aligned."""
     status = EXIT_OK
@@ -262,6 +292,15 @@ def _parser() -> argparse.ArgumentParser:
         "--jsonl", action="store_true", help="read one JSON answers object per stdin line"
     )
     evaluate_cmd.set_defaults(run=_cmd_evaluate)
+
+    sheet = commands.add_parser(
+        "sheet", help="write the discussion sheet (PDF) for an answers file"
+    )
+    sheet.add_argument("answers", metavar="ANSWERS.yaml")
+    sheet.add_argument("-o", "--output", required=True, metavar="SHEET.pdf")
+    sheet.add_argument("--rules", type=Path, default=bundled, metavar="DIR")
+    sheet.add_argument("--basis", metavar="NAME", help="guideline basis, e.g. nice_ng193")
+    sheet.set_defaults(run=_cmd_sheet)
     return parser
 
 

@@ -9,7 +9,7 @@ favourable.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -22,6 +22,7 @@ from decision_aid.domain.conditions import (
     walk,
 )
 from decision_aid.domain.errors import Problem
+from decision_aid.domain.leaflet import SheetContent
 from decision_aid.domain.questionnaire import NOT_KNOWN, Question, Questionnaire, QuestionType
 from decision_aid.domain.rules import Reference, Rule, RuleSetInfo
 from decision_aid.domain.validation import did_you_mean
@@ -389,11 +390,50 @@ def _check_only_for(where: Located[Rule], info: RuleSetInfo) -> list[Problem]:
     return problems
 
 
+def _check_sheet(
+    sheet: Located[SheetContent], info: RuleSetInfo | None, reference_ids: set[str] | None
+) -> list[Problem]:
+    """Every citation names a reference, and next steps name the rule set's levels."""
+    problems: list[Problem] = []
+    content = sheet.item
+    cited: list[tuple[YamlPath, Sequence[str]]] = [
+        (("condition",), content.condition.citations),
+        (("certainty",), content.certainty.citations),
+    ]
+    cited += [(("grid", i), row.citations) for i, row in enumerate(content.grid)]
+    cited += [(("figures", i), f.citations) for i, f in enumerate(content.figures)]
+    cited += [(("what_it_is_like", i), b.citations) for i, b in enumerate(content.what_it_is_like)]
+    if reference_ids is not None:
+        for at, refs in cited:
+            for i, ref in enumerate(refs):
+                if ref not in reference_ids:
+                    problems.append(
+                        sheet.problem(
+                            (*at, "citations", i),
+                            "unknown-reference",
+                            f"'{ref}' is not in the references{did_you_mean(ref, reference_ids)}",
+                        )
+                    )
+    if info is not None:
+        levels = [level.id for level in info.levels]
+        for level in content.next_steps:
+            if level not in levels:
+                problems.append(
+                    sheet.problem(
+                        ("next_steps", level),
+                        "unknown-level",
+                        f"'{level}' is not a level{did_you_mean(level, levels)}",
+                    )
+                )
+    return problems
+
+
 def check_rule_set(
     info: Located[RuleSetInfo] | None,
     questionnaire: Located[Questionnaire] | None,
     references: list[Located[Reference]] | None,
     rules: list[Located[Rule]],
+    sheet: Located[SheetContent] | None = None,
 ) -> list[Problem]:
     """Every cross-reference problem among the parts that validated."""
     problems: list[Problem] = []
@@ -409,4 +449,6 @@ def check_rule_set(
     questions = questionnaire.item.by_id if questionnaire is not None else None
     for rule in rules:
         problems += _check_rule(rule, info.item if info else None, questions, reference_ids)
+    if sheet is not None:
+        problems += _check_sheet(sheet, info.item if info else None, reference_ids)
     return problems

@@ -5,6 +5,7 @@ A rule set is a directory::
     ruleset.yaml          identity, governance, outcome levels, settings
     questionnaire.yaml    sections and questions
     references.yaml       the sources rules cite
+    sheet.yaml            the discussion sheet's patient text (optional)
     rules/*.yaml          the rules, in files of the author's choosing
     tests/*.yaml          case files (read by the authoring tools, not here)
 
@@ -23,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from decision_aid.domain.checks import Located, check_rule_set
 from decision_aid.domain.errors import Problem, RuleSetError
+from decision_aid.domain.leaflet import SheetContent
 from decision_aid.domain.questionnaire import Questionnaire
 from decision_aid.domain.rules import Reference, Rule, RuleSet, RuleSetInfo
 from decision_aid.domain.validation import validate
@@ -31,6 +33,7 @@ from decision_aid.domain.yamlsource import Document, read_yaml
 __all__ = ["RULE_SET_FILES", "load_rule_set", "rule_set_files"]
 
 RULE_SET_FILES = ("ruleset.yaml", "questionnaire.yaml", "references.yaml")
+SHEET_FILE = "sheet.yaml"
 
 T = TypeVar("T")
 
@@ -38,6 +41,7 @@ _INFO = TypeAdapter(RuleSetInfo)
 _QUESTIONNAIRE = TypeAdapter(Questionnaire)
 _REFERENCE = TypeAdapter(Reference)
 _RULE = TypeAdapter(Rule)
+_SHEET = TypeAdapter(SheetContent)
 
 
 class _ListFile(BaseModel):
@@ -55,6 +59,8 @@ class _ReferencesFile(_ListFile):
 def rule_set_files(directory: Path) -> list[Path]:
     """The files that make up a rule set (its identity), in a stable order."""
     files = [directory / name for name in RULE_SET_FILES]
+    if (directory / SHEET_FILE).is_file():
+        files.append(directory / SHEET_FILE)
     rules_dir = directory / "rules"
     if rules_dir.is_dir():
         files += sorted(p for p in rules_dir.iterdir() if p.suffix in (".yaml", ".yml"))
@@ -126,13 +132,17 @@ def load_rule_set(directory: str | Path) -> RuleSet:
         items, complete, found = _items(found_doc, _ReferencesFile, "references", _REFERENCE)
         references = items if complete else None
         problems += found
+    sheet = None
+    if (found_doc := documents.get(root / SHEET_FILE)) is not None:
+        sheet, found = _whole(found_doc, _SHEET)
+        problems += found
     rules: list[Located[Rule]] = []
     for path, document in documents.items():
         if path.parent != root:
             located, _, found = _items(document, _RulesFile, "rules", _RULE)
             problems += found
             rules += located
-    problems += check_rule_set(info, questionnaire, references, rules)
+    problems += check_rule_set(info, questionnaire, references, rules, sheet)
     if problems or info is None or questionnaire is None or references is None:
         raise RuleSetError(problems)
     return RuleSet(
@@ -140,6 +150,7 @@ def load_rule_set(directory: str | Path) -> RuleSet:
         questionnaire=questionnaire.item,
         rules=tuple(r.item for r in rules),
         references=tuple(r.item for r in references),
+        sheet=sheet.item if sheet else None,
         digest=digest.hexdigest(),
         source=str(root),
     )

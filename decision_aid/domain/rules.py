@@ -24,6 +24,7 @@ from pydantic import Field, Strict, field_validator
 
 from decision_aid.domain.base import FrozenModel, Items
 from decision_aid.domain.conditions import Condition
+from decision_aid.domain.leaflet import SheetContent
 from decision_aid.domain.questionnaire import Questionnaire
 
 __all__ = [
@@ -167,6 +168,7 @@ class RuleSet(FrozenModel):
     questionnaire: Questionnaire
     rules: Items[Rule]
     references: Items[Reference]
+    sheet: SheetContent | None = Field(default=None, description="The patient pages' text.")
     digest: str = Field(description="sha256 over the rule set's files.")
     source: str = Field(description="Where it was loaded from, for messages.")
 

@@ -1,0 +1,7 @@
+"""The discussion sheet (reportlab): one function, ``render``, which the GUI and the CLI call."""
+
+from __future__ import annotations
+
+from decision_aid.sheet.render import NOT_A_DECISION, render
+
+__all__ = ["NOT_A_DECISION", "render"]

@@ -1,0 +1,571 @@
+"""The discussion sheet: patient pages first, the clinician's summary last.
+
+``render`` is deterministic for the same inputs (reportlab's invariant mode, and the
+printing date is a parameter), so tests can compare sheets and a sheet can be
+reproduced from a saved consultation.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import datetime
+from html import escape
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from decision_aid.domain import Answers, Assessment, RuleSet
+from decision_aid.domain.consultation import Override
+from decision_aid.domain.leaflet import Figure, SheetContent
+from decision_aid.domain.questionnaire import QuestionType
+from decision_aid.domain.rules import Status
+from decision_aid.levels import level_style
+from decision_aid.sheet.fonts import BOLD, REGULAR, register_fonts
+from decision_aid.sheet.icons import IconArray
+
+__all__ = ["NOT_A_DECISION", "SURE_ITEMS", "render"]
+
+NOT_A_DECISION = "This sheet supports a conversation; it does not make the decision."
+# The SURE test, in its published wording (Légaré et al. 2010); "yes" scores 1.
+SURE_ITEMS = (
+    ("Sure of myself", "Do you feel SURE about the best choice for you?"),
+    ("Understand information", "Do you know the benefits and risks of each option?"),
+    ("Risk-benefit ratio", "Are you clear about which benefits and risks matter most to you?"),
+    ("Encouragement", "Do you have enough support and advice to make a choice?"),
+)
+SURE_REFERENCE = "legare2010"
+BENEFIT, HARM = colors.HexColor("#009E73"), colors.HexColor("#D55E00")
+MARGIN = 18 * mm
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("body", fontName=REGULAR, fontSize=12.5, leading=18, alignment=TA_LEFT)
+
+    def style(name: str, **changes: Any) -> ParagraphStyle:
+        return ParagraphStyle(name, parent=base, **changes)
+
+    return {
+        "body": base,
+        "title": style("title", fontName=BOLD, fontSize=22, leading=28, spaceAfter=8),
+        "h2": style("h2", fontName=BOLD, fontSize=16, leading=22, spaceBefore=10, spaceAfter=4),
+        "h3": style("h3", fontName=BOLD, fontSize=13.5, leading=19, spaceBefore=6, spaceAfter=2),
+        "bullet": style("bullet", leftIndent=14, bulletIndent=2, spaceAfter=3),
+        "cell": style("cell", fontSize=12, leading=16),
+        "small": style("small", fontSize=9, leading=12),
+        "clin": style("clin", fontSize=9.5, leading=12.5),
+        "clin-h": style("clin-h", fontName=BOLD, fontSize=12, leading=15, spaceBefore=6),
+        "badge": style("badge", fontName=BOLD, fontSize=18, leading=24),
+    }
+
+
+class _Citations:
+    """Numbers references in order of first use; every claim shows its numbers."""
+
+    def __init__(self, rule_set: RuleSet) -> None:
+        self.rule_set = rule_set
+        self.order: list[str] = []
+
+    def mark(self, ids: Sequence[str]) -> str:
+        numbers = []
+        for ref in ids:
+            if ref not in self.order:
+                self.order.append(ref)
+            numbers.append(self.order.index(ref) + 1)
+        return f" <font size='9'>[{', '.join(str(n) for n in sorted(set(numbers)))}]</font>"
+
+
+class _NumberedCanvas(Canvas):
+    """Holds the pages back until the end, so every footer can say "page x of y"."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._saved: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        self._saved.append(dict(self.__dict__))
+        self._startPage()  # type: ignore[attr-defined]  # reportlab's own page reset
+
+    def save(self) -> None:
+        total = len(self._saved)
+        for state in self._saved:
+            self.__dict__.update(state)
+            footer = getattr(self, "_footer", None)
+            if footer is not None:
+                footer(self, total)
+            super().showPage()
+        super().save()
+
+
+def _first(text: str) -> str:
+    """The first sentence, for the footer; the whole text is printed on the last page."""
+    end = text.find(". ")
+    return text if end < 0 else text[: end + 1]
+
+
+def _para(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(text, style)
+
+
+def _answer_words(rule_set: RuleSet, answers: Answers, question_id: str) -> str:
+    question = rule_set.questionnaire.by_id[question_id]
+    if question_id in answers.not_known:
+        return "Not known"
+    value = answers.get(question_id)
+    if value is None:
+        return "Not answered"
+    if question.type is QuestionType.NUMBER:
+        return f"{value:g} {question.unit or ''}".strip()
+    options = value if isinstance(value, tuple) else (value,)
+    return ", ".join(rule_set.questionnaire.option_label(question_id, str(o)) for o in options)
+
+
+class _Sheet:
+    def __init__(
+        self,
+        assessment: Assessment,
+        answers: Answers,
+        rule_set: RuleSet,
+        override: Override | None,
+        printed: datetime,
+    ) -> None:
+        self.a = assessment
+        self.answers = answers
+        self.rs = rule_set
+        self.override = override
+        self.printed = printed
+        self.s = _styles()
+        self.cite = _Citations(rule_set)
+        self.content: SheetContent | None = rule_set.sheet
+
+    # -- page furniture --------------------------------------------------------------
+
+    def marks(self) -> list[str]:
+        info = self.rs.info
+        found = []
+        if info.status is Status.DRAFT:
+            found.append("DRAFT: this rule set has not been approved by a clinician")
+        if info.status is Status.RETIRED:
+            found.append("RETIRED: this rule set is no longer in use")
+        if info.review_by < self.printed.date():
+            found.append(f"EXPIRED: this rule set was due for review by {info.review_by:%d %B %Y}")
+        return found
+
+    def footer(self, canvas: Canvas, total: int) -> None:
+        info = self.rs.info
+        width, _ = A4
+        canvas.saveState()
+        marks = self.marks()
+        if marks:
+            canvas.setFillColor(colors.HexColor("#B00020"))
+            canvas.setFont(BOLD, 10)
+            for i, text in enumerate(marks):
+                canvas.drawString(MARGIN, A4[1] - 11 * mm - i * 12, text)
+        canvas.setFillColor(colors.black)
+        canvas.setFont(REGULAR, 8.5)
+        canvas.drawString(
+            MARGIN, 21 * mm,
+            f"Rule set {info.id} {info.version} ({info.status}) · printed {self.printed:%d %B %Y}",
+        )  # fmt: skip
+        canvas.drawRightString(width - MARGIN, 21 * mm, f"Page {canvas.getPageNumber()} of {total}")
+        small = ParagraphStyle("footer", fontName=REGULAR, fontSize=7.5, leading=9)
+        note = Paragraph(
+            f"{NOT_A_DECISION} Produced {info.date:%d %B %Y}; review by "
+            f"{info.review_by:%d %B %Y}. <b>Updates:</b> {escape(_first(info.update_policy))} "
+            f"<b>Funding:</b> {escape(_first(info.funding))} (In full on the last page.)",
+            small,
+        )
+        _, height = note.wrapOn(canvas, width - 2 * MARGIN, 20 * mm)
+        note.drawOn(canvas, MARGIN, 19.5 * mm - height)
+        canvas.restoreState()
+
+    # -- patient pages ---------------------------------------------------------------
+
+    def badge(self) -> Flowable:
+        rank = self.rs.level_rank[self.a.outcome.id]
+        style = level_style(rank, len(self.rs.info.levels))
+        text = _para(f"{style.shape}&nbsp; {escape(self.a.outcome.label)}", self.s["badge"])
+        table = Table([[text]], colWidths=[A4[0] - 2 * MARGIN])
+        table.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(style.background)),
+                    ("TEXTCOLOR", (0, 0), (-1, -1), colors.HexColor(style.foreground)),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                    ("TOPPADDING", (0, 0), (-1, -1), 8),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 10),
+                ]
+            )
+        )
+        return table
+
+    def bullet_list(self, items: Sequence[str]) -> list[Flowable]:
+        return [Paragraph(item, self.s["bullet"], bulletText="•") for item in items]
+
+    def page_for_you(self) -> list[Flowable]:
+        s, content = self.s, self.content
+        title = content.decision if content else self.rs.info.title
+        story: list[Flowable] = [Spacer(1, 6 * mm), _para(escape(title), s["title"])]
+        story.append(
+            _para(f"<i>{NOT_A_DECISION}</i> You and your team decide together.", s["body"])
+        )
+        story.append(Spacer(1, 4 * mm))
+        story.append(_para("What the decision aid found", s["h2"]))
+        story.append(self.badge())
+        story.append(Spacer(1, 2 * mm))
+        story.append(_para(escape(self.a.outcome.description), s["body"]))
+        if self.override is not None:
+            level = self.rs.levels_by_id.get(self.override.level)
+            story.append(
+                _para(
+                    "<b>Your clinician's view:</b> "
+                    f"{escape(level.label if level else self.override.level)}. "
+                    f"<b>Why:</b> {escape(self.override.reason)}",
+                    s["body"],
+                )
+            )
+        story.append(_para("What this means for you", s["h2"]))
+        reasons = [
+            escape(f.patient_reason) + self.cite.mark([c.id for c in f.citations])
+            for f in self.a.fired
+            if f.certain and f.rule_id != "default"
+        ]
+        if any(f.rule_id == "default" for f in self.a.fired):
+            reasons.append(escape(self.rs.info.default_reason))
+        story += self.bullet_list(reasons)
+        if self.a.missing:
+            labels = ", ".join(escape(m.label) for m in self.a.missing)
+            story.append(
+                _para(f"<b>Still to check:</b> {labels}. The answers could change this.", s["body"])
+            )
+        if content:
+            step = content.next_steps.get(self.a.outcome.id)
+            if step:
+                story.append(_para("What happens next", s["h2"]))
+                story.append(_para(escape(step), s["body"]))
+            story.append(_para(escape(content.condition.title), s["h2"]))
+            story += self.bullet_list(
+                [escape(p) for p in content.condition.points[:-1]]
+                + [
+                    escape(content.condition.points[-1])
+                    + self.cite.mark(content.condition.citations)
+                ]
+            )
+        return story
+
+    def figure(self, figure: Figure) -> Flowable:
+        s = self.s
+        colour = BENEFIT if figure.kind == "benefit" else HARM
+        cells: list[Any] = [IconArray(figure.with_treatment, colour)]
+        words = [f"<b>{escape(figure.label)}</b>" + self.cite.mark(figure.citations)]
+        words.append(f"With ketamine: <b>{figure.with_treatment} out of 100</b> people.")
+        if figure.without_treatment is not None:
+            cells.append(IconArray(figure.without_treatment, colour))
+            words.append(f"Without it: <b>{figure.without_treatment} out of 100</b>.")
+        else:
+            cells.append(_para("No comparison group was studied.", s["cell"]))
+        words.append(f"{escape(figure.when.capitalize())}. {escape(figure.who.capitalize())}.")
+        words.append(f"How sure is this? <b>{escape(figure.certainty.capitalize())}</b> certainty.")
+        if figure.caveat:
+            words.append(escape(figure.caveat))
+        text = [_para(w, s["cell"]) for w in words]
+        heads = [_para("<b>With ketamine</b>", s["small"]), _para("<b>Without</b>", s["small"])]
+        table = Table(
+            [[text, heads[0], heads[1]], ["", cells[0], cells[1]]],
+            colWidths=[84 * mm, 43 * mm, 43 * mm],
+        )
+        table.setStyle(
+            TableStyle(
+                [
+                    ("SPAN", (0, 0), (0, 1)),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LINEBELOW", (0, 1), (-1, 1), 0.5, colors.HexColor("#999999")),
+                    ("BOTTOMPADDING", (0, 1), (-1, 1), 8),
+                ]
+            )
+        )
+        return KeepTogether([table, Spacer(1, 3 * mm)])
+
+    def page_options(self) -> list[Flowable]:
+        s, content = self.s, self.content
+        if content is None:
+            return []
+        story: list[Flowable] = [PageBreak(), _para("Your options, side by side", s["title"])]
+        story.append(
+            _para(
+                "Each row answers the same question for both options, in the same detail.",
+                s["body"],
+            )
+        )
+        header = [_para("", s["cell"])] + [
+            _para(f"<b>{escape(o.title)}</b>", s["cell"]) for o in content.options
+        ]
+        rows = [header]
+        for row in content.grid:
+            rows.append(
+                [_para(f"<b>{escape(row.question)}</b>" + self.cite.mark(row.citations), s["cell"])]
+                + [_para(escape(row.answers[o.id]), s["cell"]) for o in content.options]
+            )
+        width = A4[0] - 2 * MARGIN
+        table = Table(rows, colWidths=[width * 0.26, width * 0.37, width * 0.37], repeatRows=1)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#999999")),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EEEEEE")),
+                ]
+            )
+        )
+        story.append(table)
+        story.append(CondPageBreak(80 * mm))
+        story.append(_para("What happened to 100 people in studies", s["h2"]))
+        story.append(
+            _para(
+                "Each picture shows 100 people. The filled figures are the people it happened to.",
+                s["body"],
+            )
+        )
+        story += [self.figure(f) for f in content.figures]
+        story.append(_para(escape(content.certainty.title), s["h2"]))
+        story += self.bullet_list(
+            [escape(p) for p in content.certainty.points[:-1]]
+            + [escape(content.certainty.points[-1]) + self.cite.mark(content.certainty.citations)]
+        )
+        return story
+
+    def page_like_and_matters(self) -> list[Flowable]:
+        s, content = self.s, self.content
+        story: list[Flowable] = [
+            PageBreak(),
+            _para("What it is like, and what matters to you", s["title"]),
+        ]
+        if content:
+            for block in content.what_it_is_like:
+                story.append(_para(escape(block.title), s["h2"]))
+                points = [escape(p) for p in block.points]
+                points[-1] += self.cite.mark(block.citations)
+                story += self.bullet_list(points)
+        story.append(_para("What matters most to you", s["h2"]))
+        goals = [q for q in self.rs.questionnaire.questions() if q.type is QuestionType.MULTIPLE]
+        given = [
+            escape(_answer_words(self.rs, self.answers, q.id))
+            for q in goals
+            if q.id in self.answers
+        ]
+        story.append(
+            _para(
+                "You told us: " + "; ".join(given) + "."
+                if given
+                else "Write what matters most to you here:",
+                s["body"],
+            )
+        )
+        story.append(Spacer(1, 14 * mm))
+        if content:
+            story.append(_para("Questions you could ask", s["h2"]))
+            story += self.bullet_list([escape(q) for q in content.questions_to_ask])
+        sure = [
+            [
+                _para(f"{escape(question)}", s["cell"]),
+                _para("☐ Yes&nbsp;&nbsp;&nbsp; ☐ No", s["cell"]),
+            ]
+            for _, question in SURE_ITEMS
+        ]
+        ready: list[Flowable] = [
+            _para(
+                "Are you ready to decide? (the SURE test)" + self.cite.mark([SURE_REFERENCE]),
+                s["h2"],
+            ),
+            _para(
+                "Tick one box for each question. If you tick No for any, talk to your team again.",
+                s["body"],
+            ),
+            Table(sure, colWidths=[120 * mm, 50 * mm]),
+        ]
+        story.append(KeepTogether(ready))
+        return story
+
+    # -- the clinician's page --------------------------------------------------------
+
+    def page_clinician(self) -> list[Flowable]:
+        s = self.s
+        a, info = self.a, self.a.rule_set
+        story: list[Flowable] = [
+            NextPageTemplate("clinician"),
+            PageBreak(),
+            _para("For the clinician", s["title"]),
+        ]
+        lines = [
+            f"<b>Outcome:</b> {escape(a.outcome.label)} ({a.outcome.id}); decided by "
+            f"{', '.join(a.decided_by)}.",
+            "<b>Settings:</b> " + ", ".join(f"{k} = {v}" for k, v in a.settings),
+            f"<b>Rule set:</b> {info.id} {info.version}, status {info.status}, review by "
+            f"{info.review_by:%d %b %Y}, sha256 {info.digest}",
+        ]
+        if self.override is not None:
+            lines.insert(
+                1,
+                f"<b>Clinician override:</b> {escape(self.override.level)}, recorded "
+                f"{self.override.at:%d %b %Y %H:%M %Z}. Reason: {escape(self.override.reason)}",
+            )
+        story += [_para(line, s["clin"]) for line in lines]
+        story.append(_para("Rules that fired", s["clin-h"]))
+        rows = [
+            [_para(f"<b>{h}</b>", s["clin"]) for h in ("Rule", "Gives", "Rationale", "Evidence")]
+        ]
+        for fired in a.fired:
+            evidence = "; ".join(
+                f"{escape(c.short)}{' (' + escape(c.grade) + ')' if c.grade else ''}"
+                + self.cite.mark([c.id])
+                for c in fired.citations
+            )
+            rationale = escape(fired.rationale)
+            if fired.unverified:
+                rationale += f"<br/><i>Not verified: {escape(fired.unverified)}</i>"
+            if not fired.certain:
+                rationale = "<i>Fired because an answer is not known.</i> " + rationale
+            rows.append(
+                [
+                    _para(escape(fired.rule_id), s["clin"]),
+                    _para(escape(fired.level or "note"), s["clin"]),
+                    _para(rationale, s["clin"]),
+                    _para(evidence or "–", s["clin"]),
+                ]
+            )
+        table = Table(rows, colWidths=[26 * mm, 26 * mm, 80 * mm, 42 * mm], repeatRows=1)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#AAAAAA")),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EEEEEE")),
+                ]
+            )
+        )
+        story.append(table)
+        for title, items in (("Actions", a.actions), ("Cautions", a.cautions)):
+            if items:
+                story.append(_para(title, s["clin-h"]))
+                story += [Paragraph(escape(i), s["clin"], bulletText="•") for i in items]
+        story.append(_para("Missing information", s["clin-h"]))
+        if a.missing:
+            story += [
+                Paragraph(
+                    f"{escape(m.label)} ({m.status}): "
+                    + escape(m.changes_in_words(self.rs.levels_by_id)),
+                    s["clin"],
+                    bulletText="•",
+                )
+                for m in a.missing
+            ]
+        else:
+            story.append(_para("None that could change the outcome.", s["clin"]))
+        story.append(_para("Answers", s["clin-h"]))
+        answers = [
+            f"<b>{escape(q.label)}:</b> {escape(_answer_words(self.rs, self.answers, q.id))}"
+            for q in self.rs.questionnaire.questions()
+        ]
+        story.append(_para(" · ".join(answers), s["clin"]))
+        return story
+
+    def references(self) -> list[Flowable]:
+        s, info = self.s, self.rs.info
+        story: list[Flowable] = [
+            _para("About this sheet", s["clin-h"]),
+            _para(
+                f"Produced {info.date:%d %B %Y} from rule set {escape(info.id)} "
+                f"{escape(info.version)} ({info.status}); "
+                f"authors: {escape(', '.join(info.authors))}; "
+                f"reviewed by: {escape(', '.join(info.reviewers) or 'nobody yet')}.",
+                s["clin"],
+            ),
+            _para(f"<b>Update policy:</b> {escape(info.update_policy)}", s["clin"]),
+            _para(f"<b>Funding:</b> {escape(info.funding)}", s["clin"]),
+            _para("References", s["clin-h"]),
+        ]
+        by_id = self.rs.references_by_id
+        for number, ref in enumerate(self.cite.order, start=1):
+            reference = by_id.get(ref)
+            if reference is None:
+                continue
+            extra = " ".join(
+                part
+                for part in (
+                    f"doi:{reference.doi}" if reference.doi else "",
+                    f"PMID {reference.pmid}" if reference.pmid else "",
+                    reference.url or "",
+                    "(not verified)" if reference.verification == "unverified" else "",
+                )
+                if part
+            )
+            story.append(
+                _para(f"[{number}] {escape(reference.citation)} {escape(extra)}", s["small"])
+            )
+        return story
+
+    def story(self) -> list[Flowable]:
+        story = self.page_for_you() + self.page_options() + self.page_like_and_matters()
+        story += self.page_clinician()
+        story += self.references()
+        return story
+
+
+def render(
+    assessment: Assessment,
+    answers: Answers,
+    rule_set: RuleSet,
+    *,
+    override: Override | None = None,
+    printed: datetime | None = None,
+) -> bytes:
+    """The discussion sheet as PDF bytes; the same inputs always give the same bytes."""
+    register_fonts()
+    when = printed or datetime.now().astimezone()
+    sheet = _Sheet(assessment, answers, rule_set, override, when)
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=20 * mm,
+        bottomMargin=28 * mm,
+        title=f"Discussion sheet: {rule_set.info.title}",
+        author="decision-aid",
+        subject=NOT_A_DECISION,
+        creator="decision-aid",
+        invariant=1,
+    )
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
+
+    def on_page(canvas: Canvas, _doc: BaseDocTemplate) -> None:
+        canvas._footer = sheet.footer  # type: ignore[attr-defined]  # drawn once the total is known
+
+    doc.addPageTemplates(
+        [
+            PageTemplate("patient", [frame], onPage=on_page),
+            PageTemplate("clinician", [frame], onPage=on_page),
+        ]
+    )
+    doc.build(sheet.story(), canvasmaker=_NumberedCanvas)
+    return buffer.getvalue()
