@@ -59,7 +59,14 @@ MARGIN = 18 * mm
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("body", fontName=REGULAR, fontSize=12.5, leading=18, alignment=TA_LEFT)
+    base = ParagraphStyle(
+        "body",
+        fontName=REGULAR,
+        bulletFontName=REGULAR,
+        fontSize=12.5,
+        leading=18,
+        alignment=TA_LEFT,
+    )
 
     def style(name: str, **changes: Any) -> ParagraphStyle:
         return ParagraphStyle(name, parent=base, **changes)
@@ -114,6 +121,11 @@ class _NumberedCanvas(Canvas):
                 footer(self, total)
             super().showPage()
         super().save()
+
+
+def _table_style(commands: list[tuple[Any, ...]]) -> TableStyle:
+    """A table style whose plain-text cells use the embedded font, not Helvetica."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR), *commands])
 
 
 def _first(text: str) -> str:
@@ -206,7 +218,7 @@ class _Sheet:
         text = _para(f"{style.shape}&nbsp; {escape(self.a.outcome.label)}", self.s["badge"])
         table = Table([[text]], colWidths=[A4[0] - 2 * MARGIN])
         table.setStyle(
-            TableStyle(
+            _table_style(
                 [
                     ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(style.background)),
                     ("TEXTCOLOR", (0, 0), (-1, -1), colors.HexColor(style.foreground)),
@@ -294,7 +306,7 @@ class _Sheet:
             colWidths=[84 * mm, 43 * mm, 43 * mm],
         )
         table.setStyle(
-            TableStyle(
+            _table_style(
                 [
                     ("SPAN", (0, 0), (0, 1)),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -328,7 +340,7 @@ class _Sheet:
         width = A4[0] - 2 * MARGIN
         table = Table(rows, colWidths=[width * 0.26, width * 0.37, width * 0.37], repeatRows=1)
         table.setStyle(
-            TableStyle(
+            _table_style(
                 [
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#999999")),
@@ -400,7 +412,7 @@ class _Sheet:
                 "Tick one box for each question. If you tick No for any, talk to your team again.",
                 s["body"],
             ),
-            Table(sure, colWidths=[120 * mm, 50 * mm]),
+            Table(sure, colWidths=[120 * mm, 50 * mm], style=_table_style([])),
         ]
         story.append(KeepTogether(ready))
         return story
@@ -454,7 +466,7 @@ class _Sheet:
             )
         table = Table(rows, colWidths=[26 * mm, 26 * mm, 80 * mm, 42 * mm], repeatRows=1)
         table.setStyle(
-            TableStyle(
+            _table_style(
                 [
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#AAAAAA")),
@@ -555,6 +567,7 @@ def render(
         subject=NOT_A_DECISION,
         creator="decision-aid",
         invariant=1,
+        initialFontName=REGULAR,  # else the canvas references Helvetica, not embedded
     )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
 

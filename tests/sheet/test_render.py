@@ -1,0 +1,176 @@
+"""The discussion sheet, read back as a patient and a clinician would read it."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import datetime
+from functools import cache
+
+import pytest
+import textstat
+from pypdf import PdfReader
+
+from decision_aid.domain import Answers, RuleSet, evaluate, load_rule_set, parse_answers
+from decision_aid.domain.consultation import Override
+from decision_aid.domain.rules import Status
+from decision_aid.domain.yamlsource import read_yaml
+from decision_aid.sheet import NOT_A_DECISION, render
+from tests.conftest import BUNDLED
+
+PRINTED = datetime(2026, 11, 24, 12, 0)
+RULES = load_rule_set(BUNDLED)
+FOOTER = re.compile(
+    r"Rule set .* printed|Page \d+ of \d+|^This sheet supports a conversation|Updates:|Funding:"
+    r"|^DRAFT|^EXPIRED|published\."
+)
+
+
+def answers_of(name: str) -> Answers:
+    return parse_answers(
+        RULES.questionnaire, read_yaml(BUNDLED / "examples" / f"{name}.yaml")[0].data
+    )
+
+
+@cache
+def pages_of(
+    example: str,
+    basis: str = "asra_2018",
+    status: Status = Status.DRAFT,
+    printed: datetime = PRINTED,
+) -> tuple[str, ...]:
+    rule_set = RULES.model_copy(update={"info": RULES.info.model_copy(update={"status": status})})
+    answers = answers_of(example)
+    assessment = evaluate(rule_set, answers, {"guideline_basis": basis})
+    pdf = render(assessment, answers, rule_set, printed=printed)
+    return tuple(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def flat(text: str) -> str:
+    """The text with line breaks folded, as a reader sees it across a wrapped line."""
+    return " ".join(text.split())
+
+
+def patient_text(pages: tuple[str, ...]) -> str:
+    cut = next(i for i, text in enumerate(pages) if "For the clinician" in text)
+    lines = [line for page in pages[:cut] for line in page.splitlines() if not FOOTER.search(line)]
+    return re.sub(r"\[[\d, ]+\]", "", "\n".join(lines))
+
+
+@pytest.mark.parametrize(
+    ("example", "basis", "outcome"),
+    [
+        ("crps-asra", "asra_2018", "More checks needed first"),
+        ("crps-no-concerns", "asra_2018", "Worth discussing"),
+        ("crps-no-concerns", "nice_ng193", "More checks needed first"),
+    ],
+)
+def test_every_page_carries_the_furniture(example: str, basis: str, outcome: str) -> None:
+    pages = pages_of(example, basis)
+    total = len(pages)
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {total}" in text
+        assert "DRAFT: this rule set has not been approved by a clinician" in text
+        assert "printed 24 November 2026" in text
+        assert "Produced 24 November 2026" in text
+        assert "Updates:" in text
+        assert "Funding:" in text
+    first = flat(pages[0])
+    assert RULES.sheet is not None
+    assert RULES.sheet.decision in first
+    assert outcome in first
+    assert NOT_A_DECISION in first
+    clinician = "\n".join(pages[next(i for i, t in enumerate(pages) if "For the clinician" in t) :])
+    assert f"guideline_basis = {basis}" in clinician
+    assert RULES.digest[:40] in clinician.replace("\n", "")
+    assert "References" in clinician
+
+
+def test_the_clinician_pages_list_every_fired_rule_with_its_sources() -> None:
+    pages = pages_of("crps-asra")
+    start = next(i for i, t in enumerate(pages) if "For the clinician" in t)
+    clinician = flat(" ".join(pages[start:]))
+    squeezed = clinician.replace(" ", "")  # rule ids wrap inside their narrow column
+    assessment = evaluate(RULES, answers_of("crps-asra"))
+    for fired in assessment.fired:
+        assert fired.rule_id in squeezed
+    assert "Pregnancy (not known)" in clinician
+    assert "Baseline ECG" in clinician
+
+
+def test_an_expired_rule_set_is_marked_on_every_page() -> None:
+    pages = pages_of("crps-asra", printed=datetime(2027, 6, 1, 12, 0))
+    assert all("EXPIRED: this rule set was due for review by 24 May 2027" in flat(p) for p in pages)
+
+
+def test_an_approved_rule_set_in_date_has_no_draft_mark() -> None:
+    pages = pages_of("crps-asra", status=Status.APPROVED)
+    assert not any("DRAFT" in p or "EXPIRED" in p for p in pages)
+
+
+def test_an_override_is_printed_beside_the_rule_outcome() -> None:
+    answers = answers_of("crps-asra")
+    assessment = evaluate(RULES, answers)
+    override = Override(
+        level="not_suitable_now", reason="Prefers to finish the programme.", at=PRINTED
+    )
+    pdf = render(assessment, answers, RULES, override=override, printed=PRINTED)
+    pages = [flat(p.extract_text()) for p in PdfReader(io.BytesIO(pdf)).pages]
+    assert "More checks needed first" in pages[0]
+    assert "Your clinician's view: Not suitable at the moment" in pages[0]
+    assert "Prefers to finish the programme." in pages[0]
+    assert any("Clinician override: not_suitable_now" in p for p in pages)
+
+
+def test_the_patient_pages_read_at_smog_grade_8_or_below() -> None:
+    for example, basis in (("crps-asra", "asra_2018"), ("crps-no-concerns", "nice_ng193")):
+        text = patient_text(pages_of(example, basis))
+        assert textstat.sentence_count(text) >= 30
+        assert textstat.smog_index(text) <= 8.0
+
+
+def test_every_font_is_embedded() -> None:
+    answers = answers_of("crps-asra")
+    pdf = render(evaluate(RULES, answers), answers, RULES, printed=PRINTED)
+    reader = PdfReader(io.BytesIO(pdf))
+    for page in reader.pages:
+        for reference in page["/Resources"]["/Font"].values():
+            font = reference.get_object()
+            descriptor = font.get("/FontDescriptor")
+            assert descriptor is not None, font["/BaseFont"]
+            assert "/FontFile2" in descriptor.get_object(), font["/BaseFont"]
+
+
+def test_the_same_inputs_give_the_same_bytes() -> None:
+    answers = answers_of("crps-no-concerns")
+    assessment = evaluate(RULES, answers)
+    assert render(assessment, answers, RULES, printed=PRINTED) == render(
+        assessment, answers, RULES, printed=PRINTED
+    )
+
+
+def test_every_cited_number_has_a_reference_line() -> None:
+    pages = pages_of("crps-asra")
+    text = "\n".join(pages)
+    cited = {
+        int(n)
+        for group in re.findall(r"\[([\d, ]+)\]", text)
+        for n in group.split(",")
+        if n.strip()
+    }
+    listed = {int(n) for n in re.findall(r"^\[(\d+)\] ", text, re.MULTILINE)}
+    assert cited
+    assert cited <= listed
+
+
+def _rule_set_without_sheet() -> RuleSet:
+    return RULES.model_copy(update={"sheet": None})
+
+
+def test_a_rule_set_without_patient_text_still_renders_its_summary() -> None:
+    rule_set = _rule_set_without_sheet()
+    answers = answers_of("crps-asra")
+    pdf = render(evaluate(rule_set, answers), answers, rule_set, printed=PRINTED)
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
+    assert "More checks needed first" in pages[0]
+    assert any("For the clinician" in p for p in pages)
