@@ -128,6 +128,12 @@ def _table_style(commands: list[tuple[Any, ...]]) -> TableStyle:
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR), *commands])
 
 
+def _sentence(text: str) -> str:
+    """Capitalised and ending in a full stop, without lower-casing "CRPS"."""
+    text = text.strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "?", "!")) else ".")
+
+
 def _first(text: str) -> str:
     """The first sentence, for the footer; the whole text is printed on the last page."""
     end = text.find(". ")
@@ -295,7 +301,7 @@ class _Sheet:
             words.append(f"Without it: <b>{figure.without_treatment} out of 100</b>.")
         else:
             cells.append(_para("No comparison group was studied.", s["cell"]))
-        words.append(f"{escape(figure.when.capitalize())}. {escape(figure.who.capitalize())}.")
+        words.append(f"{escape(_sentence(figure.when))} {escape(_sentence(figure.who))}")
         words.append(f"How sure is this? <b>{escape(figure.certainty.capitalize())}</b> certainty.")
         if figure.caveat:
             words.append(escape(figure.caveat))
@@ -321,7 +327,10 @@ class _Sheet:
         s, content = self.s, self.content
         if content is None:
             return []
-        story: list[Flowable] = [PageBreak(), _para("Your options, side by side", s["title"])]
+        story: list[Flowable] = [
+            CondPageBreak(90 * mm),
+            _para("Your options, side by side", s["title"]),
+        ]
         story.append(
             _para(
                 "Each row answers the same question for both options, in the same detail.",
@@ -349,15 +358,16 @@ class _Sheet:
             )
         )
         story.append(table)
-        story.append(CondPageBreak(80 * mm))
-        story.append(_para("What happened to 100 people in studies", s["h2"]))
-        story.append(
+        figures = [self.figure(f) for f in content.figures]
+        heading = [
+            _para("What happened to 100 people in studies", s["h2"]),
             _para(
                 "Each picture shows 100 people. The filled figures are the people it happened to.",
                 s["body"],
-            )
-        )
-        story += [self.figure(f) for f in content.figures]
+            ),
+        ]
+        story.append(KeepTogether([*heading, figures[0]]))  # never a heading alone at a page foot
+        story += figures[1:]
         story.append(_para(escape(content.certainty.title), s["h2"]))
         story += self.bullet_list(
             [escape(p) for p in content.certainty.points[:-1]]
@@ -368,7 +378,7 @@ class _Sheet:
     def page_like_and_matters(self) -> list[Flowable]:
         s, content = self.s, self.content
         story: list[Flowable] = [
-            PageBreak(),
+            CondPageBreak(90 * mm),
             _para("What it is like, and what matters to you", s["title"]),
         ]
         if content:
