@@ -13,15 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QFileSystemWatcher, QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QKeySequence,
-    QPaintEvent,
-    QShowEvent,
-    QTextDocument,
-)
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -145,7 +139,9 @@ class MainWindow(QMainWindow):
         self.export_action = self._action(
             "&Export for the health record (FHIR)…", "Ctrl+E", self.export_fhir
         )
-        self.print_action = self._action("&Print summary…", key.Print, self.print_summary)
+        self.print_action = self._action(
+            "&Print the discussion sheet…", key.Print, self.preview_sheet
+        )
         self.quit_action = self._action("&Quit", key.Quit, self.close)
         self.override_action = self._action("&Override outcome…", "Ctrl+Shift+O", self.override)
         self.clear_override_action = self._action("&Clear override", None, self.clear_override)
@@ -270,7 +266,7 @@ class MainWindow(QMainWindow):
         override_button.clicked.connect(self.override)
         print_button = QPushButton("Print…")
         print_button.setToolTip(self.print_action.toolTip())
-        print_button.clicked.connect(self.print_summary)
+        print_button.clicked.connect(self.preview_sheet)
         buttons.addWidget(override_button)
         buttons.addWidget(print_button)
         right_layout.addLayout(buttons)
@@ -619,26 +615,31 @@ class MainWindow(QMainWindow):
             show_error(self, "Export failed", error)
         return path, beside
 
-    def print_summary(self) -> None:
-        if self.model is None:
-            return
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(printer, self)
-        if dialog.exec():
-            self.summary_document().print_(printer)
-
-    def summary_document(self) -> QTextDocument:
-        from decision_aid.report import text_report
+    def sheet_pdf(self) -> bytes:
+        """The discussion sheet for exactly what the window shows now."""
+        from decision_aid.sheet import render
 
         assert self.model is not None
         model = self.model
-        document = QTextDocument()
-        document.setPlainText(
-            text_report(model.assessment, model.rule_set, model.consultation.override)
-        )
-        return document
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            return render(
+                model.assessment,
+                model.answers,
+                model.rule_set,
+                override=model.consultation.override,
+            )
+        finally:
+            QApplication.restoreOverrideCursor()
+
+    def preview_sheet(self) -> None:
+        """Print (Ctrl+P): preview the discussion sheet, then print or save it."""
+        from decision_aid.gui.sheet_preview import SheetPreview
+
+        if self.model is None:
+            return
+        label = self.model.consultation.patient_label or "discussion-sheet"
+        SheetPreview(self.sheet_pdf(), f"{label}.pdf", self).exec()
 
     def show_keys(self) -> None:
         lines = [

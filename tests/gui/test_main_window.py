@@ -297,13 +297,34 @@ def test_save_open_and_export_round_trip(make_window: WindowFactory, tmp_path: P
     assert json.loads(questionnaire.read_text())["resourceType"] == "Questionnaire"
 
 
-def test_print_is_wired_to_ctrl_p_and_prints_the_summary(make_window: WindowFactory) -> None:
+def test_print_previews_the_sheet_that_matches_the_screen(
+    make_window: WindowFactory, tmp_path: Path, qtbot: QtBot
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+    from PySide6.QtPrintSupport import QPrinter
+
+    from decision_aid.gui.sheet_preview import SheetPreview
+
     window = make_window()
     assert window.print_action.shortcut().toString() == "Ctrl+P"
     assert window.model is not None
-    text = window.summary_document().toPlainText()
-    assert text.startswith("Outcome: \u25c6 More checks needed first (refer_first)")
-    assert "This is a basis for discussion, not a decision." in text
+    window.model.set_override("not_suitable_now", "Prefers to wait.")
+    pdf = window.sheet_pdf()
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    assert "More checks needed first" in pages[0].extract_text()
+    assert "Prefers to wait." in " ".join(pages[0].extract_text().split())
+    preview = SheetPreview(pdf, "jd.pdf", window)
+    qtbot.addWidget(preview)
+    assert len(preview.page_labels) == len(pages)
+    assert preview.save_to(tmp_path / "sheet.pdf")
+    assert (tmp_path / "sheet.pdf").read_bytes() == pdf
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    preview.print_to(printer)
+    assert len(PdfReader(tmp_path / "printed.pdf").pages) == len(pages)
 
 
 def test_watching_the_rule_files_reloads_them_when_they_change(

@@ -1,0 +1,117 @@
+"""Preview the discussion sheet before printing it or saving it as a PDF.
+
+The pages are drawn from the very PDF that is printed or saved (PDFium renders them),
+so what the clinician sees here is what the patient takes home.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdfium2 as pdfium
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QImage, QPainter, QPixmap
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from decision_aid.domain.errors import DecisionAidError
+from decision_aid.gui.dialogs import show_error
+from decision_aid.storage import atomic_write
+
+__all__ = ["SheetPreview", "page_images"]
+
+
+def page_images(pdf: bytes, *, dpi: float) -> list[QImage]:
+    """Every page of ``pdf`` as an image at ``dpi``."""
+    document = pdfium.PdfDocument(pdf)
+    images = []
+    try:
+        for index in range(len(document)):
+            bitmap = document[index].render(scale=dpi / 72, prefer_bgrx=True)
+            image = QImage(
+                bitmap.buffer,
+                bitmap.width,
+                bitmap.height,
+                bitmap.stride,
+                QImage.Format.Format_RGB32,
+            )
+            images.append(image.copy())  # own the pixels before PDFium frees its buffer
+    finally:
+        document.close()
+    return images
+
+
+class SheetPreview(QDialog):
+    def __init__(self, pdf: bytes, suggested_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.pdf = pdf
+        self.suggested_name = suggested_name
+        self.setObjectName("sheet-preview")
+        self.setWindowTitle("Discussion sheet: preview")
+        self.resize(820, 900)
+        layout = QVBoxLayout(self)
+        pages = QWidget()
+        column = QVBoxLayout(pages)
+        self.page_labels: list[QLabel] = []
+        for number, image in enumerate(page_images(pdf, dpi=90), start=1):
+            label = QLabel()
+            label.setPixmap(QPixmap.fromImage(image))
+            label.setAccessibleName(f"Page {number}")
+            label.setFrameShape(QLabel.Shape.Box)
+            column.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
+            self.page_labels.append(label)
+        area = QScrollArea()
+        area.setWidget(pages)
+        area.setWidgetResizable(True)
+        layout.addWidget(area, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.print_button = QPushButton("&Print…")
+        self.save_button = QPushButton("&Save as PDF…")
+        buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        self.print_button.clicked.connect(self.print_sheet)
+        self.save_button.clicked.connect(self.save_sheet)
+        layout.addWidget(buttons)
+
+    def save_sheet(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Save the discussion sheet", self.suggested_name, "PDF (*.pdf)"
+        )
+        if name:
+            self.save_to(Path(name))
+
+    def save_to(self, path: Path) -> bool:
+        try:
+            atomic_write(path, self.pdf)
+        except DecisionAidError as error:
+            show_error(self, "The sheet was not saved", error)
+            return False
+        return True
+
+    def print_sheet(self) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if QPrintDialog(printer, self).exec():
+            self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> None:
+        images = page_images(self.pdf, dpi=min(300, printer.resolution()))
+        painter = QPainter(printer)
+        try:
+            for index, image in enumerate(images):
+                if index:
+                    printer.newPage()
+                page = painter.viewport()
+                scaled = image.size().scaled(page.size(), Qt.AspectRatioMode.KeepAspectRatio)
+                painter.drawImage(QRect(page.topLeft(), scaled), image)
+        finally:
+            painter.end()
