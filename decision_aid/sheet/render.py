@@ -309,7 +309,7 @@ class _Sheet:
         heads = [_para("<b>With ketamine</b>", s["small"]), _para("<b>Without</b>", s["small"])]
         table = Table(
             [[text, heads[0], heads[1]], ["", cells[0], cells[1]]],
-            colWidths=[84 * mm, 43 * mm, 43 * mm],
+            colWidths=[78 * mm, 46 * mm, 46 * mm],
         )
         table.setStyle(
             _table_style(
