@@ -279,13 +279,13 @@ def _parser() -> argparse.ArgumentParser:
     test.set_defaults(run=_cmd_test)
 
     questions = commands.add_parser("questions", help="print the questionnaire")
-    questions.add_argument("--rules", type=Path, default=bundled, metavar="DIR")
+    questions.add_argument("--rules", type=Path, default=argparse.SUPPRESS, metavar="DIR")
     questions.add_argument("--format", choices=("text", "json"), default="text")
     questions.set_defaults(run=_cmd_questions)
 
     evaluate_cmd = commands.add_parser("evaluate", help="assess an answers file")
     evaluate_cmd.add_argument("answers", nargs="?", metavar="ANSWERS.yaml")
-    evaluate_cmd.add_argument("--rules", type=Path, default=bundled, metavar="DIR")
+    evaluate_cmd.add_argument("--rules", type=Path, default=argparse.SUPPRESS, metavar="DIR")
     evaluate_cmd.add_argument("--basis", metavar="NAME", help="guideline basis, e.g. nice_ng193")
     evaluate_cmd.add_argument("--format", choices=("text", "json"), default="text")
     evaluate_cmd.add_argument(
@@ -298,7 +298,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sheet.add_argument("answers", metavar="ANSWERS.yaml")
     sheet.add_argument("-o", "--output", required=True, metavar="SHEET.pdf")
-    sheet.add_argument("--rules", type=Path, default=bundled, metavar="DIR")
+    sheet.add_argument("--rules", type=Path, default=argparse.SUPPRESS, metavar="DIR")
     sheet.add_argument("--basis", metavar="NAME", help="guideline basis, e.g. nice_ng193")
     sheet.set_defaults(run=_cmd_sheet)
     return parser

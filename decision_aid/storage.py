@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from platformdirs import user_data_path
 
-from decision_aid.domain.errors import InputError, StorageError
+from decision_aid.domain.errors import InputError, NewerFormatError, StorageError
 
 if TYPE_CHECKING:
     from decision_aid.domain.consultation import Consultation
@@ -60,11 +60,16 @@ def _fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` all at once, as a 0600 file; raise StorageError on failure."""
+def atomic_write(path: Path, data: bytes, *, private_folder: bool = False) -> None:
+    """Replace ``path`` with ``data`` all at once, as a 0600 file; raise StorageError on failure.
+
+    ``private_folder`` creates the folder 0700 (the autosave folder); a folder the user
+    chose is used as it is, never re-permissioned.
+    """
     folder = path.parent
     try:
-        _private_dir(folder)
+        if private_folder:
+            _private_dir(folder)
         fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as error:
         raise StorageError(error.strerror or str(error), path=str(path)) from None
@@ -91,8 +96,10 @@ def atomic_write(path: Path, data: bytes) -> None:
     _fsync_dir(folder)
 
 
-def write_consultation(path: Path, consultation: Consultation) -> None:
-    atomic_write(path, consultation.to_json().encode("utf-8"))
+def write_consultation(
+    path: Path, consultation: Consultation, *, private_folder: bool = False
+) -> None:
+    atomic_write(path, consultation.to_json().encode("utf-8"), private_folder=private_folder)
 
 
 def read_consultation(path: Path) -> Consultation:
@@ -129,7 +136,7 @@ class Autosave:
 
     def save(self, consultation: Consultation) -> Path:
         path = self.path_for(consultation)
-        write_consultation(path, consultation)
+        write_consultation(path, consultation, private_folder=True)
         return path
 
     def discard(self, consultation: Consultation) -> None:
@@ -155,6 +162,8 @@ class Autosave:
                 continue
             try:
                 found.append(Pending(path, read_consultation(path)))
+            except NewerFormatError as error:
+                problems.append(f"An autosave is kept for a newer decision-aid: {error}")
             except InputError as error:
                 with contextlib.suppress(OSError):
                     path.rename(path.with_suffix(".corrupt"))

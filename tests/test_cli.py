@@ -218,3 +218,15 @@ def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
     for command in ("check", "test", "questions", "evaluate"):
         assert command in out
     assert "With no command, the consultation window opens." in " ".join(out.split())
+
+
+def test_rules_given_before_the_command_are_used(
+    mini_copy: Path, answers: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    info = mini_copy / "ruleset.yaml"
+    info.write_text(info.read_text().replace('version: "1.0.0"', 'version: "9.9.9"'))
+    code, out, _ = run(
+        capsys, "--rules", str(mini_copy), "evaluate", str(answers), "--format", "json"
+    )
+    assert code == 0
+    assert json.loads(out)["rule_set"]["version"] == "9.9.9"

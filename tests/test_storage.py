@@ -128,3 +128,22 @@ def test_pending_lists_newest_first_and_removes_stray_temp_files(tmp_path: Path)
     assert not stray.exists()
     autosave.discard(newer)
     assert [p.consultation.id for p in autosave.pending()[0]] == [older.id]
+
+
+def test_a_folder_the_user_chose_keeps_its_permissions(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o775)
+    shared.chmod(0o2775)
+    atomic_write(shared / "sheet.pdf", b"%PDF")
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o2775
+    assert stat.S_IMODE((shared / "sheet.pdf").stat().st_mode) == 0o600
+
+
+def test_an_autosave_from_a_newer_version_is_kept_not_set_aside(tmp_path: Path) -> None:
+    autosave = Autosave(tmp_path)
+    path = autosave.save(consultation())
+    path.write_text('{"schema_version": 9, "id": "x"}')
+    pending, problems = autosave.pending()
+    assert pending == []
+    assert problems[0].startswith("An autosave is kept for a newer decision-aid")
+    assert path.exists()

@@ -285,6 +285,7 @@ def _check_questionnaire(where: Located[Questionnaire]) -> list[Problem]:
             at = ("sections", si, "questions", qi)
             problems += _check_question(question, where, at)
             if question.show_when is not None:
+                problems += _refuse_not_known(question.show_when, where, (*at, "show_when"))
                 problems += _check_condition(
                     question.show_when, questions, where, (*at, "show_when")
                 )
@@ -327,6 +328,27 @@ def _check_rule(
                     )
                 )
     return problems
+
+
+def _refuse_not_known(
+    condition: ConditionNode, where: Located[Any], base: YamlPath
+) -> list[Problem]:
+    """A missing answer must never hide a question, so show_when may not test for one."""
+    found: list[Problem] = []
+
+    def visit(node: ConditionNode, path: YamlPath, negated: bool) -> None:
+        if isinstance(node, NotKnown):
+            found.append(
+                where.problem(
+                    (*base, *path),
+                    "unsafe-not-known",
+                    "'not_known' is not allowed in show_when: a missing answer could hide a "
+                    "safety question",
+                )
+            )
+
+    walk(condition, visit)
+    return found
 
 
 def _check_not_known(

@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, Strict, ValidationError, field_validator
 
 from decision_aid.domain.base import FrozenModel
-from decision_aid.domain.errors import AnswersError, InputError
+from decision_aid.domain.errors import AnswersError, InputError, NewerFormatError
 from decision_aid.domain.questionnaire import Answers, parse_answers
 from decision_aid.domain.rules import RuleSet
 
@@ -181,7 +181,7 @@ class Consultation(FrozenModel):
             raise InputError("not a consultation file", source=source)
         version = data.get("schema_version")
         if isinstance(version, int) and version > SCHEMA_VERSION:
-            raise InputError(
+            raise NewerFormatError(
                 f"saved by a newer decision-aid (file format {version}; this version reads "
                 f"up to {SCHEMA_VERSION}); update decision-aid to open it",
                 source=source,

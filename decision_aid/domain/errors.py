@@ -10,7 +10,8 @@ The tree::
     DecisionAidError
      ├── RuleSetError        a rule set could not be loaded; carries every Problem found
      ├── InputError          a file given to the engine (answers, cases) is not usable
-     │    └── AnswersError   an answer does not fit the questionnaire; carries the key
+     │    ├── AnswersError   an answer does not fit the questionnaire; carries the key
+     │    └── NewerFormatError  a file written by a newer decision-aid: keep it, do not read it
      └── StorageError        a consultation could not be saved; the previous save is intact
 """
 
@@ -24,6 +25,7 @@ __all__ = [
     "AnswersError",
     "DecisionAidError",
     "InputError",
+    "NewerFormatError",
     "Problem",
     "RuleSetError",
     "Severity",
@@ -126,3 +128,7 @@ class StorageError(DecisionAidError):
     def __init__(self, message: str, *, path: str) -> None:
         self.path = path
         super().__init__(f"{path}: {message}")
+
+
+class NewerFormatError(InputError):
+    """Saved by a newer decision-aid. The file is sound: keep it for that version."""

@@ -16,6 +16,7 @@ all problems from all files are gathered and raised together as one
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from pathlib import Path
 from typing import Any, TypeVar
@@ -112,7 +113,9 @@ def load_rule_set(directory: str | Path) -> RuleSet:
             continue
         document, read_problems = read_yaml(path, name)
         problems += read_problems
-        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+        # An unreadable file was reported by read_yaml; there will be no rule set to name.
+        with contextlib.suppress(OSError):
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
         if not read_problems:
             documents[path] = document
     if not any(path.parent == root / "rules" for path in rule_set_files(root)):

@@ -9,6 +9,7 @@ know" is better than a guessed "no".
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from functools import cached_property
@@ -218,6 +219,8 @@ def _number(question: Question, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise AnswersError(f"'{question.id}': expected a number, got {value!r}", key=question.id)
     number = float(value)
+    if not math.isfinite(number):
+        raise AnswersError(f"'{question.id}': expected a number, got {value!r}", key=question.id)
     if question.integer and not number.is_integer():
         raise AnswersError(
             f"'{question.id}': expected a whole number, got {value!r}", key=question.id

@@ -87,6 +87,9 @@ class MainWindow(QMainWindow):
         self.rules_dir = rules_dir
         self.autosave = autosave
         self.model: ConsultationModel | None = None
+        # The consultation outlives a broken rule set: kept here while there is no model.
+        self.kept: Consultation | None = None
+        self.shown_id: str | None = None
         self.pages: list[QuestionPage] = []
         self.saved_path: Path | None = None
         self.saved_version: object = None
@@ -319,6 +322,8 @@ class MainWindow(QMainWindow):
         self.loaded.emit()
 
     def _show_broken(self, error: RuleSetError) -> None:
+        if self.model is not None:
+            self.kept = self.model.consultation
         self.model = None
         self.error_panel.show_problems(str(self.rules_dir), error.problems)
         if self.central.indexOf(self.error_panel) < 0:
@@ -364,7 +369,7 @@ class MainWindow(QMainWindow):
 
     def reload_rules(self, *, quiet: bool = False) -> None:
         """Re-read the rule set, keeping the consultation; say what no longer fits."""
-        carry = self.model.consultation if self.model else None
+        carry = self.model.consultation if self.model else self.kept
         self.load_rules(carry=carry)
         model = self.model
         if model is None or not model.notices:
@@ -402,9 +407,13 @@ class MainWindow(QMainWindow):
                 self.basis.setCurrentIndex(
                     self.basis.findData(model.settings.get(self.basis_setting))
                 )
-        if not self.patient.hasFocus():
+        other = model.consultation.id != self.shown_id  # New, Open or Restore
+        self.shown_id = model.consultation.id
+        if other or not self.patient.hasFocus():
             self.patient.setText(model.consultation.patient_label)
-        if not self.notes.hasFocus() and self.notes.toPlainText() != model.consultation.notes:
+        if (
+            other or not self.notes.hasFocus()
+        ) and self.notes.toPlainText() != model.consultation.notes:
             with QSignalBlocker(self.notes):
                 self.notes.setPlainText(model.consultation.notes)
         self.clear_override_action.setEnabled(model.consultation.override is not None)
@@ -552,6 +561,7 @@ class MainWindow(QMainWindow):
         """Continue an unfinished consultation found in the autosave folder."""
         if self.model is not None:
             self.autosave.discard(self.model.consultation)
+            self.saved_path, self.saved_version = None, None
             self.model.replace(pending.consultation)
             if self.model.notices:
                 self._tell("Restored with changes", self.model.notices)
@@ -678,6 +688,9 @@ class MainWindow(QMainWindow):
 
     def _may_leave_current(self) -> bool:
         """Ask before leaving a consultation that was never saved to a file."""
+        if self.model is not None:  # what is still being typed belongs to this consultation
+            self._on_notes_settled()
+            self._on_patient_edited()
         if not self._unsaved():
             if self.model is not None:
                 self.autosave.discard(self.model.consultation)
@@ -710,8 +723,6 @@ class MainWindow(QMainWindow):
             self.show_section(max(0, self.sections.currentRow()))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.model is not None:
-            self._on_notes_settled()
         if self._may_leave_current():
             event.accept()
         else:

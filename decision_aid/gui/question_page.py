@@ -156,6 +156,8 @@ class QuestionWidget(QGroupBox):
             self.number.setValidator(QDoubleValidator(low or 0.0, high or 1e6, 2, self))
         self.number.setPlaceholderText(f"{_figure(low)}–{_figure(high)}")
         self.number.editingFinished.connect(self._on_number_edited)
+        # An empty field never "finishes" under a validator: clear the answer as it empties.
+        self.number.textEdited.connect(self._on_number_text)
         row.addWidget(self.number)
         row.addWidget(QLabel(question.unit or ""))
         row.addStretch(1)
@@ -224,6 +226,10 @@ class QuestionWidget(QGroupBox):
             ]
         ordered = tuple(o.id for o in self.question.choices if o.id in picked)
         return ordered or None
+
+    def _on_number_text(self, text: str) -> None:
+        if not text.strip():
+            self.answered.emit(self.question.id, None)
 
     def _on_number_edited(self) -> None:
         assert self.number is not None

@@ -37,8 +37,10 @@ from reportlab.platypus import (
 from decision_aid.domain import Answers, Assessment, RuleSet
 from decision_aid.domain.consultation import Override
 from decision_aid.domain.leaflet import Figure, SheetContent
+from decision_aid.domain.progress import question_visibility
 from decision_aid.domain.questionnaire import QuestionType
 from decision_aid.domain.rules import Status
+from decision_aid.domain.truth import Truth
 from decision_aid.levels import level_style
 from decision_aid.sheet.fonts import BOLD, REGULAR, register_fonts
 from decision_aid.sheet.icons import IconArray
@@ -503,9 +505,11 @@ class _Sheet:
         else:
             story.append(_para("None that could change the outcome.", s["clin"]))
         story.append(_para("Answers", s["clin-h"]))
-        answers = [
+        visibility = question_visibility(self.rs, self.answers)
+        answers = [  # a question that is not asked is left out, and so is its stale answer
             f"<b>{escape(q.label)}:</b> {escape(_answer_words(self.rs, self.answers, q.id))}"
             for q in self.rs.questionnaire.questions()
+            if visibility[q.id] is not Truth.FALSE
         ]
         story.append(_para(" · ".join(answers), s["clin"]))
         return story

@@ -62,3 +62,8 @@ def test_good_answers_are_normalised() -> None:
     assert dict(answers) == {"diagnosis": "a", "age": 40.0, "goals": ("sleep",)}
     assert answers.not_known == frozenset({"risk"})
     assert "tried" not in answers
+
+
+def test_a_number_that_is_not_a_number_is_refused() -> None:
+    with pytest.raises(AnswersError, match="'age': expected a number, got nan"):
+        parse_answers(QUESTIONNAIRE, {"age": float("nan")})

@@ -152,6 +152,16 @@ BROKEN = [
         id="not_known under not",
     ),
     pytest.param(
+        "questionnaire.yaml",
+        "        show_when: {question: sex, is: female}",
+        "        show_when: {not: {not_known: [sex]}}",
+        [
+            "questionnaire.yaml:35:26: error[unsafe-not-known]: 'not_known' is not allowed in "
+            "show_when: a missing answer could hide a safety question"
+        ],
+        id="not_known in show_when",
+    ),
+    pytest.param(
         "rules/main.yaml",
         "    when: {question: diagnosis, in: [b]}",
         "    when: {question: diagnosis, includes: [b]}",

@@ -342,3 +342,53 @@ def test_watching_the_rule_files_reloads_them_when_they_change(
     assert window.central.currentWidget() is window.error_panel
     safety.write_text(good)
     qtbot.waitUntil(lambda: window.model is not None, timeout=5000)
+
+
+def test_answers_survive_a_rule_set_that_breaks_and_is_fixed(
+    make_window: WindowFactory, tmp_path: Path
+) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(BUNDLED, rules)
+    window = make_window(rules)
+    assert window.model is not None
+    window.model.set_answer("diagnosis", "crps")
+    window.model.set_notes("Discussed at length.")
+    info = rules / "ruleset.yaml"
+    good = info.read_text()
+    info.write_text(good.replace("status: draft", "status: drafty"))
+    window.reload_rules()
+    assert window.model is None
+    info.write_text(good)
+    window.reload_rules()
+    assert window.model is not None
+    assert window.model.consultation.answers == {"diagnosis": "crps"}
+    assert window.model.consultation.notes == "Discussed at length."
+
+
+def test_a_new_consultation_starts_with_empty_notes_even_while_typing(
+    make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window = make_window()
+    assert window.model is not None
+    window.notes.setFocus()
+    qtbot.keyClicks(window.notes, "About patient AB")
+    window.new_consultation()  # the unsaved prompt answers Discard in tests
+    assert window.model.consultation.notes == ""
+    assert window.notes.toPlainText() == ""
+    assert window.patient.text() == ""
+
+
+def test_clearing_a_number_field_clears_the_answer(
+    make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window = make_window()
+    assert window.model is not None
+    window.jump_to_question("age")
+    field = window.pages[2].widgets["age"].number
+    assert field is not None
+    qtbot.keyClicks(field, "46")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert window.model.answers.get("age") == 46.0
+    qtbot.keyClick(field, Qt.Key.Key_Backspace)
+    qtbot.keyClick(field, Qt.Key.Key_Backspace)
+    assert "age" not in window.model.answers
