@@ -178,7 +178,9 @@ def test_a_rule_set_without_patient_text_still_renders_its_summary() -> None:
 
 def test_a_hidden_questions_stale_answer_is_not_printed() -> None:
     raw = read_yaml(BUNDLED / "examples" / "crps-no-concerns.yaml")[0].data
-    answers = parse_answers(RULES.questionnaire, {**raw, "diagnosis": "sci", "crps_budapest": "yes"})
+    answers = parse_answers(
+        RULES.questionnaire, {**raw, "diagnosis": "sci", "crps_budapest": "yes"}
+    )
     pdf = render(evaluate(RULES, answers), answers, RULES, printed=PRINTED)
     text = flat(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
     assert "Budapest criteria:" not in text
