@@ -235,6 +235,14 @@ def _cmd_sheet(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from decision_aid.authoring.schema import write_schemas
+
+    for path in write_schemas(args.output):
+        print(path)
+    return EXIT_OK
+
+
 def _evaluate_lines(rule_set: RuleSet, settings: dict[str, str]) -> int:
     """One answers object per input line, one JSON result per output line, aligned."""
     status = EXIT_OK
@@ -301,6 +309,15 @@ def _parser() -> argparse.ArgumentParser:
     sheet.add_argument("--rules", type=Path, default=argparse.SUPPRESS, metavar="DIR")
     sheet.add_argument("--basis", metavar="NAME", help="guideline basis, e.g. nice_ng193")
     sheet.set_defaults(run=_cmd_sheet)
+
+    schema = commands.add_parser(
+        "schema", help="write JSON Schemas of the rule-set and case files for editors"
+    )
+    schema.add_argument(
+        "-o", "--output", type=Path, default=bundled.parent / "schema", metavar="DIR",
+        help="where to write them (default: rules/schema)",
+    )  # fmt: skip
+    schema.set_defaults(run=_cmd_schema)
     return parser
 
 

@@ -202,7 +202,9 @@ class Includes(Predicate):
 
     includes: Items[str] = Field(min_length=1)
 
-    _single = field_validator("includes", mode="before")(_one_or_many)
+    _single = field_validator("includes", mode="before", json_schema_input_type=str | list[str])(
+        _one_or_many
+    )
 
     def test(self, answer: AnswerValue) -> bool:
         return isinstance(answer, tuple) and any(o in answer for o in self.includes)
@@ -268,7 +270,9 @@ class NotKnown(_Node):
 
     not_known: Items[str] = Field(min_length=1)
 
-    _single = field_validator("not_known", mode="before")(_one_or_many)
+    _single = field_validator("not_known", mode="before", json_schema_input_type=str | list[str])(
+        _one_or_many
+    )
 
     def _one(self, context: EvaluationContext, question: str) -> Truth:
         visible = context.visibility(question)

@@ -125,14 +125,14 @@ class Rule(FrozenModel):
     actions: Items[str] = ()
     citations: Items[Citation] = Field(min_length=1)
 
-    @field_validator("citations", mode="before")
+    @field_validator("citations", mode="before", json_schema_input_type=list[Citation | str])
     @classmethod
     def _citations(cls, value: Any) -> Any:
         return (
             tuple(Citation.coerce(v) for v in value) if isinstance(value, tuple | list) else value
         )
 
-    @field_validator("only_for", mode="before")
+    @field_validator("only_for", mode="before", json_schema_input_type=dict[str, str | list[str]])
     @classmethod
     def _only_for(cls, value: Any) -> Any:
         if isinstance(value, dict):

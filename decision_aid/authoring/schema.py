@@ -1,0 +1,65 @@
+"""JSON Schemas for the rule-set files, from the same pydantic models the loader uses.
+
+Editors with the YAML language server read them (each bundled file names its schema
+on its first line), so a rule author gets completion and red underlines as they type.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from decision_aid.authoring.cases import CaseFile
+from decision_aid.domain.leaflet import SheetContent
+from decision_aid.domain.questionnaire import Questionnaire
+from decision_aid.domain.rules import Reference, Rule, RuleSetInfo
+
+__all__ = ["SCHEMA_FILES", "schemas", "write_schemas"]
+
+
+class RulesFile(BaseModel):
+    """A ``rules/*.yaml`` file."""
+
+    model_config = ConfigDict(extra="forbid")
+    rules: list[Rule]
+
+
+class ReferencesFile(BaseModel):
+    """``references.yaml``."""
+
+    model_config = ConfigDict(extra="forbid")
+    references: list[Reference]
+
+
+SCHEMA_FILES: dict[str, type[BaseModel]] = {
+    "ruleset.schema.json": RuleSetInfo,
+    "questionnaire.schema.json": Questionnaire,
+    "references.schema.json": ReferencesFile,
+    "rules.schema.json": RulesFile,
+    "sheet.schema.json": SheetContent,
+    "cases.schema.json": CaseFile,
+}
+
+
+def schemas() -> dict[str, dict[str, Any]]:
+    """File name → JSON Schema (draft 2020-12), as validation sees the input."""
+    result = {}
+    for name, model in SCHEMA_FILES.items():
+        schema = model.model_json_schema(by_alias=True, mode="validation")
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["$id"] = name
+        result[name] = schema
+    return result
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, schema in schemas().items():
+        path = folder / name
+        path.write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n")
+        written.append(path)
+    return written
