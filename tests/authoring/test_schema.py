@@ -52,9 +52,8 @@ def test_every_bundled_file_is_valid_against_its_schema(path: Path, schema_name:
     ]
     assert errors == []
     first_line = path.read_text().splitlines()[0]
-    assert first_line.startswith("# yaml-language-server: $schema=") and first_line.endswith(
-        schema_name
-    )
+    assert first_line.startswith("# yaml-language-server: $schema=")
+    assert first_line.endswith(schema_name)
 
 
 def test_the_schema_catches_a_misspelt_key() -> None:
