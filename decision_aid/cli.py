@@ -235,6 +235,39 @@ def _cmd_sheet(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_coverage(args: argparse.Namespace) -> int:
+    from decision_aid.authoring.coverage import measure
+
+    rule_set = _load(args.rules_dir, args.format)
+    if rule_set is None:
+        return EXIT_FAILED
+    results, problems = run_case_files(rule_set, case_files(args.rules_dir))
+    if problems:
+        _print_problems(problems, args.format, sys.stdout)
+        return EXIT_FAILED
+    coverage = measure(args.rules_dir, rule_set, results)
+    passed = args.fail_under is None or coverage.meets(args.fail_under)
+    if args.format == "json":
+        json.dump(coverage.as_dict(), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK if passed else EXIT_FAILED
+    for rule in coverage.rules:
+        if not rule.covered:
+            missing = [v for v in ("true", "false") if v not in {str(s) for s in rule.seen}]
+            print(f"{rule.file}:{rule.line}: rule {rule.rule_id} never seen {' or '.join(missing)}")
+    for file, line, column, question, option in coverage.unused_options:
+        print(f"{file}:{line}:{column}: option {question}={option} is used by no case")
+    unknown = sum("unknown" in {str(s) for s in r.seen} for r in coverage.rules)
+    print(
+        f"rules seen true and false: {coverage.covered}/{len(coverage.rules)} "
+        f"({coverage.percent():.1f}%); seen unknown: {unknown}; "
+        f"options used by no case: {len(coverage.unused_options)}"
+    )
+    if not passed:
+        print(f"coverage is below {args.fail_under:g}%")
+    return EXIT_OK if passed else EXIT_FAILED
+
+
 def _cmd_schema(args: argparse.Namespace) -> int:
     from decision_aid.authoring.schema import write_schemas
 
@@ -309,6 +342,15 @@ def _parser() -> argparse.ArgumentParser:
     sheet.add_argument("--rules", type=Path, default=argparse.SUPPRESS, metavar="DIR")
     sheet.add_argument("--basis", metavar="NAME", help="guideline basis, e.g. nice_ng193")
     sheet.set_defaults(run=_cmd_sheet)
+
+    coverage = commands.add_parser("coverage", help="which rules and options the cases exercise")
+    coverage.add_argument("rules_dir", nargs="?", type=Path, default=bundled, metavar="RULES_DIR")
+    coverage.add_argument("--format", choices=("text", "json"), default="text")
+    coverage.add_argument(
+        "--fail-under", type=float, metavar="PERCENT",
+        help="exit 1 if fewer rules than this were seen both true and false",
+    )  # fmt: skip
+    coverage.set_defaults(run=_cmd_coverage)
 
     schema = commands.add_parser(
         "schema", help="write JSON Schemas of the rule-set and case files for editors"

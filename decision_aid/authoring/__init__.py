@@ -1,4 +1,4 @@
-"""The rule author's tools: case files and their runner (more tools follow)."""
+"""The rule author's tools: case files and their runner, coverage, and JSON Schemas."""
 
 from __future__ import annotations
 

@@ -73,6 +73,7 @@ class CaseResult:
     assessment: Assessment | None = None
     message: str | None = None
     differing: tuple[RuleTrace, ...] = field(default=(), repr=False)
+    answers_given: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -133,6 +134,7 @@ def _run_case(
         expect.fired,
         assessment,
         differing=differing,
+        answers_given=answers.to_data(),
     )
 
 
