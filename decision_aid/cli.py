@@ -268,6 +268,21 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
     return EXIT_OK if passed else EXIT_FAILED
 
 
+def _cmd_lint(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from decision_aid.authoring.lint import lint
+
+    rule_set = _load(args.rules_dir, args.format)
+    if rule_set is None:
+        return EXIT_FAILED
+    warnings = lint(args.rules_dir, rule_set, today=date.today())
+    _print_problems(warnings, args.format, sys.stdout, limit=200)
+    if args.format == "text":
+        print(f"{len(warnings)} warning(s)")
+    return EXIT_FAILED if warnings and args.strict else EXIT_OK
+
+
 def _cmd_schema(args: argparse.Namespace) -> int:
     from decision_aid.authoring.schema import write_schemas
 
@@ -351,6 +366,12 @@ def _parser() -> argparse.ArgumentParser:
         help="exit 1 if fewer rules than this were seen both true and false",
     )  # fmt: skip
     coverage.set_defaults(run=_cmd_coverage)
+
+    lint_cmd = commands.add_parser("lint", help="warnings: readability, unused references, …")
+    lint_cmd.add_argument("rules_dir", nargs="?", type=Path, default=bundled, metavar="RULES_DIR")
+    lint_cmd.add_argument("--format", choices=("text", "json"), default="text")
+    lint_cmd.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
+    lint_cmd.set_defaults(run=_cmd_lint)
 
     schema = commands.add_parser(
         "schema", help="write JSON Schemas of the rule-set and case files for editors"

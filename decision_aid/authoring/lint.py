@@ -1,0 +1,187 @@
+"""Warnings a rule author should act on, though the rule set still loads.
+
+* ``smog-over-8``: the patient-facing text as a whole reads above SMOG grade 8 (IPDAS);
+  the hardest sentences are named.
+* ``hard-sentence``: one patient-facing sentence with four or more long words (three
+  syllables or more), or more than 25 words.
+* ``unused-reference``: a reference that no rule and no sheet text cites.
+* ``unread-question``: a question that no rule, ``show_when`` or sheet reads.
+* ``review-overdue``: the review-by date has passed.
+
+Rules that can never fire, rules that never change the outcome and answer combinations no
+rule covers need a solver over every answer set; ``decision-aid verify`` is for those.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import textstat
+
+from decision_aid.domain.errors import Problem, Severity
+from decision_aid.domain.leaflet import Block
+from decision_aid.domain.rules import RuleSet
+from decision_aid.domain.yamlsource import Document, YamlPath, read_yaml
+
+__all__ = ["MAX_SMOG", "lint"]
+
+MAX_SMOG = 8.0
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def _long_words(sentence: str) -> int:
+    return sum(textstat.syllable_count(word) >= 3 for word in re.findall(r"[A-Za-z']+", sentence))
+
+
+def _patient_texts(rule_set: RuleSet) -> Iterator[tuple[str, YamlPath, str]]:
+    """(file, path, text) for every patient-facing text the author wrote."""
+    for index, level in enumerate(rule_set.info.levels):
+        yield "ruleset.yaml", ("levels", index, "description"), level.description
+    yield "ruleset.yaml", ("default_reason",), rule_set.info.default_reason
+    for rule in rule_set.rules:
+        yield f"rule:{rule.id}", ("patient_reason",), rule.patient_reason
+    sheet = rule_set.sheet
+    if sheet is None:
+        return
+    blocks: list[tuple[YamlPath, Block]] = [
+        (("condition",), sheet.condition),
+        (("certainty",), sheet.certainty),
+    ]
+    blocks += [(("what_it_is_like", i), b) for i, b in enumerate(sheet.what_it_is_like)]
+    for base, block in blocks:
+        for i, point in enumerate(block.points):
+            yield "sheet.yaml", (*base, "points", i), point
+    for r, row in enumerate(sheet.grid):
+        for option, answer in row.answers.items():
+            yield "sheet.yaml", ("grid", r, "answers", option), answer
+    for f, figure in enumerate(sheet.figures):
+        yield "sheet.yaml", ("figures", f, "caveat"), figure.caveat or ""
+    for level_id, step in sheet.next_steps.items():
+        yield "sheet.yaml", ("next_steps", level_id), step
+
+
+class _Places:
+    """Positions in the rule set's files, read once, for warnings."""
+
+    def __init__(self, rules_dir: Path) -> None:
+        self.rules_dir = rules_dir
+        self.documents: dict[str, Document] = {}
+        self.rule_paths: dict[str, tuple[str, YamlPath]] = {}
+        for path in sorted((rules_dir / "rules").glob("*.yaml")):
+            document = self._read(str(path.relative_to(rules_dir)))
+            for index, rule in enumerate((document.data or {}).get("rules", ())):
+                if isinstance(rule, dict) and isinstance(rule.get("id"), str):
+                    self.rule_paths[rule["id"]] = (
+                        str(path.relative_to(rules_dir)),
+                        ("rules", index),
+                    )
+
+    def _read(self, name: str) -> Document:
+        if name not in self.documents:
+            self.documents[name] = read_yaml(self.rules_dir / name, str(self.rules_dir / name))[0]
+        return self.documents[name]
+
+    def warning(self, file: str, path: YamlPath, code: str, message: str) -> Problem:
+        if file.startswith("rule:"):
+            file, base = self.rule_paths.get(file[5:], ("rules", ()))
+            path = (*base, *path)
+        document = self._read(file)
+        mark = document.mark(path)
+        return Problem(document.file, mark.line, mark.column, code, message, Severity.WARNING)
+
+
+def _readability(rule_set: RuleSet, places: _Places) -> list[Problem]:
+    problems = []
+    scored: list[tuple[int, str, str, YamlPath]] = []
+    for file, path, text in _patient_texts(rule_set):
+        for sentence in _SENTENCE.split(text.strip()):
+            long_words, words = _long_words(sentence), len(sentence.split())
+            scored.append((long_words, sentence, file, path))
+            if long_words >= 4 or words > 25:
+                problems.append(
+                    places.warning(
+                        file,
+                        path,
+                        "hard-sentence",
+                        f"hard to read ({long_words} long words, {words} words): {sentence!r}",
+                    )
+                )
+    whole = " ".join(sentence for _, sentence, _, _ in scored)
+    grade = textstat.smog_index(whole)
+    if grade > MAX_SMOG:
+        hardest = sorted(scored, key=lambda s: -s[0])[:3]
+        names = "; ".join(repr(s[1]) for s in hardest)
+        problems.append(
+            places.warning(
+                "ruleset.yaml",
+                (),
+                "smog-over-8",
+                f"patient-facing text reads at SMOG grade {grade:.1f} (at most {MAX_SMOG:g}); "
+                f"hardest: {names}",
+            )
+        )
+    return problems
+
+
+def _unused(rule_set: RuleSet, places: _Places) -> list[Problem]:
+    cited = {c.ref for rule in rule_set.rules for c in rule.citations}
+    read = {q for rule in rule_set.rules for q in rule.when.questions()}
+    read |= {
+        q
+        for question in rule_set.questionnaire.questions()
+        if question.show_when
+        for q in question.show_when.questions()
+    }
+    sheet = rule_set.sheet
+    if sheet is not None:
+        cited |= {
+            ref
+            for block in (sheet.condition, sheet.certainty, *sheet.what_it_is_like)
+            for ref in block.citations
+        }
+        cited |= {ref for row in sheet.grid for ref in row.citations}
+        cited |= {ref for figure in sheet.figures for ref in figure.citations}
+        cited.add("legare2010")  # the SURE test the sheet prints
+        # The sheet prints the answers to multiple-choice questions as the patient's goals.
+        read |= {q.id for q in rule_set.questionnaire.questions() if q.type == "multiple"}
+    problems = [
+        places.warning(
+            "references.yaml",
+            ("references", i, "id"),
+            "unused-reference",
+            f"reference '{reference.id}' is cited by no rule and no sheet text",
+        )
+        for i, reference in enumerate(rule_set.references)
+        if reference.id not in cited
+    ]
+    for si, section in enumerate(rule_set.questionnaire.sections):
+        for qi, question in enumerate(section.questions):
+            if question.id not in read:
+                problems.append(
+                    places.warning(
+                        "questionnaire.yaml",
+                        ("sections", si, "questions", qi, "id"),
+                        "unread-question",
+                        f"question '{question.id}' is read by no rule, show_when or sheet",
+                    )
+                )
+    return problems
+
+
+def lint(rules_dir: Path, rule_set: RuleSet, *, today: date) -> list[Problem]:
+    """Every warning, sorted by place."""
+    places = _Places(rules_dir)
+    problems = _readability(rule_set, places) + _unused(rule_set, places)
+    if rule_set.info.review_by < today:
+        problems.append(
+            places.warning(
+                "ruleset.yaml",
+                ("review_by",),
+                "review-overdue",
+                f"the review-by date {rule_set.info.review_by} has passed",
+            )
+        )
+    return sorted(problems)
