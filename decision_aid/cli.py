@@ -283,6 +283,22 @@ def _cmd_lint(args: argparse.Namespace) -> int:
     return EXIT_FAILED if warnings and args.strict else EXIT_OK
 
 
+def _cmd_docs(args: argparse.Namespace) -> int:
+    from decision_aid.authoring.docs import blocks, to_html, to_markdown
+
+    rule_set = _load(args.rules_dir, "text")
+    if rule_set is None:
+        return EXIT_FAILED
+    parts = blocks(rule_set)
+    args.output.mkdir(parents=True, exist_ok=True)
+    stem = args.output / rule_set.info.id
+    stem.with_suffix(".md").write_text(to_markdown(parts))
+    stem.with_suffix(".html").write_text(to_html(parts, rule_set.info.title))
+    print(stem.with_suffix(".md"))
+    print(stem.with_suffix(".html"))
+    return EXIT_OK
+
+
 def _cmd_schema(args: argparse.Namespace) -> int:
     from decision_aid.authoring.schema import write_schemas
 
@@ -372,6 +388,11 @@ def _parser() -> argparse.ArgumentParser:
     lint_cmd.add_argument("--format", choices=("text", "json"), default="text")
     lint_cmd.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
     lint_cmd.set_defaults(run=_cmd_lint)
+
+    docs = commands.add_parser("docs", help="write a readable reference of a rule set")
+    docs.add_argument("rules_dir", nargs="?", type=Path, default=bundled, metavar="RULES_DIR")
+    docs.add_argument("-o", "--output", type=Path, default=Path("rule-set-docs"), metavar="DIR")
+    docs.set_defaults(run=_cmd_docs)
 
     schema = commands.add_parser(
         "schema", help="write JSON Schemas of the rule-set and case files for editors"
