@@ -28,8 +28,8 @@ def test_docs_cover_every_question_rule_and_reference(
         assert f"[{reference.id}]" in markdown
     assert "| not_suitable_now | Not suitable at the moment | ind-primary-uk, ci-cvd," in markdown
     assert (
-        "When: Heart and blood pressure is \u201cPoorly controlled heart disease or high blood pressure\u201d"
-        in markdown
+        "When: Heart and blood pressure is \u201cPoorly controlled heart disease or high "
+        "blood pressure\u201d" in markdown
     )
     assert html.startswith("<!DOCTYPE html>")
     assert "&lt;" not in markdown
