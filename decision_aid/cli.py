@@ -299,6 +299,29 @@ def _cmd_docs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from decision_aid.authoring.diff import diff_rule_sets
+
+    old, new = _load(args.old, args.format), _load(args.new, args.format)
+    if old is None or new is None:
+        return EXIT_FAILED
+    result = diff_rule_sets(old, args.old, new, args.new)
+    if args.format == "json":
+        json.dump(result.as_dict(), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(f"{old.info.id} {old.info.version} -> {new.info.id} {new.info.version}")
+        for change in result.changes:
+            print(f"  {change.kind} {change.id}: {change.what}")
+        print(f"impact on the cases of both versions: {len(result.impacts)} case(s) change")
+        for impact in result.impacts:
+            print(f"  {impact.where}: {impact.case}")
+            print(f"      before: {impact.old}")
+            print(f"      after:  {impact.new}")
+    changed = bool(result.changes or result.impacts)
+    return EXIT_FAILED if changed and args.exit_code else EXIT_OK
+
+
 def _cmd_schema(args: argparse.Namespace) -> int:
     from decision_aid.authoring.schema import write_schemas
 
@@ -323,6 +346,45 @@ def _evaluate_lines(rule_set: RuleSet, settings: dict[str, str]) -> int:
             result, status = {"error": f"line {number}: {error}"}, EXIT_INPUT
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     return status
+
+
+def _add_authoring_commands(commands: Any, bundled: Path) -> None:
+    """The rule author's tools beyond check and test."""
+    coverage = commands.add_parser("coverage", help="which rules and options the cases exercise")
+    coverage.add_argument("rules_dir", nargs="?", type=Path, default=bundled, metavar="RULES_DIR")
+    coverage.add_argument("--format", choices=("text", "json"), default="text")
+    coverage.add_argument(
+        "--fail-under", type=float, metavar="PERCENT",
+        help="exit 1 if fewer rules than this were seen both true and false",
+    )  # fmt: skip
+    coverage.set_defaults(run=_cmd_coverage)
+
+    lint_cmd = commands.add_parser("lint", help="warnings: readability, unused references, …")
+    lint_cmd.add_argument("rules_dir", nargs="?", type=Path, default=bundled, metavar="RULES_DIR")
+    lint_cmd.add_argument("--format", choices=("text", "json"), default="text")
+    lint_cmd.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
+    lint_cmd.set_defaults(run=_cmd_lint)
+
+    docs = commands.add_parser("docs", help="write a readable reference of a rule set")
+    docs.add_argument("rules_dir", nargs="?", type=Path, default=bundled, metavar="RULES_DIR")
+    docs.add_argument("-o", "--output", type=Path, default=Path("rule-set-docs"), metavar="DIR")
+    docs.set_defaults(run=_cmd_docs)
+
+    diff = commands.add_parser("diff", help="what changed between two rule sets, and its impact")
+    diff.add_argument("old", type=Path, metavar="OLD")
+    diff.add_argument("new", type=Path, metavar="NEW")
+    diff.add_argument("--format", choices=("text", "json"), default="text")
+    diff.add_argument("--exit-code", action="store_true", help="exit 1 when anything changed")
+    diff.set_defaults(run=_cmd_diff)
+
+    schema = commands.add_parser(
+        "schema", help="write JSON Schemas of the rule-set and case files for editors"
+    )
+    schema.add_argument(
+        "-o", "--output", type=Path, default=bundled.parent / "schema", metavar="DIR",
+        help="where to write them (default: rules/schema)",
+    )  # fmt: skip
+    schema.set_defaults(run=_cmd_schema)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -374,34 +436,7 @@ def _parser() -> argparse.ArgumentParser:
     sheet.add_argument("--basis", metavar="NAME", help="guideline basis, e.g. nice_ng193")
     sheet.set_defaults(run=_cmd_sheet)
 
-    coverage = commands.add_parser("coverage", help="which rules and options the cases exercise")
-    coverage.add_argument("rules_dir", nargs="?", type=Path, default=bundled, metavar="RULES_DIR")
-    coverage.add_argument("--format", choices=("text", "json"), default="text")
-    coverage.add_argument(
-        "--fail-under", type=float, metavar="PERCENT",
-        help="exit 1 if fewer rules than this were seen both true and false",
-    )  # fmt: skip
-    coverage.set_defaults(run=_cmd_coverage)
-
-    lint_cmd = commands.add_parser("lint", help="warnings: readability, unused references, …")
-    lint_cmd.add_argument("rules_dir", nargs="?", type=Path, default=bundled, metavar="RULES_DIR")
-    lint_cmd.add_argument("--format", choices=("text", "json"), default="text")
-    lint_cmd.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
-    lint_cmd.set_defaults(run=_cmd_lint)
-
-    docs = commands.add_parser("docs", help="write a readable reference of a rule set")
-    docs.add_argument("rules_dir", nargs="?", type=Path, default=bundled, metavar="RULES_DIR")
-    docs.add_argument("-o", "--output", type=Path, default=Path("rule-set-docs"), metavar="DIR")
-    docs.set_defaults(run=_cmd_docs)
-
-    schema = commands.add_parser(
-        "schema", help="write JSON Schemas of the rule-set and case files for editors"
-    )
-    schema.add_argument(
-        "-o", "--output", type=Path, default=bundled.parent / "schema", metavar="DIR",
-        help="where to write them (default: rules/schema)",
-    )  # fmt: skip
-    schema.set_defaults(run=_cmd_schema)
+    _add_authoring_commands(commands, bundled)
     return parser
 
 

@@ -1,4 +1,4 @@
-"""The rule author's tools: case files and their runner, coverage, and JSON Schemas."""
+"""The rule author's tools: case files and their runner, coverage, lint, docs, diff and schemas."""
 
 from __future__ import annotations
 

@@ -32,7 +32,15 @@ from decision_aid.domain.rules import RuleSet
 from decision_aid.domain.validation import validate
 from decision_aid.domain.yamlsource import Document, read_yaml
 
-__all__ = ["CaseResult", "Verdict", "case_files", "run_case_files"]
+__all__ = [
+    "Case",
+    "CaseFile",
+    "CaseResult",
+    "Verdict",
+    "case_files",
+    "load_case_file",
+    "run_case_files",
+]
 
 
 class Expect(FrozenModel):
@@ -138,19 +146,24 @@ def _run_case(
     )
 
 
+def load_case_file(path: Path) -> tuple[Document, CaseFile | None, list[Problem]]:
+    """Read and check one case file; problems come back as records."""
+    document, problems = read_yaml(path)
+    if problems:
+        return document, None, problems
+    result = validate(_CASE_FILE, document.data, document)
+    case_file, problems = result
+    return document, case_file, problems
+
+
 def run_case_files(rule_set: RuleSet, paths: list[Path]) -> tuple[list[CaseResult], list[Problem]]:
     """Run every case; a case file that cannot be read gives problems, not results."""
     results: list[CaseResult] = []
     problems: list[Problem] = []
     for path in paths:
-        document, found = read_yaml(path)
-        if not found:
-            result = validate(_CASE_FILE, document.data, document)
-            case_file, found = result
-            if case_file is not None:
-                for index, case in enumerate(case_file.cases):
-                    results.append(
-                        _run_case(rule_set, document, index, case, case_file.base_answers)
-                    )
+        document, case_file, found = load_case_file(path)
         problems += found
+        if case_file is not None:
+            for index, case in enumerate(case_file.cases):
+                results.append(_run_case(rule_set, document, index, case, case_file.base_answers))
     return results, problems
