@@ -201,7 +201,7 @@ def test_a_broken_rule_set_shows_its_problems_and_no_outcome(
         for i in range(window.error_panel.problems.count())
     ]
     assert lines == [
-        f"{rules}/rules/safety.yaml:10:22: error[unknown-question]: 'cardio' is not a question; "
+        f"{rules}/rules/safety.yaml:11:22: error[unknown-question]: 'cardio' is not a question; "
         "did you mean 'cardiovascular'?"
     ]
     assert "no outcome" in window.error_panel.heading.text()
