@@ -37,6 +37,7 @@ __all__ = [
     "CaseFile",
     "CaseResult",
     "Verdict",
+    "case_file_text",
     "case_files",
     "load_case_file",
     "run_case_files",
@@ -144,6 +145,23 @@ def _run_case(
         differing=differing,
         answers_given=answers.to_data(),
     )
+
+
+def case_file_text(
+    name: str, answers: dict[str, Any], settings: dict[str, str], assessment: Assessment
+) -> str:
+    """A case file expecting what the rule set gives now, for the author to review."""
+    import yaml
+
+    case = {
+        "name": name,
+        "note": "Written from the app: check the expected outcome before you rely on it.",
+        "settings": dict(settings),
+        "answers": answers,
+        "expect": {"outcome": assessment.outcome.id, "fired": sorted(assessment.fired_ids)},
+    }
+    header = "# yaml-language-server: $schema=../../schema/cases.schema.json\n"
+    return header + yaml.safe_dump({"cases": [case]}, sort_keys=False, allow_unicode=True)
 
 
 def load_case_file(path: Path) -> tuple[Document, CaseFile | None, list[Problem]]:

@@ -139,6 +139,9 @@ class MainWindow(QMainWindow):
         self.open_action = self._action("&Open…", key.Open, self.open_file)
         self.save_action = self._action("&Save", key.Save, self.save_file)
         self.save_as_action = self._action("Save &as…", key.SaveAs, self.save_file_as)
+        self.case_action = self._action(
+            "Save the answers as a &test case…", None, self.save_test_case
+        )
         self.export_action = self._action(
             "&Export for the health record (FHIR)…", "Ctrl+E", self.export_fhir
         )
@@ -179,6 +182,7 @@ class MainWindow(QMainWindow):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.export_action)
+        file_menu.addAction(self.case_action)
         file_menu.addAction(self.print_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -591,6 +595,30 @@ class MainWindow(QMainWindow):
         self.saved_path, self.saved_version = path, self.model.consultation.updated
         self.statusBar().showMessage(f"Saved to {path}", 5000)
         return True
+
+    def save_test_case(self) -> None:
+        """For rule authors: the current answers and outcome as a case file to review."""
+        if self.model is None:
+            return
+        default = self.rules_dir / "tests" / "new-case.yaml"
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Save as a test case", str(default), "YAML (*.yaml)"
+        )
+        if name:
+            self.write_test_case(Path(name))
+
+    def write_test_case(self, path: Path) -> None:
+        from decision_aid.authoring.cases import case_file_text
+        from decision_aid.gui.state import utc_now
+
+        assert self.model is not None
+        model = self.model
+        name = model.consultation.patient_label or f"Case saved {utc_now():%Y-%m-%d %H:%M}"
+        text = case_file_text(name, model.answers.to_data(), model.settings, model.assessment)
+        try:
+            atomic_write(path, text.encode("utf-8"))
+        except DecisionAidError as error:
+            show_error(self, "The test case was not saved", error)
 
     def export_fhir(self) -> None:
         if self.model is None:

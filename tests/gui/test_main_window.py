@@ -392,3 +392,26 @@ def test_clearing_a_number_field_clears_the_answer(
     qtbot.keyClick(field, Qt.Key.Key_Backspace)
     qtbot.keyClick(field, Qt.Key.Key_Backspace)
     assert "age" not in window.model.answers
+
+
+def test_the_answers_can_be_saved_as_a_passing_test_case(
+    make_window: WindowFactory, tmp_path: Path
+) -> None:
+    from decision_aid.authoring.cases import Verdict, run_case_files
+
+    window = make_window()
+    assert window.model is not None
+    for key, value in CLEAN.items():
+        window.model.set_answer(key, value)
+    window.model.set_answer("pregnancy", "unknown")
+    window.model.set_patient_label("JD-14")
+    path = tmp_path / "new-case.yaml"
+    window.write_test_case(path)
+    text = path.read_text()
+    assert text.startswith("# yaml-language-server: $schema=../../schema/cases.schema.json\n")
+    assert "name: JD-14" in text
+    assert "pregnancy: unknown" in text
+    (result,), problems = run_case_files(window.model.rule_set, [path])
+    assert problems == []
+    assert result.verdict is Verdict.PASS
+    assert result.expected_outcome == "refer_first"
