@@ -322,6 +322,35 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_FAILED if changed and args.exit_code else EXIT_OK
 
 
+def _cmd_verify(args: argparse.Namespace) -> int:
+    try:
+        from decision_aid.authoring.verify import verify
+    except ImportError:
+        print("error: verify needs the z3 solver: pip install z3-solver", file=sys.stderr)
+        return EXIT_INPUT
+    import yaml
+
+    rule_set = _load(args.rules_dir, args.format)
+    if rule_set is None:
+        return EXIT_FAILED
+    findings = verify(rule_set)
+    failed = [f for f in findings if not f.holds]
+    if args.format == "json":
+        json.dump(
+            [vars(f) | {"settings": dict(f.settings)} for f in findings], sys.stdout, indent=2
+        )
+        sys.stdout.write("\n")
+        return EXIT_FAILED if failed else EXIT_OK
+    for finding in failed:
+        settings = ", ".join(f"{k} = {v}" for k, v in finding.settings.items())
+        print(f"FAILED: {finding.property} [{settings}]: {finding.message}")
+        print("  counterexample (an answers file for decision-aid evaluate):")
+        text = yaml.safe_dump(finding.counterexample, sort_keys=False, allow_unicode=True)
+        print("".join(f"    {line}\n" for line in text.splitlines()), end="")
+    print(f"{len(findings) - len(failed)}/{len(findings)} properties proved over every answer set")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
 def _cmd_schema(args: argparse.Namespace) -> int:
     from decision_aid.authoring.schema import write_schemas
 
@@ -369,6 +398,11 @@ def _add_authoring_commands(commands: Any, bundled: Path) -> None:
     docs.add_argument("rules_dir", nargs="?", type=Path, default=bundled, metavar="RULES_DIR")
     docs.add_argument("-o", "--output", type=Path, default=Path("rule-set-docs"), metavar="DIR")
     docs.set_defaults(run=_cmd_docs)
+
+    verify_cmd = commands.add_parser("verify", help="prove safety properties with an SMT solver")
+    verify_cmd.add_argument("rules_dir", nargs="?", type=Path, default=bundled, metavar="RULES_DIR")
+    verify_cmd.add_argument("--format", choices=("text", "json"), default="text")
+    verify_cmd.set_defaults(run=_cmd_verify)
 
     diff = commands.add_parser("diff", help="what changed between two rule sets, and its impact")
     diff.add_argument("old", type=Path, metavar="OLD")

@@ -1,0 +1,299 @@
+"""Prove safety properties over every possible answer set with an SMT solver (z3).
+
+The questionnaire, ``show_when`` and the three-valued conditions are encoded exactly as
+the engine evaluates them: a truth value is a pair of booleans (certainly true,
+certainly false), unknown being neither. For each setting (e.g. each guideline basis):
+
+1. **Unknown is not No**: for every answer set and every question that is asked, the
+   outcome with that question unanswered is at least as restrictive as the most
+   restrictive outcome of its known answers, up to the "assess first" level.
+2. **Absolute contraindications**: whenever a rule marked ``absolute`` certainly
+   applies, the outcome is the most restrictive level.
+3. **One outcome**: every answer set gets exactly one outcome (some rule, or the
+   default, always contributes).
+
+A failed property comes with a counterexample: an answers file that
+``decision-aid evaluate`` reproduces. z3 is an optional extra (``pip install z3-solver``).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import z3
+
+from decision_aid.domain.conditions import (
+    All,
+    AnyOf,
+    AtLeast,
+    AtMost,
+    CountOf,
+    In,
+    Includes,
+    Is,
+    Not,
+    NotKnown,
+)
+from decision_aid.domain.engine import candidate_answers
+from decision_aid.domain.questionnaire import NOT_KNOWN, Question, QuestionType
+from decision_aid.domain.rules import IfUnknown, RuleSet
+
+__all__ = ["Finding", "verify"]
+
+Pair = tuple[Any, Any]  # (certainly true, certainly false) as z3 booleans
+UNKNOWN = "__unknown__"
+
+
+@dataclass(frozen=True)
+class Finding:
+    property: str
+    settings: Mapping[str, str]
+    holds: bool
+    message: str
+    counterexample: dict[str, Any] | None = None
+
+
+class _World:
+    """The answers as z3 variables; ``fixed`` pins one question to a value (or unknown)."""
+
+    def __init__(
+        self, rule_set: RuleSet, variables: dict[str, Any], fixed: Mapping[str, Any]
+    ) -> None:
+        self.rs = rule_set
+        self.v = variables
+        self.fixed = fixed
+        self._visible: dict[str, Pair] = {}
+
+    def known(self, q: str) -> Any:
+        if q in self.fixed:
+            return z3.BoolVal(self.fixed[q] is not UNKNOWN)
+        return self.v[q]["known"]
+
+    def value(self, q: str, option_or_number: Any = None) -> Any:
+        """For choices: the option picked (a z3 Int index); for numbers: the value."""
+        question = self.rs.questionnaire.by_id[q]
+        fixed = self.fixed.get(q, None)
+        if q in self.fixed and fixed is not UNKNOWN:
+            if question.type is QuestionType.NUMBER:
+                return z3.RealVal(fixed)
+            if question.type is QuestionType.MULTIPLE:
+                return {o.id: z3.BoolVal(o.id in fixed) for o in question.choices}
+            return z3.IntVal([o.id for o in question.choices].index(fixed))
+        return self.v[q]["value"]
+
+    def visibility(self, q: str) -> Pair:
+        if q not in self._visible:
+            condition = self.rs.questionnaire.by_id[q].show_when
+            self._visible[q] = (
+                (z3.BoolVal(True), z3.BoolVal(False))
+                if condition is None
+                else self.truth(condition)
+            )
+        return self._visible[q]
+
+    def _predicate(self, node: Any) -> Pair:
+        q = node.question
+        question = self.rs.questionnaire.by_id[q]
+        known, value = self.known(q), self.value(q)
+        index = {o.id: i for i, o in enumerate(question.choices)}
+        if isinstance(node, Is):
+            test = value == index[node.is_]
+        elif isinstance(node, In):
+            test = z3.Or([value == index[o] for o in node.in_])
+        elif isinstance(node, Includes):
+            test = z3.Or([value[o] for o in node.includes])
+        elif isinstance(node, AtLeast):
+            test = value >= node.at_least
+        else:
+            assert isinstance(node, AtMost)
+            test = value <= node.at_most
+        vis_t, vis_f = self.visibility(q)
+        return z3.And(vis_t, known, test), z3.Or(vis_f, z3.And(known, z3.Not(test)))
+
+    def truth(self, node: Any) -> Pair:
+        if isinstance(node, All | AnyOf):
+            parts = [self.truth(c) for c in node.parts]
+            ts, fs = [p[0] for p in parts], [p[1] for p in parts]
+            return (z3.And(ts), z3.Or(fs)) if isinstance(node, All) else (z3.Or(ts), z3.And(fs))
+        if isinstance(node, Not):
+            t, f = self.truth(node.not_)
+            return f, t
+        if isinstance(node, CountOf):
+            parts = [self.truth(c) for c in node.parts]
+            certain = z3.Sum([z3.If(t, 1, 0) for t, _ in parts])
+            possible = z3.Sum([z3.If(f, 0, 1) for _, f in parts])
+            if node.at_least is not None:
+                return certain >= node.at_least, possible < node.at_least
+            return possible <= node.at_most, certain > node.at_most
+        if isinstance(node, NotKnown):
+            ts, fs = [], []
+            for q in node.not_known:
+                vis_t, vis_f = self.visibility(q)
+                ts.append(z3.And(vis_t, z3.Not(self.known(q))))
+                fs.append(z3.Or(vis_f, self.known(q)))
+            return z3.Or(ts), z3.And(fs)
+        return self._predicate(node)
+
+    def outcome(self, settings: Mapping[str, str]) -> Any:
+        """The outcome's rank as a z3 Int, exactly as the engine computes it."""
+        ranks = self.rs.level_rank
+        cap = ranks[self.rs.info.assess_first]
+        contributions = []
+        certain_any, possible_any = [], []
+        for rule in self.rs.rules:
+            if rule.outcome is None or not all(
+                settings.get(k) in v for k, v in rule.only_for.items()
+            ):
+                continue
+            t, f = self.truth(rule.when)
+            level = ranks[rule.outcome]
+            unknown_level = level if rule.if_unknown is IfUnknown.FIRE else min(level, cap)
+            contributions.append(z3.If(t, level, z3.If(f, -1, unknown_level)))
+            certain_any.append(t)
+            possible_any.append(z3.And(z3.Not(t), z3.Not(f)))
+        default = ranks[self.rs.info.default_outcome]
+        no_certain = z3.Not(z3.Or(certain_any)) if certain_any else z3.BoolVal(True)
+        some_possible = z3.Or(possible_any) if possible_any else z3.BoolVal(False)
+        contributions.append(
+            z3.If(no_certain, z3.If(some_possible, min(default, cap), default), -1)
+        )
+        best = contributions[0]
+        for c in contributions[1:]:
+            best = z3.If(c > best, c, best)
+        return best
+
+
+def _variables(rule_set: RuleSet, solver: z3.Solver) -> dict[str, Any]:
+    variables: dict[str, Any] = {}
+    for question in rule_set.questionnaire.questions():
+        known = z3.Bool(f"{question.id}?known")
+        if question.type is QuestionType.NUMBER:
+            value: Any = z3.Int(question.id) if question.integer else z3.Real(question.id)
+            solver.add(value >= question.minimum, value <= question.maximum)
+        elif question.type is QuestionType.MULTIPLE:
+            value = {o.id: z3.Bool(f"{question.id}={o.id}") for o in question.choices}
+            solver.add(z3.Implies(known, z3.Or(list(value.values()))))
+            for o in question.choices:
+                if o.exclusive:
+                    others = [value[p.id] for p in question.choices if p.id != o.id]
+                    solver.add(z3.Implies(value[o.id], z3.Not(z3.Or(others))))
+        else:
+            value = z3.Int(question.id)
+            solver.add(value >= 0, value < len(question.choices))
+        variables[question.id] = {"known": known, "value": value}
+    return variables
+
+
+def _answers(rule_set: RuleSet, model: z3.ModelRef, variables: dict[str, Any]) -> dict[str, Any]:
+    """A solver model as an answers file (unanswered questions are left out)."""
+    answers: dict[str, Any] = {}
+    for question in rule_set.questionnaire.questions():
+        var = variables[question.id]
+        if not z3.is_true(model.eval(var["known"], model_completion=True)):
+            continue
+        if question.type is QuestionType.NUMBER:
+            number = model.eval(var["value"], model_completion=True)
+            answers[question.id] = (
+                float(number.as_fraction()) if hasattr(number, "as_fraction") else number.as_long()
+            )
+        elif question.type is QuestionType.MULTIPLE:
+            answers[question.id] = [
+                o
+                for o, b in var["value"].items()
+                if z3.is_true(model.eval(b, model_completion=True))
+            ]
+        else:
+            index = model.eval(var["value"], model_completion=True).as_long()
+            answers[question.id] = question.choices[index].id
+    return answers
+
+
+def _unknown_is_not_no(
+    rule_set: RuleSet, settings: Mapping[str, str], question: Question
+) -> Finding:
+    solver = z3.Solver()
+    variables = _variables(rule_set, solver)
+    ranks = rule_set.level_rank
+    cap = ranks[rule_set.info.assess_first]
+    unknown = _World(rule_set, variables, {question.id: UNKNOWN})
+    known = []
+    for _, value in candidate_answers(rule_set, question):
+        fixed = list(value) if isinstance(value, tuple) else value
+        known.append(_World(rule_set, variables, {question.id: fixed}).outcome(settings))
+    worst = known[0]
+    for k in known[1:]:
+        worst = z3.If(k > worst, k, worst)
+    floor = z3.If(worst < cap, worst, cap)
+    vis_t, _ = unknown.visibility(question.id)
+    solver.add(vis_t, unknown.outcome(settings) < floor)
+    name = f"unknown is not no ({question.id})"
+    if solver.check() == z3.sat:
+        answers = _answers(rule_set, solver.model(), variables)
+        answers[question.id] = NOT_KNOWN if question.not_known else None
+        answers = {k: v for k, v in answers.items() if v is not None}
+        return Finding(
+            name,
+            settings,
+            False,
+            f"leaving '{question.id}' unanswered gives a more favourable outcome than its "
+            "known answers do",
+            answers,
+        )
+    return Finding(name, settings, True, "holds for every answer set")
+
+
+def _absolute(rule_set: RuleSet, settings: Mapping[str, str]) -> list[Finding]:
+    findings = []
+    top = len(rule_set.info.levels) - 1
+    for rule in rule_set.rules:
+        if not rule.absolute or not all(settings.get(k) in v for k, v in rule.only_for.items()):
+            continue
+        solver = z3.Solver()
+        variables = _variables(rule_set, solver)
+        world = _World(rule_set, variables, {})
+        certain, _ = world.truth(rule.when)
+        solver.add(certain, world.outcome(settings) != top)
+        name = f"absolute contraindication ({rule.id})"
+        if solver.check() == z3.sat:
+            answers = _answers(rule_set, solver.model(), variables)
+            findings.append(
+                Finding(
+                    name,
+                    settings,
+                    False,
+                    "applies but the outcome is not the most restrictive",
+                    answers,
+                )
+            )
+        else:
+            findings.append(
+                Finding(name, settings, True, "always gives the most restrictive outcome")
+            )
+    return findings
+
+
+def _one_outcome(rule_set: RuleSet, settings: Mapping[str, str]) -> Finding:
+    solver = z3.Solver()
+    variables = _variables(rule_set, solver)
+    solver.add(_World(rule_set, variables, {}).outcome(settings) < 0)
+    if solver.check() == z3.sat:
+        answers = _answers(rule_set, solver.model(), variables)
+        return Finding("one outcome", settings, False, "an answer set gets no outcome", answers)
+    return Finding("one outcome", settings, True, "every answer set gets exactly one outcome")
+
+
+def verify(rule_set: RuleSet) -> list[Finding]:
+    """Every property under every combination of settings."""
+    names = [s.id for s in rule_set.info.settings]
+    choices = [[c.id for c in s.choices] for s in rule_set.info.settings]
+    findings: list[Finding] = []
+    for combination in itertools.product(*choices):
+        settings = dict(zip(names, combination, strict=True))
+        findings.append(_one_outcome(rule_set, settings))
+        findings += _absolute(rule_set, settings)
+        for question in rule_set.questionnaire.questions():
+            findings.append(_unknown_is_not_no(rule_set, settings, question))
+    return findings

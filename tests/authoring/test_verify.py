@@ -1,0 +1,92 @@
+"""verify: properties proved over every answer set, with counterexamples that reproduce."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import z3
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from decision_aid.authoring import verify as verify_module
+from decision_aid.authoring.verify import _unknown_is_not_no, _variables, _World, verify
+from decision_aid.cli import main
+from decision_aid.domain import Answers, evaluate, load_rule_set, outcome_of, parse_answers
+from decision_aid.domain.questionnaire import QuestionType
+from tests.conftest import BUNDLED
+from tests.domain.test_unknown_is_not_no import answers_for
+
+RULES = load_rule_set(BUNDLED)
+
+
+def test_the_bundled_rule_set_is_proved_safe(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["verify", str(BUNDLED)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "68/68 properties proved over every answer set"
+    )
+
+
+def test_a_false_absolute_mark_fails_with_a_counterexample_that_reproduces(tmp_path: Path) -> None:
+    copy = tmp_path / "rules"
+    shutil.copytree(BUNDLED, copy)
+    safety = copy / "rules" / "safety.yaml"
+    safety.write_text(
+        safety.read_text().replace(
+            "  - id: ci-cvd-risk\n", "  - id: ci-cvd-risk\n    absolute: true\n", 1
+        )
+    )
+    rule_set = load_rule_set(copy)
+    failed = [f for f in verify(rule_set) if not f.holds]
+    assert {f.property for f in failed} == {"absolute contraindication (ci-cvd-risk)"}
+    for finding in failed:
+        assert finding.counterexample is not None
+        answers = parse_answers(rule_set.questionnaire, finding.counterexample)
+        assessment = evaluate(rule_set, answers, finding.settings)
+        fired = {f.rule_id: f for f in assessment.fired}
+        assert fired["ci-cvd-risk"].certain
+        assert assessment.outcome.id != "not_suitable_now"
+
+
+def test_verify_catches_permissive_unknown_handling(monkeypatch: pytest.MonkeyPatch) -> None:
+    original = _World._predicate
+
+    def permissive(self: _World, node: Any) -> tuple[Any, Any]:
+        t, f = original(self, node)
+        return t, z3.Or(f, z3.Not(self.known(node.question)))  # unknown read as "no match"
+
+    monkeypatch.setattr(verify_module._World, "_predicate", permissive)
+    question = RULES.questionnaire.by_id["escort_home"]
+    finding = _unknown_is_not_no(RULES, {"guideline_basis": "asra_2018"}, question)
+    assert not finding.holds
+    assert finding.counterexample is not None
+    assert finding.counterexample["escort_home"] == "unknown"
+
+
+def _z3_outcome(answers: Answers, basis: str) -> str:
+    solver = z3.Solver()
+    variables = _variables(RULES, solver)
+    for question in RULES.questionnaire.questions():
+        var = variables[question.id]
+        value = answers.get(question.id)
+        solver.add(var["known"] == (value is not None))
+        if value is None:
+            continue
+        if question.type is QuestionType.NUMBER:
+            solver.add(var["value"] == value)
+        elif question.type is QuestionType.MULTIPLE:
+            solver.add(*[b == (o in value) for o, b in var["value"].items()])
+        else:
+            solver.add(var["value"] == [o.id for o in question.choices].index(str(value)))
+    rank = z3.Int("rank")
+    solver.add(rank == _World(RULES, variables, {}).outcome({"guideline_basis": basis}))
+    assert solver.check() == z3.sat
+    return RULES.info.levels[solver.model().eval(rank).as_long()].id
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answers=answers_for(RULES), basis=st.sampled_from(["asra_2018", "nice_ng193"]))
+def test_the_encoding_agrees_with_the_engine(answers: Answers, basis: str) -> None:
+    assert _z3_outcome(answers, basis) == outcome_of(RULES, answers, {"guideline_basis": basis})
