@@ -54,8 +54,10 @@ def main() -> None:
     base = median_seconds(bare)
     sheet = median_seconds(lambda: render(assessment, answers, rule_set, printed=printed))
     print(f"sheet: {len(pages)} pages, {len(pdf)} bytes, {sum(len(t.split()) for t in text)} words")
-    print(f"render: {sheet * 1e3:.0f} ms (median) = {sheet / base:.2f}x a bare reportlab "
-          f"document with the same text ({base * 1e3:.0f} ms); target <= 2x")
+    print(
+        f"render: {sheet * 1e3:.0f} ms (median) = {sheet / base:.2f}x a bare reportlab "
+        f"document with the same text ({base * 1e3:.0f} ms); target <= 2x"
+    )
 
 
 if __name__ == "__main__":

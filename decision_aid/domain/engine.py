@@ -20,9 +20,10 @@ only keep or raise the outcome, up to that cap.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from decision_aid.domain.conditions import AnswerValue, AtLeast, AtMost, TraceNode, walk
@@ -116,7 +117,13 @@ class RuleTrace:
     applies: bool
     value: Truth
     contributes: str | None
-    explanation: TraceNode | None
+    explain: Callable[[], TraceNode | None] = field(default=lambda: None, repr=False, compare=False)
+
+    @cached_property
+    def explanation(self) -> TraceNode | None:
+        """The condition's evaluation in words, worked out on first use (a batch of test
+        cases needs only the values; the window, the sheet and failures need the words)."""
+        return self.explain()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -167,8 +174,14 @@ class Assessment:
     cautions: tuple[str, ...]
     actions: tuple[str, ...]
     citations: tuple[CitedReference, ...]
-    missing: tuple[MissingItem, ...]
     trace: tuple[RuleTrace, ...] = field(repr=False)
+    compute_missing: Callable[[], tuple[MissingItem, ...]] = field(repr=False, compare=False)
+
+    @cached_property
+    def missing(self) -> tuple[MissingItem, ...]:
+        """What is still missing, worked out on first use: it tries every missing answer,
+        which the window and the sheet need but a batch of test cases does not."""
+        return self.compute_missing()
 
     @property
     def fired_ids(self) -> tuple[str, ...]:
@@ -361,7 +374,18 @@ def _missing(
     return tuple(item for _, _, item in sorted(found, key=lambda f: (f[0], f[1])))
 
 
+_CITED: dict[tuple[str, str], tuple[CitedReference, ...]] = {}
+
+
 def _cite(rule_set: RuleSet, rule: Rule) -> tuple[CitedReference, ...]:
+    """A rule's citations, built once per rule set (they are the same on every evaluation)."""
+    key = (rule_set.digest, rule.id)
+    if key not in _CITED:
+        _CITED[key] = _build_citations(rule_set, rule)
+    return _CITED[key]
+
+
+def _build_citations(rule_set: RuleSet, rule: Rule) -> tuple[CitedReference, ...]:
     cited = []
     for citation in rule.citations:
         reference = rule_set.references_by_id.get(citation.ref)
@@ -429,12 +453,16 @@ def evaluate(
     trace: list[RuleTrace] = []
     for rule_id in (*rule_set.rules_by_id, DEFAULT_RULE_ID):
         if rule_id not in verdicts:
-            trace.append(RuleTrace(rule_id, False, Truth.FALSE, None, None))
+            trace.append(RuleTrace(rule_id, False, Truth.FALSE, None))
             continue
         rule, value, rank = verdicts[rule_id]
         level = levels[rank].id if rank is not None else None
-        explanation = rule.when.explain(context, rule_set.questionnaire) if rule else None
-        trace.append(RuleTrace(rule_id, True, value, level, explanation))
+        explain = (
+            (lambda when=rule.when: when.explain(context, rule_set.questionnaire))
+            if rule
+            else (lambda: None)
+        )
+        trace.append(RuleTrace(rule_id, True, value, level, explain))
         if rule is None:
             if rank is not None:
                 fired.append((rank, _default_fired(rule_set, level, value)))
@@ -459,6 +487,6 @@ def evaluate(
         cautions=tuple(dict.fromkeys(c for f in ordered for c in f.cautions)),
         actions=tuple(dict.fromkeys(a for f in ordered for a in f.actions)),
         citations=tuple(dict.fromkeys(c for f in ordered for c in f.citations)),
-        missing=_missing(rule_set, context, answers, resolved, outcome.id),
         trace=tuple(trace),
+        compute_missing=lambda: _missing(rule_set, context, answers, resolved, outcome.id),
     )
