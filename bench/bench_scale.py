@@ -28,13 +28,21 @@ def generate(folder: Path, seed: int = 1) -> Path:
     (root / "rules").mkdir(parents=True)
     (root / "tests").mkdir()
     info = {
-        "id": "generated", "title": "Generated", "version": "1.0.0", "status": "draft",
-        "description": "A generated rule set for scaling benchmarks.", "authors": ["bench"],
-        "date": "2026-01-01", "review_by": "2027-01-01", "update_policy": "None.",
-        "funding": "None.", "assess_first": "check", "default_outcome": "check",
+        "id": "generated",
+        "title": "Generated",
+        "version": "1.0.0",
+        "status": "draft",
+        "description": "A generated rule set for scaling benchmarks.",
+        "authors": ["bench"],
+        "date": "2026-01-01",
+        "review_by": "2027-01-01",
+        "update_policy": "None.",
+        "funding": "None.",
+        "assess_first": "check",
+        "default_outcome": "check",
         "default_reason": "No rule applies.",
         "levels": [{"id": i, "label": i.title(), "description": f"Level {i}."} for i in LEVELS],
-    }  # fmt: skip
+    }
     questions = [
         {
             "id": f"q{i}",
@@ -44,7 +52,7 @@ def generate(folder: Path, seed: int = 1) -> Path:
             "not_known": True,
             "safety": i % 10 == 0,
             "options": [{"id": f"o{k}", "label": f"Option {k}"} for k in range(4)],
-        }  # fmt: skip
+        }
         for i in range(QUESTIONS)
     ]
     sections = [
@@ -66,7 +74,7 @@ def generate(folder: Path, seed: int = 1) -> Path:
                 "patient_reason": "A reason.",
                 "rationale": "A rationale.",
                 "citations": ["src"],
-            }  # fmt: skip
+            }
         )
     (root / "ruleset.yaml").write_text(yaml.safe_dump(info, sort_keys=False))
     (root / "questionnaire.yaml").write_text(
@@ -87,7 +95,7 @@ def generate(folder: Path, seed: int = 1) -> Path:
                 "name": f"case {c}",
                 "answers": answers,
                 "expect": {"outcome": assessment.outcome.id, "fired": sorted(assessment.fired_ids)},
-            }  # fmt: skip
+            }
         )
     for n in range(0, CASES, 100):  # files stay under the 1 MiB a YAML file may have
         chunk = {"cases": cases[n : n + 100]}
