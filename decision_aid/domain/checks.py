@@ -318,10 +318,11 @@ def _check_rule(
     if reference_ids is not None:
         for i, citation in enumerate(rule.citations):
             if citation.ref not in reference_ids:
-                sub: YamlPath = ("citations", i)
                 problems.append(
                     where.problem(
-                        (*sub, "ref") if where.document.mark((*where.path, *sub, "ref")) else sub,
+                        # A shorthand citation (a bare id) has no "ref" key: the mark falls
+                        # back to the list item itself.
+                        ("citations", i, "ref"),
                         "unknown-reference",
                         f"'{citation.ref}' is not in the references"
                         f"{did_you_mean(citation.ref, reference_ids)}",

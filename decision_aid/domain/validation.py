@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from decision_aid.domain import conditions, questionnaire, rules
+from decision_aid.domain import conditions, leaflet, questionnaire, rules
 from decision_aid.domain.errors import Problem
 from decision_aid.domain.yamlsource import Document, YamlPath
 
@@ -45,7 +45,7 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
 def _known_keys() -> frozenset[str]:
     keys: set[str] = {"rules", "references", "sections", "cases", "base_answers", "name", "answers"}
     keys |= {"expect", "fired", "outcome", "settings", "note"}
-    modules = (conditions, questionnaire, rules)
+    modules = (conditions, questionnaire, rules, leaflet)
     for module in modules:
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, BaseModel):
