@@ -8,6 +8,7 @@ Exit codes: 0 success; 1 the rule set is broken or its cases fail; 2 bad input
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import sys
@@ -79,6 +80,8 @@ def _format_case(result: CaseResult) -> list[str]:
                 f"  expected fired:   {', '.join(sorted(result.expected_fired)) or '(none)'}"
             )
             lines.append(f"  actual fired:     {', '.join(sorted(actual.fired_ids)) or '(none)'}")
+        for prop in result.broken:
+            lines.append(f"  breaks property {prop.id}: {prop.title}")
         for trace in result.differing:
             lines.append(
                 f"  rule {trace.rule_id}: {trace.value}"
@@ -276,7 +279,10 @@ def _cmd_lint(args: argparse.Namespace) -> int:
     rule_set = _load(args.rules_dir, args.format)
     if rule_set is None:
         return EXIT_FAILED
-    warnings = lint(args.rules_dir, rule_set, today=date.today())
+    solver = not args.no_solver and importlib.util.find_spec("z3") is not None
+    if not solver and not args.no_solver:
+        print("note: the solver checks need z3: pip install z3-solver", file=sys.stderr)
+    warnings = lint(args.rules_dir, rule_set, today=date.today(), solver=solver)
     _print_problems(warnings, args.format, sys.stdout, limit=200)
     if args.format == "text":
         print(f"{len(warnings)} warning(s)")
@@ -290,13 +296,29 @@ def _cmd_docs(args: argparse.Namespace) -> int:
     if rule_set is None:
         return EXIT_FAILED
     parts = blocks(rule_set)
-    args.output.mkdir(parents=True, exist_ok=True)
     stem = args.output / rule_set.info.id
-    stem.with_suffix(".md").write_text(to_markdown(parts))
-    stem.with_suffix(".html").write_text(to_html(parts, rule_set.info.title))
-    print(stem.with_suffix(".md"))
-    print(stem.with_suffix(".html"))
+    written = {
+        stem.with_suffix(".md"): to_markdown(parts),
+        stem.with_suffix(".html"): to_html(parts, rule_set.info.title),
+    }
+    try:
+        args.output.mkdir(parents=True, exist_ok=True)
+        for path, text in written.items():
+            path.write_text(text)
+    except OSError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    _print_written(list(written), args.format)
     return EXIT_OK
+
+
+def _print_written(paths: Sequence[Path], fmt: str) -> None:
+    if fmt == "json":
+        json.dump({"written": [str(p) for p in paths]}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for path in paths:
+            print(path)
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
@@ -354,8 +376,12 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 def _cmd_schema(args: argparse.Namespace) -> int:
     from decision_aid.authoring.schema import write_schemas
 
-    for path in write_schemas(args.output):
-        print(path)
+    try:
+        written = write_schemas(args.output)
+    except OSError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    _print_written(written, args.format)
     return EXIT_OK
 
 
@@ -392,11 +418,16 @@ def _add_authoring_commands(commands: Any, bundled: Path) -> None:
     lint_cmd.add_argument("rules_dir", nargs="?", type=Path, default=bundled, metavar="RULES_DIR")
     lint_cmd.add_argument("--format", choices=("text", "json"), default="text")
     lint_cmd.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
+    lint_cmd.add_argument(
+        "--no-solver", action="store_true",
+        help="skip the checks over every answer set (never-fires, never-decides, gap)",
+    )  # fmt: skip
     lint_cmd.set_defaults(run=_cmd_lint)
 
     docs = commands.add_parser("docs", help="write a readable reference of a rule set")
     docs.add_argument("rules_dir", nargs="?", type=Path, default=bundled, metavar="RULES_DIR")
     docs.add_argument("-o", "--output", type=Path, default=Path("rule-set-docs"), metavar="DIR")
+    docs.add_argument("--format", choices=("text", "json"), default="text")
     docs.set_defaults(run=_cmd_docs)
 
     verify_cmd = commands.add_parser("verify", help="prove safety properties with an SMT solver")
@@ -418,6 +449,7 @@ def _add_authoring_commands(commands: Any, bundled: Path) -> None:
         "-o", "--output", type=Path, default=bundled.parent / "schema", metavar="DIR",
         help="where to write them (default: rules/schema)",
     )  # fmt: skip
+    schema.add_argument("--format", choices=("text", "json"), default="text")
     schema.set_defaults(run=_cmd_schema)
 
 

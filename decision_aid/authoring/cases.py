@@ -27,8 +27,9 @@ from pydantic import Field, TypeAdapter
 from decision_aid.domain.base import FrozenModel, Items
 from decision_aid.domain.engine import Assessment, RuleTrace, evaluate
 from decision_aid.domain.errors import DecisionAidError, Problem
+from decision_aid.domain.properties import broken_properties
 from decision_aid.domain.questionnaire import parse_answers
-from decision_aid.domain.rules import RuleSet
+from decision_aid.domain.rules import Property, RuleSet
 from decision_aid.domain.validation import validate
 from decision_aid.domain.yamlsource import Document, read_yaml
 
@@ -83,6 +84,7 @@ class CaseResult:
     message: str | None = None
     differing: tuple[RuleTrace, ...] = field(default=(), repr=False)
     answers_given: dict[str, Any] = field(default_factory=dict, repr=False)
+    broken: tuple[Property, ...] = ()  # declared properties the outcome breaks
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -98,6 +100,7 @@ class CaseResult:
                 "fired": list(self.assessment.fired_ids),
             }
             data["differing"] = [t.as_dict() for t in self.differing]
+            data["broken_properties"] = [p.id for p in self.broken]
         if self.message:
             data["message"] = self.message
         return data
@@ -129,7 +132,8 @@ def _run_case(
         return CaseResult(document.file, line, case.name, Verdict.ERROR, message=message)
     actual_fired = set(assessment.fired_ids)
     fired_ok = expect.fired is None or set(expect.fired) == actual_fired
-    ok = assessment.outcome.id == expect.outcome and fired_ok
+    broken = broken_properties(rule_set, answers, dict(assessment.settings), assessment.outcome.id)
+    ok = assessment.outcome.id == expect.outcome and fired_ok and not broken
     differing: tuple[RuleTrace, ...] = ()
     if not ok and expect.fired is not None:
         changed = set(expect.fired) ^ actual_fired
@@ -144,6 +148,7 @@ def _run_case(
         assessment,
         differing=differing,
         answers_given=answers.to_data(),
+        broken=tuple(broken),
     )
 
 

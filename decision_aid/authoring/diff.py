@@ -25,7 +25,7 @@ __all__ = ["Change", "Impact", "RuleSetDiff", "diff_rule_sets"]
 
 @dataclass(frozen=True)
 class Change:
-    kind: str  # "rule", "question", "level", "reference", "setting", "info"
+    kind: str  # "rule", "question", "level", "reference", "property", "info"
     id: str
     what: str  # "added", "removed" or "changed: field, field"
 
@@ -89,6 +89,9 @@ def diff_rule_sets(old: RuleSet, old_dir: Path, new: RuleSet, new_dir: Path) -> 
     result.changes += _compare("question", old.questionnaire.by_id, new.questionnaire.by_id)
     result.changes += _compare("rule", old.rules_by_id, new.rules_by_id)
     result.changes += _compare("reference", old.references_by_id, new.references_by_id)
+    result.changes += _compare(
+        "property", {p.id: p for p in old.properties}, {p.id: p for p in new.properties}
+    )
     seen: set[tuple[str, str]] = set()
     for where, case, base in _cases(old_dir) + _cases(new_dir):
         key = (case.name, repr(sorted({**base, **case.answers}.items())))

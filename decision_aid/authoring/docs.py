@@ -127,6 +127,34 @@ def blocks(rule_set: RuleSet) -> list[Block]:
             for c in rule.citations
         ]
         out.append(Block("ul", items=tuple(facts)))
+    if rule_set.properties:
+        out.append(_h(2, "Promises (declared properties)"))
+        out.append(
+            Block(
+                "p",
+                "decision-aid verify proves each of these over every possible answer set, "
+                "and decision-aid test checks each on every case.",
+            )
+        )
+        out.append(
+            _table(
+                ("Id", "Promise", "When", "Outcome", "Only for"),
+                [
+                    (
+                        p.id,
+                        p.title,
+                        p.when.words(q),
+                        " and ".join(
+                            f"{word} {level}"
+                            for word, level in (("at least", p.at_least), ("at most", p.at_most))
+                            if level is not None
+                        ),
+                        "; ".join(f"{k} = {', '.join(v)}" for k, v in p.only_for.items()) or "all",
+                    )
+                    for p in rule_set.properties
+                ],
+            )
+        )
     if rule_set.sheet is not None:
         out.append(_h(2, "Evidence figures on the discussion sheet"))
         out.append(

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from decision_aid.authoring.cases import CaseFile
 from decision_aid.domain.leaflet import SheetContent
 from decision_aid.domain.questionnaire import Questionnaire
-from decision_aid.domain.rules import Reference, Rule, RuleSetInfo
+from decision_aid.domain.rules import Property, Reference, Rule, RuleSetInfo
 
 __all__ = ["SCHEMA_FILES", "schemas", "write_schemas"]
 
@@ -34,12 +34,20 @@ class ReferencesFile(BaseModel):
     references: list[Reference]
 
 
+class PropertiesFile(BaseModel):
+    """``properties.yaml``."""
+
+    model_config = ConfigDict(extra="forbid")
+    properties: list[Property]
+
+
 SCHEMA_FILES: dict[str, type[BaseModel]] = {
     "ruleset.schema.json": RuleSetInfo,
     "questionnaire.schema.json": Questionnaire,
     "references.schema.json": ReferencesFile,
     "rules.schema.json": RulesFile,
     "sheet.schema.json": SheetContent,
+    "properties.schema.json": PropertiesFile,
     "cases.schema.json": CaseFile,
 }
 

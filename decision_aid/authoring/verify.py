@@ -19,6 +19,7 @@ A failed property comes with a counterexample: an answers file that
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -39,9 +40,9 @@ from decision_aid.domain.conditions import (
 )
 from decision_aid.domain.engine import candidate_answers
 from decision_aid.domain.questionnaire import NOT_KNOWN, Question, QuestionType
-from decision_aid.domain.rules import IfUnknown, RuleSet
+from decision_aid.domain.rules import IfUnknown, Property, Rule, RuleSet
 
-__all__ = ["Finding", "verify"]
+__all__ = ["Finding", "LintFinding", "lint_rules", "setting_combinations", "verify"]
 
 Pair = tuple[Any, Any]  # (certainly true, certainly false) as z3 booleans
 UNKNOWN = "__unknown__"
@@ -54,6 +55,20 @@ class Finding:
     holds: bool
     message: str
     counterexample: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class LintFinding:
+    """A warning about a rule (or, for a gap, the rule set) found over every answer set."""
+
+    code: str  # "never-fires", "never-decides" or "gap"
+    rule_id: str | None
+    message: str
+    counterexample: dict[str, Any] | None = None
+
+
+def _applies(item: Rule | Property, settings: Mapping[str, str]) -> bool:
+    return all(settings.get(k) in v for k, v in item.only_for.items())
 
 
 class _World:
@@ -137,16 +152,15 @@ class _World:
             return z3.Or(ts), z3.And(fs)
         return self._predicate(node)
 
-    def outcome(self, settings: Mapping[str, str]) -> Any:
-        """The outcome's rank as a z3 Int, exactly as the engine computes it."""
+    def outcome(self, settings: Mapping[str, str], without: Rule | None = None) -> Any:
+        """The outcome's rank as a z3 Int, exactly as the engine computes it (``without``
+        one rule, to ask whether that rule ever changes it)."""
         ranks = self.rs.level_rank
         cap = ranks[self.rs.info.assess_first]
         contributions = []
         certain_any, possible_any = [], []
         for rule in self.rs.rules:
-            if rule.outcome is None or not all(
-                settings.get(k) in v for k, v in rule.only_for.items()
-            ):
+            if rule.outcome is None or rule is without or not _applies(rule, settings):
                 continue
             t, f = self.truth(rule.when)
             level = ranks[rule.outcome]
@@ -211,89 +225,175 @@ def _answers(rule_set: RuleSet, model: z3.ModelRef, variables: dict[str, Any]) -
     return answers
 
 
-def _unknown_is_not_no(
-    rule_set: RuleSet, settings: Mapping[str, str], question: Question
-) -> Finding:
-    solver = z3.Solver()
-    variables = _variables(rule_set, solver)
-    ranks = rule_set.level_rank
-    cap = ranks[rule_set.info.assess_first]
-    unknown = _World(rule_set, variables, {question.id: UNKNOWN})
-    known = []
-    for _, value in candidate_answers(rule_set, question):
-        fixed = list(value) if isinstance(value, tuple) else value
-        known.append(_World(rule_set, variables, {question.id: fixed}).outcome(settings))
-    worst = known[0]
-    for k in known[1:]:
-        worst = z3.If(k > worst, k, worst)
-    floor = z3.If(worst < cap, worst, cap)
-    vis_t, _ = unknown.visibility(question.id)
-    solver.add(vis_t, unknown.outcome(settings) < floor)
-    name = f"unknown is not no ({question.id})"
-    if solver.check() == z3.sat:
-        answers = _answers(rule_set, solver.model(), variables)
-        answers[question.id] = NOT_KNOWN if question.not_known else None
-        answers = {k: v for k, v in answers.items() if v is not None}
-        return Finding(
-            name,
-            settings,
-            False,
+class _Prover:
+    """One solver per combination of settings: the answers and the outcome are encoded once,
+    and each property is asked under push/pop."""
+
+    def __init__(self, rule_set: RuleSet, settings: Mapping[str, str]) -> None:
+        self.rs = rule_set
+        self.settings = settings
+        self.solver = z3.Solver()
+        self.variables = _variables(rule_set, self.solver)
+        self.world = _World(rule_set, self.variables, {})
+        self.outcome = self.world.outcome(settings)
+
+    def counterexample(self, *constraints: Any) -> dict[str, Any] | None:
+        """An answers file satisfying the constraints, or None when there is none."""
+        self.solver.push()
+        try:
+            self.solver.add(*constraints)
+            if self.solver.check() != z3.sat:
+                return None
+            return _answers(self.rs, self.solver.model(), self.variables)
+        finally:
+            self.solver.pop()
+
+    def finding(self, name: str, holds: str, fails: str, *constraints: Any) -> Finding:
+        """The property fails exactly when the constraints (its negation) can be met."""
+        answers = self.counterexample(*constraints)
+        if answers is None:
+            return Finding(name, self.settings, True, holds)
+        return Finding(name, self.settings, False, fails, answers)
+
+    def unknown_is_not_no(self, question: Question) -> Finding:
+        ranks = self.rs.level_rank
+        cap = ranks[self.rs.info.assess_first]
+        unknown = _World(self.rs, self.variables, {question.id: UNKNOWN})
+        known = []
+        for _, value in candidate_answers(self.rs, question):
+            fixed = list(value) if isinstance(value, tuple) else value
+            known.append(
+                _World(self.rs, self.variables, {question.id: fixed}).outcome(self.settings)
+            )
+        worst = known[0]
+        for k in known[1:]:
+            worst = z3.If(k > worst, k, worst)
+        floor = z3.If(worst < cap, worst, cap)
+        vis_t, _ = unknown.visibility(question.id)
+        finding = self.finding(
+            f"unknown is not no ({question.id})",
+            "holds for every answer set",
             f"leaving '{question.id}' unanswered gives a more favourable outcome than its "
             "known answers do",
-            answers,
+            vis_t,
+            unknown.outcome(self.settings) < floor,
         )
-    return Finding(name, settings, True, "holds for every answer set")
+        if finding.counterexample is not None and question.not_known:
+            finding.counterexample[question.id] = NOT_KNOWN
+        return finding
+
+    def absolute(self, rule: Rule) -> Finding:
+        certain, _ = self.world.truth(rule.when)
+        return self.finding(
+            f"absolute contraindication ({rule.id})",
+            "always gives the most restrictive outcome",
+            "applies but the outcome is not the most restrictive",
+            certain,
+            self.outcome != len(self.rs.info.levels) - 1,
+        )
+
+    def declared(self, prop: Property) -> Finding:
+        certain, _ = self.world.truth(prop.when)
+        ranks = self.rs.level_rank
+        low = ranks[prop.at_least] if prop.at_least is not None else 0
+        high = ranks[prop.at_most] if prop.at_most is not None else len(ranks) - 1
+        return self.finding(
+            f"{prop.id}: {prop.title}",
+            "holds for every answer set",
+            f"the outcome can be {self._bounds(prop)} when the condition holds",
+            certain,
+            z3.Or(self.outcome < low, self.outcome > high),
+        )
+
+    def _bounds(self, prop: Property) -> str:
+        parts = []
+        if prop.at_least is not None:
+            parts.append(f"more favourable than '{prop.at_least}'")
+        if prop.at_most is not None:
+            parts.append(f"more restrictive than '{prop.at_most}'")
+        return " or ".join(parts)
+
+    def one_outcome(self) -> Finding:
+        return self.finding(
+            "one outcome",
+            "every answer set gets exactly one outcome",
+            "an answer set gets no outcome",
+            self.outcome < 0,
+        )
 
 
-def _absolute(rule_set: RuleSet, settings: Mapping[str, str]) -> list[Finding]:
-    findings = []
-    top = len(rule_set.info.levels) - 1
-    for rule in rule_set.rules:
-        if not rule.absolute or not all(settings.get(k) in v for k, v in rule.only_for.items()):
-            continue
-        solver = z3.Solver()
-        variables = _variables(rule_set, solver)
-        world = _World(rule_set, variables, {})
-        certain, _ = world.truth(rule.when)
-        solver.add(certain, world.outcome(settings) != top)
-        name = f"absolute contraindication ({rule.id})"
-        if solver.check() == z3.sat:
-            answers = _answers(rule_set, solver.model(), variables)
-            findings.append(
-                Finding(
-                    name,
-                    settings,
-                    False,
-                    "applies but the outcome is not the most restrictive",
-                    answers,
-                )
-            )
-        else:
-            findings.append(
-                Finding(name, settings, True, "always gives the most restrictive outcome")
-            )
-    return findings
-
-
-def _one_outcome(rule_set: RuleSet, settings: Mapping[str, str]) -> Finding:
-    solver = z3.Solver()
-    variables = _variables(rule_set, solver)
-    solver.add(_World(rule_set, variables, {}).outcome(settings) < 0)
-    if solver.check() == z3.sat:
-        answers = _answers(rule_set, solver.model(), variables)
-        return Finding("one outcome", settings, False, "an answer set gets no outcome", answers)
-    return Finding("one outcome", settings, True, "every answer set gets exactly one outcome")
+def setting_combinations(rule_set: RuleSet) -> list[dict[str, str]]:
+    """Every combination of the rule set's settings (one empty one when it has none)."""
+    names = [s.id for s in rule_set.info.settings]
+    choices = [[c.id for c in s.choices] for s in rule_set.info.settings]
+    return [dict(zip(names, c, strict=True)) for c in itertools.product(*choices)]
 
 
 def verify(rule_set: RuleSet) -> list[Finding]:
-    """Every property under every combination of settings."""
-    names = [s.id for s in rule_set.info.settings]
-    choices = [[c.id for c in s.choices] for s in rule_set.info.settings]
+    """The built-in properties and every declared one, under every combination of settings."""
     findings: list[Finding] = []
-    for combination in itertools.product(*choices):
-        settings = dict(zip(names, combination, strict=True))
-        findings.append(_one_outcome(rule_set, settings))
-        findings += _absolute(rule_set, settings)
-        for question in rule_set.questionnaire.questions():
-            findings.append(_unknown_is_not_no(rule_set, settings, question))
+    for settings in setting_combinations(rule_set):
+        prover = _Prover(rule_set, settings)
+        findings.append(prover.one_outcome())
+        findings += [
+            prover.absolute(r) for r in rule_set.rules if r.absolute and _applies(r, settings)
+        ]
+        findings += [prover.declared(p) for p in rule_set.properties if _applies(p, settings)]
+        findings += [prover.unknown_is_not_no(q) for q in rule_set.questionnaire.questions()]
+    return findings
+
+
+def _complete(prover: _Prover) -> Any:
+    """Every question that is asked has a known answer."""
+    return z3.And(
+        [
+            z3.Implies(prover.world.visibility(q.id)[0], prover.world.known(q.id))
+            for q in prover.rs.questionnaire.questions()
+        ]
+    )
+
+
+def lint_rules(rule_set: RuleSet) -> list[LintFinding]:
+    """Rules that never fire, rules that never change the outcome, and gaps: answer sets
+    that no rule with an outcome covers (the default decides them)."""
+    provers = [_Prover(rule_set, s) for s in setting_combinations(rule_set)]
+    findings: list[LintFinding] = []
+    for rule in rule_set.rules:
+        usable = [p for p in provers if _applies(rule, p.settings)]
+        if not any(p.counterexample(p.world.truth(rule.when)[0]) is not None for p in usable):
+            findings.append(
+                LintFinding("never-fires", rule.id, "no answer set makes this rule certainly true")
+            )
+            continue
+        if rule.outcome is not None and not any(
+            p.counterexample(p.outcome != p.world.outcome(p.settings, without=rule)) is not None
+            for p in usable
+        ):
+            findings.append(
+                LintFinding(
+                    "never-decides",
+                    rule.id,
+                    "this rule never changes the outcome: whenever it fires, other rules give "
+                    "the same outcome without it",
+                )
+            )
+    for prover in provers:
+        covered = [
+            prover.world.truth(r.when)[0]
+            for r in rule_set.rules
+            if r.outcome is not None and _applies(r, prover.settings)
+        ]
+        example = prover.counterexample(_complete(prover), z3.Not(z3.Or(covered)))
+        if example is not None:
+            where = ", ".join(f"{k} = {v}" for k, v in prover.settings.items()) or "any setting"
+            default = rule_set.info.default_outcome
+            findings.append(
+                LintFinding(
+                    "gap",
+                    None,
+                    f"a fully answered consultation that no rule covers ({where}): the default "
+                    f"'{default}' decides it; e.g. {json.dumps(example)}",
+                    example,
+                )
+            )
     return findings

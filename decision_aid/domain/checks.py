@@ -21,10 +21,10 @@ from decision_aid.domain.conditions import (
     Predicate,
     walk,
 )
-from decision_aid.domain.errors import Problem
+from decision_aid.domain.errors import RULE_WARNINGS, Problem
 from decision_aid.domain.leaflet import SheetContent
 from decision_aid.domain.questionnaire import NOT_KNOWN, Question, Questionnaire, QuestionType
-from decision_aid.domain.rules import Reference, Rule, RuleSetInfo
+from decision_aid.domain.rules import Property, Reference, Rule, RuleSetInfo
 from decision_aid.domain.validation import did_you_mean
 from decision_aid.domain.yamlsource import Document, YamlPath
 
@@ -315,6 +315,16 @@ def _check_rule(
             )
         problems += _check_not_known(where, ranks, info.assess_first)
         problems += _check_only_for(where, info)
+    for code in rule.lint_ignore:
+        if code not in RULE_WARNINGS:
+            problems.append(
+                where.problem(
+                    ("lint_ignore", code),
+                    "unknown-warning",
+                    f"'{code}' is not a warning a rule can accept"
+                    f"{did_you_mean(code, RULE_WARNINGS)}",
+                )
+            )
     if reference_ids is not None:
         for i, citation in enumerate(rule.citations):
             if citation.ref not in reference_ids:
@@ -385,7 +395,44 @@ def _check_not_known(
     return problems
 
 
-def _check_only_for(where: Located[Rule], info: RuleSetInfo) -> list[Problem]:
+def _check_property(
+    where: Located[Property], info: RuleSetInfo | None, questions: Mapping[str, Question] | None
+) -> list[Problem]:
+    """A property names real questions, options, levels and settings; its levels are in order.
+
+    ``not_known`` is allowed anywhere here: a property never changes an outcome.
+    """
+    prop = where.item
+    problems: list[Problem] = []
+    if questions is not None:
+        problems += _check_condition(prop.when, questions, where, ("when",))
+    if info is None:
+        return problems
+    ranks = {level.id: i for i, level in enumerate(info.levels)}
+    for key, level in (("at_least", prop.at_least), ("at_most", prop.at_most)):
+        if level is not None and level not in ranks:
+            problems.append(
+                where.problem(
+                    (key,), "unknown-level", f"'{level}' is not a level{did_you_mean(level, ranks)}"
+                )
+            )
+    if (
+        prop.at_least in ranks
+        and prop.at_most in ranks
+        and ranks[prop.at_least] > ranks[prop.at_most]
+    ):
+        problems.append(
+            where.problem(
+                ("at_most",),
+                "empty-property",
+                f"no outcome is at least '{prop.at_least}' and at most '{prop.at_most}'",
+            )
+        )
+    problems += _check_only_for(where, info)
+    return problems
+
+
+def _check_only_for(where: Located[Rule] | Located[Property], info: RuleSetInfo) -> list[Problem]:
     problems = []
     settings = {s.id: s for s in info.settings}
     for setting_id, choice_ids in where.item.only_for.items():
@@ -456,7 +503,9 @@ def check_rule_set(
     questionnaire: Located[Questionnaire] | None,
     references: list[Located[Reference]] | None,
     rules: list[Located[Rule]],
+    *,
     sheet: Located[SheetContent] | None = None,
+    properties: Sequence[Located[Property]] = (),
 ) -> list[Problem]:
     """Every cross-reference problem among the parts that validated."""
     problems: list[Problem] = []
@@ -474,4 +523,7 @@ def check_rule_set(
         problems += _check_rule(rule, info.item if info else None, questions, reference_ids)
     if sheet is not None:
         problems += _check_sheet(sheet, info.item if info else None, reference_ids)
+    problems += _duplicates(((p.item.id, p, ("id",)) for p in properties), "property")
+    for prop in properties:
+        problems += _check_property(prop, info.item if info else None, questions)
     return problems

@@ -51,11 +51,14 @@ PROBLEM_CODES = frozenset(
         "unknown-setting", "unknown-choice", "unknown-reference", "operator-mismatch",
         "out-of-range", "show-when-cycle", "safety-not-known", "unsafe-not-known",
         "reserved-id", "yes-no-options", "number-options", "too-few-options", "number-range",
-        "not-a-number", "not-multiple",
+        "not-a-number", "not-multiple", "empty-property", "unknown-warning",
         # warnings from decision-aid lint
         "smog-over-8", "hard-sentence", "unused-reference", "unread-question", "review-overdue",
+        "never-fires", "never-decides", "gap",
     }
 )  # fmt: skip
+RULE_WARNINGS = frozenset({"hard-sentence", "never-fires", "never-decides"})
+"""The lint warnings a rule may accept with ``lint_ignore``."""
 """Every problem code; each has a line in docs/rule-language.md."""
 
 

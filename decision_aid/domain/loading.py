@@ -6,6 +6,7 @@ A rule set is a directory::
     questionnaire.yaml    sections and questions
     references.yaml       the sources rules cite
     sheet.yaml            the discussion sheet's patient text (optional)
+    properties.yaml       safety properties the authors declare (optional)
     rules/*.yaml          the rules, in files of the author's choosing
     tests/*.yaml          case files (read by the authoring tools, not here)
 
@@ -27,7 +28,7 @@ from decision_aid.domain.checks import Located, check_rule_set
 from decision_aid.domain.errors import Problem, RuleSetError
 from decision_aid.domain.leaflet import SheetContent
 from decision_aid.domain.questionnaire import Questionnaire
-from decision_aid.domain.rules import Reference, Rule, RuleSet, RuleSetInfo
+from decision_aid.domain.rules import Property, Reference, Rule, RuleSet, RuleSetInfo
 from decision_aid.domain.validation import validate
 from decision_aid.domain.yamlsource import Document, read_yaml
 
@@ -35,6 +36,8 @@ __all__ = ["RULE_SET_FILES", "load_rule_set", "rule_set_files"]
 
 RULE_SET_FILES = ("ruleset.yaml", "questionnaire.yaml", "references.yaml")
 SHEET_FILE = "sheet.yaml"
+PROPERTIES_FILE = "properties.yaml"
+OPTIONAL_FILES = (SHEET_FILE, PROPERTIES_FILE)
 
 T = TypeVar("T")
 
@@ -43,6 +46,7 @@ _QUESTIONNAIRE = TypeAdapter(Questionnaire)
 _REFERENCE = TypeAdapter(Reference)
 _RULE = TypeAdapter(Rule)
 _SHEET = TypeAdapter(SheetContent)
+_PROPERTY = TypeAdapter(Property)
 
 
 class _ListFile(BaseModel):
@@ -57,11 +61,14 @@ class _ReferencesFile(_ListFile):
     references: tuple[Any, ...]
 
 
+class _PropertiesFile(_ListFile):
+    properties: tuple[Any, ...]
+
+
 def rule_set_files(directory: Path) -> list[Path]:
     """The files that make up a rule set (its identity), in a stable order."""
     files = [directory / name for name in RULE_SET_FILES]
-    if (directory / SHEET_FILE).is_file():
-        files.append(directory / SHEET_FILE)
+    files += [directory / name for name in OPTIONAL_FILES if (directory / name).is_file()]
     rules_dir = directory / "rules"
     if rules_dir.is_dir():
         files += sorted(p for p in rules_dir.iterdir() if p.suffix in (".yaml", ".yml"))
@@ -139,13 +146,19 @@ def load_rule_set(directory: str | Path) -> RuleSet:
     if (found_doc := documents.get(root / SHEET_FILE)) is not None:
         sheet, found = _whole(found_doc, _SHEET)
         problems += found
+    properties: list[Located[Property]] = []
+    if (found_doc := documents.get(root / PROPERTIES_FILE)) is not None:
+        properties, _, found = _items(found_doc, _PropertiesFile, "properties", _PROPERTY)
+        problems += found
     rules: list[Located[Rule]] = []
     for path, document in documents.items():
         if path.parent != root:
             located, _, found = _items(document, _RulesFile, "rules", _RULE)
             problems += found
             rules += located
-    problems += check_rule_set(info, questionnaire, references, rules, sheet)
+    problems += check_rule_set(
+        info, questionnaire, references, rules, sheet=sheet, properties=properties
+    )
     if problems or info is None or questionnaire is None or references is None:
         raise RuleSetError(problems)
     return RuleSet(
@@ -154,6 +167,7 @@ def load_rule_set(directory: str | Path) -> RuleSet:
         rules=tuple(r.item for r in rules),
         references=tuple(r.item for r in references),
         sheet=sheet.item if sheet else None,
+        properties=tuple(p.item for p in properties),
         digest=digest.hexdigest(),
         source=str(root),
     )

@@ -20,7 +20,7 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Annotated, Any
 
-from pydantic import Field, Strict, field_validator
+from pydantic import BeforeValidator, Field, Strict, field_validator, model_validator
 
 from decision_aid.domain.base import FrozenModel, Items
 from decision_aid.domain.conditions import Condition
@@ -31,6 +31,7 @@ __all__ = [
     "Citation",
     "IfUnknown",
     "Level",
+    "Property",
     "Reference",
     "Rule",
     "RuleSet",
@@ -43,6 +44,19 @@ __all__ = [
 
 Id = Annotated[str, Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_.-]*$")]
 LooseDate = Annotated[date, Strict(False)]
+
+
+def _one_or_many(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: (v,) if isinstance(v, str) else v for k, v in value.items()}
+    return value
+
+
+OnlyFor = Annotated[
+    Mapping[str, Items[str]],
+    BeforeValidator(_one_or_many, json_schema_input_type=dict[str, str | list[str]]),
+    Field(description="Settings this applies to, e.g. a guideline basis."),
+]
 
 
 class Status(StrEnum):
@@ -112,9 +126,7 @@ class Rule(FrozenModel):
     when: Condition
     outcome: Id | None = Field(default=None, description="A level id; none makes a note.")
     if_unknown: Annotated[IfUnknown, Strict(False)] = IfUnknown.ASSESS_FIRST
-    only_for: Mapping[str, Items[str]] = Field(
-        default_factory=dict, description="Settings this rule is limited to, e.g. a basis."
-    )
+    only_for: OnlyFor = Field(default_factory=dict)
     absolute: bool = Field(default=False, description="An absolute contraindication.")
     patient_reason: str = Field(min_length=1)
     rationale: str = Field(min_length=1)
@@ -124,6 +136,10 @@ class Rule(FrozenModel):
     cautions: Items[str] = ()
     actions: Items[str] = ()
     citations: Items[Citation] = Field(min_length=1)
+    lint_ignore: Mapping[str, Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=dict,
+        description="Lint warnings accepted for this rule: warning code → the reason.",
+    )
 
     @field_validator("citations", mode="before", json_schema_input_type=list[Citation | str])
     @classmethod
@@ -132,12 +148,28 @@ class Rule(FrozenModel):
             tuple(Citation.coerce(v) for v in value) if isinstance(value, tuple | list) else value
         )
 
-    @field_validator("only_for", mode="before", json_schema_input_type=dict[str, str | list[str]])
-    @classmethod
-    def _only_for(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: (v,) if isinstance(v, str) else v for k, v in value.items()}
-        return value
+
+class Property(FrozenModel):
+    """A promise the rule set makes for every answer set, declared by its authors:
+    whenever ``when`` certainly holds, the outcome is at least (and/or at most) a level.
+
+    ``decision-aid verify`` proves each one over every possible answer set;
+    ``decision-aid test`` also checks it on every case.
+    """
+
+    id: Id
+    title: str = Field(min_length=1, description="The promise in words.")
+    when: Condition
+    at_least: Id | None = Field(default=None, description="The outcome is at least this level.")
+    at_most: Id | None = Field(default=None, description="The outcome is at most this level.")
+    only_for: OnlyFor = Field(default_factory=dict)
+    rationale: str | None = None
+
+    @model_validator(mode="after")
+    def _bounded(self) -> Property:
+        if self.at_least is None and self.at_most is None:
+            raise ValueError("a property needs 'at_least' or 'at_most' (or both)")
+        return self
 
 
 class RuleSetInfo(FrozenModel):
@@ -169,6 +201,7 @@ class RuleSet(FrozenModel):
     rules: Items[Rule]
     references: Items[Reference]
     sheet: SheetContent | None = Field(default=None, description="The patient pages' text.")
+    properties: Items[Property] = Field(default=(), description="Declared safety properties.")
     digest: str = Field(description="sha256 over the rule set's files.")
     source: str = Field(description="Where it was loaded from, for messages.")
 

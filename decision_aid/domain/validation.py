@@ -44,7 +44,7 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
 @cache
 def _known_keys() -> frozenset[str]:
     keys: set[str] = {"rules", "references", "sections", "cases", "base_answers", "name", "answers"}
-    keys |= {"expect", "fired", "outcome", "settings", "note"}
+    keys |= {"expect", "fired", "outcome", "settings", "note", "properties"}
     modules = (conditions, questionnaire, rules, leaflet)
     for module in modules:
         for value in vars(module).values():

@@ -42,7 +42,7 @@ def test_each_kind_of_warning_is_placed(mini_copy: Path) -> None:
     )
     warnings = [
         p.format().removeprefix(f"{mini_copy}/")
-        for p in lint(mini_copy, load_rule_set(mini_copy), today=date(2027, 2, 1))
+        for p in lint(mini_copy, load_rule_set(mini_copy), today=date(2027, 2, 1), solver=False)
     ]
     assert warnings == [
         "questionnaire.yaml:56:13: warning[unread-question]: question 'mood' is read by no rule, "
@@ -64,3 +64,63 @@ def test_strict_lint_fails_on_warnings(mini_copy: Path, capsys: pytest.CaptureFi
     assert main(["lint", str(mini_copy)]) == 0
     assert main(["lint", str(mini_copy), "--strict"]) == 1
     assert "warning[review-overdue]" in capsys.readouterr().out
+
+
+NEVER_FIRES = """\
+  - id: r-never
+    title: Both A and B
+    when:
+      all:
+        - {question: diagnosis, is: a}
+        - {question: diagnosis, is: b}
+    outcome: stop
+    patient_reason: Cannot happen.
+    rationale: A contradiction.
+    citations: [src]
+"""
+
+
+def solver_warnings(rules_dir: Path) -> list[str]:
+    return [
+        p.format().removeprefix(f"{rules_dir}/")
+        for p in lint(rules_dir, load_rule_set(rules_dir), today=date(2026, 1, 1))
+        if p.code in {"never-fires", "never-decides", "gap"}
+    ]
+
+
+def test_the_solver_finds_dead_rules_redundant_rules_and_gaps(mini_copy: Path) -> None:
+    rules = mini_copy / "rules" / "main.yaml"
+    text = rules.read_text()
+    start, end = text.index("  - id: r-other\n"), text.index("  - id: r-untried\n")
+    rules.write_text(text[:start] + NEVER_FIRES + text[end:])
+    warnings = solver_warnings(mini_copy)
+    assert [w.split(": warning")[1].split(":")[0] for w in warnings] == [
+        "[never-fires]",
+        "[never-decides]",
+        "[gap]",
+        "[gap]",
+    ]
+    never_fires, never_decides, gap_uk, gap_us = warnings
+    assert gap_us.startswith("ruleset.yaml:17:18: warning[gap]: a fully answered consultation")
+    assert "(basis = us)" in gap_us
+    assert "(basis = uk)" in gap_uk
+    assert '"diagnosis": "other"' in gap_us  # the example shows the uncovered answer
+    assert never_fires.startswith("rules/main.yaml:")
+    assert "rule 'r-never': no answer set makes this rule certainly true" in never_fires
+    assert "rule 'r-unknown': this rule never changes the outcome" in never_decides
+
+
+def test_a_rule_can_accept_a_warning_with_a_reason(
+    mini_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = mini_copy / "rules" / "main.yaml"
+    accepted = "    lint_ignore: {never-decides: a second guard}\n"
+    rules.write_text(
+        rules.read_text().replace(
+            "    rationale: Unknown is not no.\n", "    rationale: Unknown is not no.\n" + accepted
+        )
+    )
+    assert solver_warnings(mini_copy) == []
+    rules.write_text(rules.read_text().replace("never-decides: a", "never-decide: a"))
+    assert main(["check", str(mini_copy)]) == 1
+    assert "did you mean 'never-decides'?" in capsys.readouterr().out

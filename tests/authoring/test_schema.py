@@ -28,7 +28,7 @@ def plain(data: Any) -> Any:
 def bundled_files() -> list[tuple[Path, str]]:
     files = [
         (BUNDLED / f"{name}.yaml", f"{name}.schema.json")
-        for name in ("ruleset", "questionnaire", "references", "sheet")
+        for name in ("ruleset", "questionnaire", "references", "sheet", "properties")
     ]
     files += [(p, "rules.schema.json") for p in sorted((BUNDLED / "rules").glob("*.yaml"))]
     files += [(p, "cases.schema.json") for p in sorted((BUNDLED / "tests").glob("*.yaml"))]

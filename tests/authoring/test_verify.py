@@ -12,9 +12,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from decision_aid.authoring import verify as verify_module
-from decision_aid.authoring.verify import _unknown_is_not_no, _variables, _World, verify
+from decision_aid.authoring.verify import Finding, _Prover, _variables, _World, verify
 from decision_aid.cli import main
-from decision_aid.domain import Answers, evaluate, load_rule_set, outcome_of, parse_answers
+from decision_aid.domain import (
+    Answers,
+    Assessment,
+    RuleSet,
+    evaluate,
+    load_rule_set,
+    outcome_of,
+    parse_answers,
+)
 from decision_aid.domain.questionnaire import QuestionType
 from tests.conftest import BUNDLED
 from tests.domain.test_unknown_is_not_no import answers_for
@@ -25,7 +33,7 @@ RULES = load_rule_set(BUNDLED)
 def test_the_bundled_rule_set_is_proved_safe(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["verify", str(BUNDLED)]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == (
-        "68/68 properties proved over every answer set"
+        "109/109 properties proved over every answer set"
     )
 
 
@@ -50,6 +58,68 @@ def test_a_false_absolute_mark_fails_with_a_counterexample_that_reproduces(tmp_p
         assert assessment.outcome.id != "not_suitable_now"
 
 
+def copy_of_bundled(tmp_path: Path, file: str, old: str, new: str) -> Path:
+    """A copy of the bundled rule set with one edit to one file."""
+    copy = tmp_path / "rules"
+    shutil.copytree(BUNDLED, copy)
+    path = copy / file
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    return copy
+
+
+def reproduces(rule_set: RuleSet, finding: Finding) -> Assessment:
+    """The counterexample, run through the engine exactly as `decision-aid evaluate` would."""
+    assert finding.counterexample is not None
+    answers = parse_answers(rule_set.questionnaire, finding.counterexample)
+    return evaluate(rule_set, answers, finding.settings)
+
+
+def test_deleting_a_contraindication_rule_fails_with_a_counterexample(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    safety = "rules/safety.yaml"
+    text = (BUNDLED / safety).read_text()
+    start = text.index("  - id: ci-preg\n")
+    end = text.index("  - id: ci-preg-unknown\n")
+    copy = copy_of_bundled(tmp_path, safety, text[start:end], "")
+    rule_set = load_rule_set(copy)
+    failed = [f for f in verify(rule_set) if not f.holds]
+    assert {f.property.split(":")[0] for f in failed} == {"pregnancy-rules-out"}
+    for finding in failed:
+        assessment = reproduces(rule_set, finding)
+        assert finding.counterexample is not None
+        assert finding.counterexample["pregnancy"] == "pregnant"
+        assert assessment.outcome.id != "not_suitable_now"
+    assert main(["verify", str(copy)]) == 1
+    out = capsys.readouterr().out
+    assert "FAILED: pregnancy-rules-out" in out
+    assert "pregnancy: pregnant" in out
+
+
+def test_permissive_unknown_handling_in_the_rule_set_fails_with_a_counterexample(
+    tmp_path: Path,
+) -> None:
+    # "Assess first" lowered to the most favourable level, and the rule that catches an
+    # unknown safety answer deleted: an unknown contraindication now reads as "worth
+    # discussing". The built-in Unknown-is-not-No property is relative to "assess first",
+    # so it is the declared properties that must catch this.
+    copy = copy_of_bundled(
+        tmp_path, "ruleset.yaml", "assess_first: refer_first", "assess_first: suitable_to_discuss"
+    )
+    safety = copy / "rules" / "safety.yaml"
+    text = safety.read_text()
+    safety.write_text(text[: text.index("  - id: any-unknown-safety")])
+    rule_set = load_rule_set(copy)
+    failed = [f for f in verify(rule_set) if not f.holds]
+    names = {f.property.split(":")[0] for f in failed}
+    assert "safety-unknown-needs-checks" in names
+    for finding in failed:
+        assessment = reproduces(rule_set, finding)
+        assert rule_set.level_rank[assessment.outcome.id] < rule_set.level_rank["refer_first"]
+
+
 def test_verify_catches_permissive_unknown_handling(monkeypatch: pytest.MonkeyPatch) -> None:
     original = _World._predicate
 
@@ -59,7 +129,7 @@ def test_verify_catches_permissive_unknown_handling(monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr(verify_module._World, "_predicate", permissive)
     question = RULES.questionnaire.by_id["escort_home"]
-    finding = _unknown_is_not_no(RULES, {"guideline_basis": "asra_2018"}, question)
+    finding = _Prover(RULES, {"guideline_basis": "asra_2018"}).unknown_is_not_no(question)
     assert not finding.holds
     assert finding.counterexample is not None
     assert finding.counterexample["escort_home"] == "unknown"
