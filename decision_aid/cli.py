@@ -80,6 +80,11 @@ def _format_case(result: CaseResult) -> list[str]:
                 f"  expected fired:   {', '.join(sorted(result.expected_fired)) or '(none)'}"
             )
             lines.append(f"  actual fired:     {', '.join(sorted(actual.fired_ids)) or '(none)'}")
+        if result.expected_might_apply is not None:
+            expected = ", ".join(sorted(result.expected_might_apply)) or "(none)"
+            uncertain = sorted(f.rule_id for f in actual.fired if not f.certain)
+            lines.append(f"  expected might apply: {expected}")
+            lines.append(f"  actual might apply:   {', '.join(uncertain) or '(none)'}")
         for prop in result.broken:
             lines.append(f"  breaks property {prop.id}: {prop.title}")
         for trace in result.differing:
@@ -373,6 +378,56 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def _cmd_mutate(args: argparse.Namespace) -> int:
+    from decision_aid.authoring.lint import Places
+    from decision_aid.authoring.mutate import Mutant, run_mutation
+
+    use_verify = not args.no_verify and importlib.util.find_spec("z3") is not None
+    if not use_verify and not args.no_verify:
+        print(
+            "note: without z3 only the cases can kill mutants: pip install z3-solver",
+            file=sys.stderr,
+        )
+    rule_set = _load(args.rules_dir, args.format)
+    if rule_set is None:
+        return EXIT_FAILED
+
+    def progress(number: int, mutant: Mutant, verdict: str) -> None:
+        if args.verbose:
+            print(f"{number:4d} {mutant.rule_id}: {mutant.description}: {verdict}", file=sys.stderr)
+
+    unknown = [r for r in args.rule or () if r not in rule_set.rules_by_id]
+    if unknown:
+        print(f"error: no such rule: {', '.join(unknown)}", file=sys.stderr)
+        return EXIT_INPUT
+    report = run_mutation(
+        rule_set, args.rules_dir, use_verify=use_verify, only=args.rule, progress=progress
+    )
+    passed = args.fail_under is None or report.rate() >= args.fail_under
+    if args.format == "json":
+        json.dump(report.as_dict(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return EXIT_OK if passed else EXIT_FAILED
+    places = Places(args.rules_dir)
+    for kind, listed in (("survived", report.survivors), ("equivalent", report.equivalent)):
+        for mutant in listed:
+            file, line, column = places.where(f"rule:{mutant.rule_id}", mutant.path)
+            print(
+                f"{file}:{line}:{column}: {kind}: rule {mutant.rule_id}: {mutant.description} "
+                f"[{mutant.operator}]"
+            )
+    killable = report.total - len(report.equivalent)
+    print(
+        f"mutants: {report.total}; killed by the cases: {report.killed_by_cases}; "
+        f"by verify: {report.killed_by_verify}; proved equivalent: {len(report.equivalent)}; "
+        f"survived: {len(report.survivors)}"
+    )
+    print(f"kill rate: {report.killed}/{killable} ({report.rate():.1f}%)")
+    if not passed:
+        print(f"the kill rate is below {args.fail_under:g}%")
+    return EXIT_OK if passed else EXIT_FAILED
+
+
 def _cmd_schema(args: argparse.Namespace) -> int:
     from decision_aid.authoring.schema import write_schemas
 
@@ -385,6 +440,18 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _json_line(line: str) -> object:
+    """One JSON value; nesting too deep or a number too long is bad input, not a crash."""
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError:
+        raise
+    except (RecursionError, ValueError):  # deeper than json goes; more than 4,300 digits
+        raise InputError(
+            "not JSON this program can read: nested too deeply or a number too long"
+        ) from None
+
+
 def _evaluate_lines(rule_set: RuleSet, settings: dict[str, str]) -> int:
     """One answers object per input line, one JSON result per output line, aligned."""
     status = EXIT_OK
@@ -392,7 +459,7 @@ def _evaluate_lines(rule_set: RuleSet, settings: dict[str, str]) -> int:
         if not line.strip():
             continue
         try:
-            raw = json.loads(line)
+            raw = _json_line(line)
             result: dict[str, Any] = _assess(rule_set, raw, settings).as_dict()
             del result["trace"]
         except json.JSONDecodeError as error:
@@ -434,6 +501,23 @@ def _add_authoring_commands(commands: Any, bundled: Path) -> None:
     verify_cmd.add_argument("rules_dir", nargs="?", type=Path, default=bundled, metavar="RULES_DIR")
     verify_cmd.add_argument("--format", choices=("text", "json"), default="text")
     verify_cmd.set_defaults(run=_cmd_verify)
+
+    mutate = commands.add_parser(
+        "mutate", help="mutation testing: would the cases or verify notice a wrong rule?"
+    )
+    mutate.add_argument("rules_dir", nargs="?", type=Path, default=bundled, metavar="RULES_DIR")
+    mutate.add_argument("--format", choices=("text", "json"), default="text")
+    mutate.add_argument(
+        "--fail-under", type=float, metavar="PERCENT", help="exit 1 if fewer mutants are killed"
+    )
+    mutate.add_argument(
+        "--no-verify", action="store_true", help="only the cases may kill mutants (faster)"
+    )
+    mutate.add_argument(
+        "--rule", action="append", metavar="ID", help="mutate only this rule (repeatable)"
+    )
+    mutate.add_argument("-v", "--verbose", action="store_true", help="report each mutant")
+    mutate.set_defaults(run=_cmd_mutate)
 
     diff = commands.add_parser("diff", help="what changed between two rule sets, and its impact")
     diff.add_argument("old", type=Path, metavar="OLD")

@@ -28,7 +28,7 @@ from decision_aid.domain.base import FrozenModel, Items
 from decision_aid.domain.engine import Assessment, RuleTrace, evaluate
 from decision_aid.domain.errors import DecisionAidError, Problem
 from decision_aid.domain.properties import broken_properties
-from decision_aid.domain.questionnaire import parse_answers
+from decision_aid.domain.questionnaire import Answers, parse_answers
 from decision_aid.domain.rules import Property, RuleSet
 from decision_aid.domain.validation import validate
 from decision_aid.domain.yamlsource import Document, read_yaml
@@ -40,6 +40,7 @@ __all__ = [
     "Verdict",
     "case_file_text",
     "case_files",
+    "differences",
     "load_case_file",
     "run_case_files",
 ]
@@ -47,7 +48,14 @@ __all__ = [
 
 class Expect(FrozenModel):
     outcome: str = Field(min_length=1)
-    fired: Items[str] | None = None
+    fired: Items[str] | None = Field(
+        default=None, description="Exactly the rules that fire ('default' for the default)."
+    )
+    might_apply: Items[str] | None = Field(
+        default=None,
+        description="Exactly the fired rules that only might apply, because an answer is "
+        "not known (the window lists them apart from the reasons).",
+    )
 
 
 class Case(FrozenModel):
@@ -81,6 +89,7 @@ class CaseResult:
     expected_outcome: str | None = None
     expected_fired: tuple[str, ...] | None = None
     assessment: Assessment | None = None
+    expected_might_apply: tuple[str, ...] | None = None
     message: str | None = None
     differing: tuple[RuleTrace, ...] = field(default=(), repr=False)
     answers_given: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -94,10 +103,15 @@ class CaseResult:
             "verdict": str(self.verdict),
         }
         if self.verdict is Verdict.FAIL and self.assessment is not None:
-            data["expected"] = {"outcome": self.expected_outcome, "fired": self.expected_fired}
+            data["expected"] = {
+                "outcome": self.expected_outcome,
+                "fired": self.expected_fired,
+                "might_apply": self.expected_might_apply,
+            }
             data["actual"] = {
                 "outcome": self.assessment.outcome.id,
                 "fired": list(self.assessment.fired_ids),
+                "might_apply": [f.rule_id for f in self.assessment.fired if not f.certain],
             }
             data["differing"] = [t.as_dict() for t in self.differing]
             data["broken_properties"] = [p.id for p in self.broken]
@@ -109,6 +123,20 @@ class CaseResult:
 def case_files(rules_dir: Path) -> list[Path]:
     tests = rules_dir / "tests"
     return sorted(tests.glob("*.yaml")) if tests.is_dir() else []
+
+
+def differences(
+    rule_set: RuleSet, answers: Answers, assessment: Assessment, expect: Expect
+) -> tuple[set[str], list[Property]]:
+    """The rules whose firing differs from what the case expects, and the declared
+    properties the assessment breaks; the outcome itself is compared by the caller."""
+    changed: set[str] = set()
+    if expect.fired is not None:
+        changed |= set(expect.fired) ^ set(assessment.fired_ids)
+    if expect.might_apply is not None:
+        changed |= set(expect.might_apply) ^ {f.rule_id for f in assessment.fired if not f.certain}
+    broken = broken_properties(rule_set, answers, dict(assessment.settings), assessment.outcome.id)
+    return changed, broken
 
 
 def _run_case(
@@ -126,18 +154,14 @@ def _run_case(
     if expect.outcome not in levels:
         message = f"'{expect.outcome}' is not a level (levels: {', '.join(levels)})"
         return CaseResult(document.file, line, case.name, Verdict.ERROR, message=message)
-    unknown = [r for r in expect.fired or () if r not in rule_set.rules_by_id and r != "default"]
+    named = (*(expect.fired or ()), *(expect.might_apply or ()))
+    unknown = [r for r in named if r not in rule_set.rules_by_id and r != "default"]
     if unknown:
         message = f"expected fired rule(s) that do not exist: {', '.join(unknown)}"
         return CaseResult(document.file, line, case.name, Verdict.ERROR, message=message)
-    actual_fired = set(assessment.fired_ids)
-    fired_ok = expect.fired is None or set(expect.fired) == actual_fired
-    broken = broken_properties(rule_set, answers, dict(assessment.settings), assessment.outcome.id)
-    ok = assessment.outcome.id == expect.outcome and fired_ok and not broken
-    differing: tuple[RuleTrace, ...] = ()
-    if not ok and expect.fired is not None:
-        changed = set(expect.fired) ^ actual_fired
-        differing = tuple(t for t in assessment.trace if t.rule_id in changed)
+    changed, broken = differences(rule_set, answers, assessment, expect)
+    ok = assessment.outcome.id == expect.outcome and not changed and not broken
+    differing = tuple(t for t in assessment.trace if t.rule_id in changed)
     return CaseResult(
         document.file,
         line,
@@ -146,6 +170,7 @@ def _run_case(
         expect.outcome,
         expect.fired,
         assessment,
+        expected_might_apply=expect.might_apply,
         differing=differing,
         answers_given=answers.to_data(),
         broken=tuple(broken),

@@ -31,7 +31,7 @@ from decision_aid.domain.leaflet import Block
 from decision_aid.domain.rules import RuleSet
 from decision_aid.domain.yamlsource import Document, YamlPath, read_yaml
 
-__all__ = ["MAX_SMOG", "lint"]
+__all__ = ["MAX_SMOG", "Places", "lint"]
 
 MAX_SMOG = 8.0
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -68,7 +68,7 @@ def _patient_texts(rule_set: RuleSet) -> Iterator[tuple[str, YamlPath, str]]:
         yield "sheet.yaml", ("next_steps", level_id), step
 
 
-class _Places:
+class Places:
     """Positions in the rule set's files, read once, for warnings."""
 
     def __init__(self, rules_dir: Path) -> None:
@@ -89,16 +89,20 @@ class _Places:
             self.documents[name] = read_yaml(self.rules_dir / name, str(self.rules_dir / name))[0]
         return self.documents[name]
 
-    def warning(self, file: str, path: YamlPath, code: str, message: str) -> Problem:
+    def where(self, file: str, path: YamlPath) -> tuple[str, int, int]:
+        """File, line and column of a node; ``rule:ID`` names a rule's file and place."""
         if file.startswith("rule:"):
             file, base = self.rule_paths.get(file[5:], ("rules", ()))
             path = (*base, *path)
         document = self._read(file)
         mark = document.mark(path)
-        return Problem(document.file, mark.line, mark.column, code, message, Severity.WARNING)
+        return document.file, mark.line, mark.column
+
+    def warning(self, file: str, path: YamlPath, code: str, message: str) -> Problem:
+        return Problem(*self.where(file, path), code, message, Severity.WARNING)
 
 
-def _readability(rule_set: RuleSet, places: _Places) -> list[Problem]:
+def _readability(rule_set: RuleSet, places: Places) -> list[Problem]:
     problems = []
     scored: list[tuple[int, str, str, YamlPath]] = []
     for file, path, text in _patient_texts(rule_set):
@@ -134,7 +138,7 @@ def _readability(rule_set: RuleSet, places: _Places) -> list[Problem]:
     return problems
 
 
-def _unused(rule_set: RuleSet, places: _Places) -> list[Problem]:
+def _unused(rule_set: RuleSet, places: Places) -> list[Problem]:
     cited = {c.ref for rule in rule_set.rules for c in rule.citations}
     read = {q for rule in rule_set.rules for q in rule.when.questions()}
     read |= {
@@ -179,7 +183,7 @@ def _unused(rule_set: RuleSet, places: _Places) -> list[Problem]:
     return problems
 
 
-def _solver(rule_set: RuleSet, places: _Places) -> list[Problem]:
+def _solver(rule_set: RuleSet, places: Places) -> list[Problem]:
     from decision_aid.authoring.verify import lint_rules  # z3 is an optional extra
 
     problems = []
@@ -202,7 +206,7 @@ def _solver(rule_set: RuleSet, places: _Places) -> list[Problem]:
 
 def lint(rules_dir: Path, rule_set: RuleSet, *, today: date, solver: bool = True) -> list[Problem]:
     """Every warning, sorted by place; ``solver`` adds the checks over every answer set."""
-    places = _Places(rules_dir)
+    places = Places(rules_dir)
     problems = _readability(rule_set, places) + _unused(rule_set, places)
     if solver:
         problems += _solver(rule_set, places)

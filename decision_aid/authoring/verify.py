@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,7 +42,15 @@ from decision_aid.domain.engine import candidate_answers
 from decision_aid.domain.questionnaire import NOT_KNOWN, Question, QuestionType
 from decision_aid.domain.rules import IfUnknown, Property, Rule, RuleSet
 
-__all__ = ["Finding", "LintFinding", "lint_rules", "setting_combinations", "verify"]
+__all__ = [
+    "Finding",
+    "LintFinding",
+    "equivalent",
+    "findings",
+    "lint_rules",
+    "setting_combinations",
+    "verify",
+]
 
 Pair = tuple[Any, Any]  # (certainly true, certainly false) as z3 booleans
 UNKNOWN = "__unknown__"
@@ -329,18 +337,22 @@ def setting_combinations(rule_set: RuleSet) -> list[dict[str, str]]:
     return [dict(zip(names, c, strict=True)) for c in itertools.product(*choices)]
 
 
-def verify(rule_set: RuleSet) -> list[Finding]:
-    """The built-in properties and every declared one, under every combination of settings."""
-    findings: list[Finding] = []
+def findings(rule_set: RuleSet) -> Iterator[Finding]:
+    """The built-in properties and every declared one, under every combination of settings,
+    cheapest first, one at a time (so a caller can stop at the first that fails)."""
     for settings in setting_combinations(rule_set):
         prover = _Prover(rule_set, settings)
-        findings.append(prover.one_outcome())
-        findings += [
+        yield prover.one_outcome()
+        yield from (
             prover.absolute(r) for r in rule_set.rules if r.absolute and _applies(r, settings)
-        ]
-        findings += [prover.declared(p) for p in rule_set.properties if _applies(p, settings)]
-        findings += [prover.unknown_is_not_no(q) for q in rule_set.questionnaire.questions()]
-    return findings
+        )
+        yield from (prover.declared(p) for p in rule_set.properties if _applies(p, settings))
+        yield from (prover.unknown_is_not_no(q) for q in rule_set.questionnaire.questions())
+
+
+def verify(rule_set: RuleSet) -> list[Finding]:
+    """Every finding of :func:`findings`."""
+    return list(findings(rule_set))
 
 
 def _complete(prover: _Prover) -> Any:
@@ -397,3 +409,31 @@ def lint_rules(rule_set: RuleSet) -> list[LintFinding]:
                 )
             )
     return findings
+
+
+def equivalent(original: RuleSet, changed: RuleSet) -> bool:
+    """Whether two rule sets over the same questionnaire behave alike on every answer set:
+    the same outcome, and the same rules fired, certainly or only because of an unknown."""
+    for settings in setting_combinations(original):
+        solver = z3.Solver()
+        variables = _variables(original, solver)
+        before, after = _World(original, variables, {}), _World(changed, variables, {})
+        differences = [before.outcome(settings) != after.outcome(settings)]
+        rules_after = changed.rules_by_id
+        for rule in original.rules:
+            if not _applies(rule, settings):
+                continue
+            t, f = before.truth(rule.when)
+            twin = rules_after.get(rule.id)
+            if twin is None or not _applies(twin, settings):
+                differences.append(t)  # fired before, cannot fire now
+                continue
+            t2, f2 = after.truth(twin.when)
+            differences.append(t != t2)  # fires, or fires for certain
+            if rule.outcome is not None or twin.outcome is not None:
+                # A rule with an outcome also fires when unknown; a note does not.
+                differences.append(f != f2)
+        solver.add(z3.Or(differences))
+        if solver.check() != z3.unsat:
+            return False
+    return True

@@ -1,0 +1,333 @@
+"""Mutation testing of a rule set: would the case files or ``verify`` notice a wrong rule?
+
+Each mutant is the rule set with one small, mechanical change to one rule, of the kind a
+tired author makes: a part of a condition dropped, ``all`` and ``any`` swapped, an option
+dropped from a list, a number bound moved by one, a ``not`` dropped, the outcome one level
+more or less restrictive, a rule deleted, or its unknown handling made permissive (an
+unknown condition read as false, or ``if_unknown: fire`` turned back to ``assess_first``).
+
+A mutant is **killed** when a case file fails on it (wrong outcome, wrong rules fired, or
+a declared property broken), or, failing that, when ``verify`` finds a property it breaks.
+A mutant the solver proves **equivalent** (the same outcome, and every rule true, false or
+unknown alike, on every answer set; e.g. a part that a ``show_when`` already implies) can
+be caught by nothing and is left out of the rate. A mutant that **survives** shows a
+behaviour no case and no property pins down: a case or a property is missing, or the
+change makes no difference that matters (the report lists each).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from decision_aid.authoring.cases import Expect, case_files, differences, load_case_file
+from decision_aid.domain.conditions import (
+    All,
+    AnyOf,
+    AtLeast,
+    AtMost,
+    ConditionNode,
+    CountOf,
+    In,
+    Includes,
+    Not,
+    NotKnown,
+    walk,
+)
+from decision_aid.domain.engine import evaluate
+from decision_aid.domain.errors import DecisionAidError
+from decision_aid.domain.questionnaire import Answers, parse_answers
+from decision_aid.domain.rules import IfUnknown, Rule, RuleSet
+
+__all__ = ["Mutant", "MutationReport", "mutants", "run_mutation"]
+
+Data = dict[str, Any]
+YamlPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Mutant:
+    rule_id: str
+    operator: str  # e.g. "drop-part", "lower-level"
+    description: str  # what changed, in words
+    path: YamlPath  # where in the rule, as a YAML path from the rule
+    rule_set: RuleSet = field(repr=False, compare=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule_id,
+            "operator": self.operator,
+            "change": self.description,
+            "path": list(self.path),
+        }
+
+
+@dataclass(frozen=True)
+class _Case:
+    answers: Answers
+    settings: Mapping[str, str]
+    expect: Expect
+
+
+@dataclass
+class MutationReport:
+    total: int = 0
+    killed_by_cases: int = 0
+    killed_by_verify: int = 0
+    equivalent: list[Mutant] = field(default_factory=list)
+    survivors: list[Mutant] = field(default_factory=list)
+    verified: bool = False  # whether the solver looked at the mutants the cases missed
+
+    @property
+    def killed(self) -> int:
+        return self.killed_by_cases + self.killed_by_verify
+
+    def rate(self) -> float:
+        """Killed as a percentage of the mutants that could be killed."""
+        killable = self.total - len(self.equivalent)
+        return 100.0 * self.killed / killable if killable else 100.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "mutants": self.total,
+            "killed_by_cases": self.killed_by_cases,
+            "killed_by_verify": self.killed_by_verify,
+            "verified": self.verified,
+            "kill_rate": round(self.rate(), 2),
+            "equivalent": [m.as_dict() for m in self.equivalent],
+            "survivors": [m.as_dict() for m in self.survivors],
+        }
+
+
+def _at(data: Any, path: YamlPath) -> Any:
+    for key in path:
+        data = data[key]
+    return data
+
+
+def _replace(rule: Rule, path: YamlPath, change: Callable[[Any], Any]) -> Rule:
+    """The rule with the node at ``path`` of its ``when`` replaced by ``change(node_data)``."""
+    data: Data = rule.model_dump(mode="json", by_alias=True, exclude_none=True)
+    if not path:
+        data["when"] = change(data["when"])
+    else:
+        parent = _at(data["when"], path[:-1])
+        parent[path[-1]] = change(parent[path[-1]])
+    return Rule.model_validate(data)
+
+
+def _drop(data: Data, key: str, index: int) -> Data:
+    return {**data, key: [item for i, item in enumerate(data[key]) if i != index]}
+
+
+def _swap(data: Data, key: str, other: str) -> Data:
+    return {other: data[key]}
+
+
+def _shift(data: Data, key: str, step: int) -> Data:
+    return {**data, key: data[key] + step}
+
+
+def _condition_mutants(rule: Rule) -> Iterator[tuple[str, str, YamlPath, Rule]]:
+    """(operator, description, path, mutated rule) for each change to the rule's condition."""
+    nodes: list[tuple[ConditionNode, YamlPath]] = []
+    walk(rule.when, lambda node, path, _negated: nodes.append((node, path)))
+    for node, path in nodes:
+        where = "/".join(str(p) for p in ("when", *path))
+        at: YamlPath = ("when", *path)
+        if isinstance(node, All | AnyOf | CountOf) and len(node.parts) >= 2:
+            key = (
+                "all" if isinstance(node, All) else "any" if isinstance(node, AnyOf) else "count_of"
+            )
+            for i in range(len(node.parts)):
+                yield (
+                    "drop-part",
+                    f"part {i + 1} of '{key}' at {where} dropped",
+                    at,
+                    _replace(rule, path, partial(_drop, key=key, index=i)),
+                )
+            if isinstance(node, All | AnyOf):
+                other = "any" if key == "all" else "all"
+                yield (
+                    "swap-all-any",
+                    f"'{key}' at {where} turned into '{other}'",
+                    at,
+                    _replace(rule, path, partial(_swap, key=key, other=other)),
+                )
+        elif isinstance(node, In | Includes | NotKnown):
+            key = (
+                "in"
+                if isinstance(node, In)
+                else "includes"
+                if isinstance(node, Includes)
+                else "not_known"
+            )
+            listed = list(
+                _at(rule.when.model_dump(mode="json", by_alias=True, exclude_none=True), path)[key]
+            )
+            if len(listed) >= 2:
+                for i, item in enumerate(listed):
+                    yield (
+                        "drop-option",
+                        f"'{item}' dropped from '{key}' at {where}",
+                        at,
+                        _replace(rule, path, partial(_drop, key=key, index=i)),
+                    )
+        elif isinstance(node, AtLeast | AtMost):
+            key = "at_least" if isinstance(node, AtLeast) else "at_most"
+            for step in (-1, 1):
+                yield (
+                    "shift-bound",
+                    f"'{key}' at {where} moved by {step:+d}",
+                    at,
+                    _replace(rule, path, partial(_shift, key=key, step=step)),
+                )
+        elif isinstance(node, Not):
+            yield (
+                "drop-not",
+                f"'not' at {where} dropped",
+                at,
+                _replace(rule, path, lambda d: d["not"]),
+            )
+
+
+def _rule_mutants(
+    rule: Rule, rule_set: RuleSet
+) -> Iterator[tuple[str, str, YamlPath, Rule | None]]:
+    """(operator, description, path, mutated rule or None for deleted) for the whole rule."""
+    yield "delete-rule", "rule deleted", ("id",), None
+    levels = [level.id for level in rule_set.info.levels]
+    if rule.outcome is not None:
+        rank = levels.index(rule.outcome)
+        if rank > 0:
+            lower = levels[rank - 1]
+            yield (
+                "lower-level",
+                f"outcome {rule.outcome} → {lower}",
+                ("outcome",),
+                rule.model_copy(update={"outcome": lower}),
+            )
+        if rank < len(levels) - 1:
+            higher = levels[rank + 1]
+            yield (
+                "raise-level",
+                f"outcome {rule.outcome} → {higher}",
+                ("outcome",),
+                rule.model_copy(update={"outcome": higher}),
+            )
+        if rule.if_unknown is IfUnknown.FIRE:
+            yield (
+                "unknown-assess-first",
+                "if_unknown: fire → assess_first",
+                ("if_unknown",),
+                rule.model_copy(update={"if_unknown": IfUnknown.ASSESS_FIRST}),
+            )
+    questions = sorted(set(rule.when.questions()))
+    permissive = {"all": [rule.when, {"not": {"not_known": questions}}]}
+    data: Data = rule.model_dump(mode="json", by_alias=True, exclude_none=True)
+    yield (
+        "unknown-read-as-no",
+        "an unknown answer read as not matching",
+        ("when",),
+        Rule.model_validate({**data, "when": permissive}),
+    )
+
+
+def _rebuilt(rule_set: RuleSet, rules: tuple[Rule, ...]) -> RuleSet:
+    """A new rule set object (never a copy: a copy would keep the original's caches)."""
+    return RuleSet(
+        info=rule_set.info,
+        questionnaire=rule_set.questionnaire,
+        rules=rules,
+        references=rule_set.references,
+        sheet=rule_set.sheet,
+        properties=rule_set.properties,
+        digest=rule_set.digest,
+        source=rule_set.source,
+    )
+
+
+def mutants(rule_set: RuleSet, only: Collection[str] | None = None) -> Iterator[Mutant]:
+    """Every mutant, or only those of the rules named in ``only``."""
+    for index, rule in enumerate(rule_set.rules):
+        if only is not None and rule.id not in only:
+            continue
+        changes = list(_condition_mutants(rule)) + list(_rule_mutants(rule, rule_set))
+        for operator, description, path, mutated in changes:
+            rules = list(rule_set.rules)
+            if mutated is None:
+                del rules[index]
+            else:
+                rules[index] = mutated
+            yield Mutant(rule.id, operator, description, path, _rebuilt(rule_set, tuple(rules)))
+
+
+def _cases(rule_set: RuleSet, rules_dir: Path) -> list[_Case]:
+    found = []
+    for path in case_files(rules_dir):
+        _, case_file, _ = load_case_file(path)
+        if case_file is None:
+            continue
+        for case in case_file.cases:
+            try:
+                answers = parse_answers(
+                    rule_set.questionnaire, {**case_file.base_answers, **case.answers}
+                )
+            except DecisionAidError:
+                continue  # `decision-aid test` reports a broken case; it cannot kill anything
+            found.append(_Case(answers, case.settings, case.expect))
+    return found
+
+
+def _killed_by_cases(rule_set: RuleSet, cases: list[_Case]) -> bool:
+    for case in cases:
+        try:
+            assessment = evaluate(rule_set, case.answers, case.settings)
+        except DecisionAidError:
+            return True
+        if assessment.outcome.id != case.expect.outcome:
+            return True
+        changed, broken = differences(rule_set, case.answers, assessment, case.expect)
+        if changed or broken:
+            return True
+    return False
+
+
+def _solver() -> tuple[Callable[[RuleSet, RuleSet], bool], Callable[[RuleSet], Iterator[Any]]]:
+    from decision_aid.authoring.verify import equivalent, findings  # z3 is an optional extra
+
+    return equivalent, findings
+
+
+def run_mutation(
+    rule_set: RuleSet,
+    rules_dir: Path,
+    *,
+    use_verify: bool = True,
+    only: Collection[str] | None = None,
+    progress: Callable[[int, Mutant, str], None] | None = None,
+) -> MutationReport:
+    """Run every mutant against the case files; the solver looks at the ones they missed."""
+    cases = _cases(rule_set, rules_dir)
+    report = MutationReport(verified=use_verify)
+    equivalent, verify = _solver() if use_verify else (None, None)
+    for number, mutant in enumerate(mutants(rule_set, only), start=1):
+        report.total += 1
+        if _killed_by_cases(mutant.rule_set, cases):
+            report.killed_by_cases += 1
+            verdict = "killed by the cases"
+        elif equivalent is not None and equivalent(rule_set, mutant.rule_set):
+            report.equivalent.append(mutant)
+            verdict = "equivalent"
+        elif verify is not None and any(not f.holds for f in verify(mutant.rule_set)):
+            report.killed_by_verify += 1
+            verdict = "killed by verify"
+        else:
+            report.survivors.append(mutant)
+            verdict = "survived"
+        if progress is not None:
+            progress(number, mutant, verdict)
+    return report
