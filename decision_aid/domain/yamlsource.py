@@ -35,6 +35,7 @@ _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_WORDS = frozenset(("null", "Null", "NULL", *_BOOL))  # the words that are not text
 _INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
 _LEADING_ZERO = re.compile(r"^[-+]?0[0-9]")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
@@ -54,16 +55,19 @@ class Document:
 
     file: str
     data: Any
-    values: dict[YamlPath, Mark] = field(default_factory=dict)
-    keys: dict[YamlPath, Mark] = field(default_factory=dict)
+    # The parser's own 0-based marks, turned into a Mark only when one is asked for:
+    # most of a file's thousands of positions are never needed.
+    values: dict[YamlPath, Any] = field(default_factory=dict)
+    keys: dict[YamlPath, Any] = field(default_factory=dict)
 
     def mark(self, path: YamlPath, *, key: bool = False) -> Mark:
         """The position of the value at ``path`` (or of its key), or of its nearest parent."""
         if key and path in self.keys:
-            return self.keys[path]
+            return _mark(self.keys[path])
         while path and path not in self.values:
             path = path[:-1]
-        return self.values.get(path, Mark(1, 1))
+        found = self.values.get(path)
+        return Mark(1, 1) if found is None else _mark(found)
 
     def problem(self, path: YamlPath, code: str, message: str, *, key: bool = False) -> Problem:
         mark = self.mark(path, key=key)
@@ -129,6 +133,8 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     value: str = node.value
     if node.style:
         return value
+    if value[:1].isalpha() and value not in _WORDS:  # plain text: most scalars, decided fast
+        return value
     if _NULL.match(value):
         return None
     if value in _BOOL:
@@ -136,14 +142,17 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     if _LEADING_ZERO.match(value):  # 012 is an id, not twelve (nor ten, as YAML 1.1 says)
         return value
     if _INT.match(value):
-        return int(value)
+        try:
+            return int(value)
+        except ValueError:  # more digits than Python converts (4,300): no count, keep the text
+            return value
     if _FLOAT.match(value):
         return float(value)
     return value
 
 
-def _mark(node: yaml.Node) -> Mark:
-    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+def _mark(parser_mark: Any) -> Mark:
+    return Mark(parser_mark.line + 1, parser_mark.column + 1)
 
 
 class _Builder:
@@ -152,21 +161,21 @@ class _Builder:
         self.problems: list[Problem] = []
 
     def build(self, node: yaml.Node, path: YamlPath) -> Any:
-        self.document.values[path] = _mark(node)
+        self.document.values[path] = node.start_mark
+        if isinstance(node, yaml.ScalarNode):
+            return _scalar(node)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            # Tuples, because the models are strict and frozen: sequences are tuples there.
-            return tuple(self.build(item, (*path, i)) for i, item in enumerate(node.value))
-        assert isinstance(node, yaml.ScalarNode)
-        return _scalar(node)
+        assert isinstance(node, yaml.SequenceNode)
+        # Tuples, because the models are strict and frozen: sequences are tuples there.
+        return tuple(self.build(item, (*path, i)) for i, item in enumerate(node.value))
 
     def _mapping(self, node: yaml.MappingNode, path: YamlPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
-            mark = _mark(key_node)
             if not isinstance(key, str):
+                mark = _mark(key_node.start_mark)
                 self.problems.append(
                     Problem(
                         self.document.file, mark.line, mark.column, "yaml-key", "keys must be text"
@@ -175,7 +184,8 @@ class _Builder:
                 continue
             child = (*path, key)
             if key in result:
-                first = self.document.keys[child]
+                mark = _mark(key_node.start_mark)
+                first = _mark(self.document.keys[child])
                 self.problems.append(
                     Problem(
                         self.document.file,
@@ -186,7 +196,7 @@ class _Builder:
                     )
                 )
                 continue
-            self.document.keys[child] = mark
+            self.document.keys[child] = key_node.start_mark
             result[key] = self.build(value_node, child)
         return result
 
