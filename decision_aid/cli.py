@@ -297,7 +297,7 @@ def _cmd_lint(args: argparse.Namespace) -> int:
 def _cmd_docs(args: argparse.Namespace) -> int:
     from decision_aid.authoring.docs import blocks, to_html, to_markdown
 
-    rule_set = _load(args.rules_dir, "text")
+    rule_set = _load(args.rules_dir, args.format)
     if rule_set is None:
         return EXIT_FAILED
     parts = blocks(rule_set)
