@@ -374,6 +374,9 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         print("  counterexample (an answers file for decision-aid evaluate):")
         text = yaml.safe_dump(finding.counterexample, sort_keys=False, allow_unicode=True)
         print("".join(f"    {line}\n" for line in text.splitlines()), end="")
+        assessment = _assess(rule_set, finding.counterexample or {}, dict(finding.settings))
+        fired = ", ".join(assessment.fired_ids) or "none"
+        print(f"  the engine gives: {assessment.outcome.id} (fired: {fired})")
     print(f"{len(findings) - len(failed)}/{len(findings)} properties proved over every answer set")
     return EXIT_FAILED if failed else EXIT_OK
 

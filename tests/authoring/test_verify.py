@@ -96,6 +96,8 @@ def test_deleting_a_contraindication_rule_fails_with_a_counterexample(
     out = capsys.readouterr().out
     assert "FAILED: pregnancy-rules-out" in out
     assert "pregnancy: pregnant" in out
+    assert "the engine gives: " in out
+    assert "the engine gives: not_suitable_now" not in out
 
 
 def test_permissive_unknown_handling_in_the_rule_set_fails_with_a_counterexample(
