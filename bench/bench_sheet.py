@@ -9,8 +9,6 @@ sheet's own words as plain paragraphs in the same font (target: at most 2x).
 from __future__ import annotations
 
 import io
-import statistics
-import timeit
 from datetime import datetime
 from html import escape
 
@@ -18,6 +16,8 @@ from pypdf import PdfReader
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
+from bench.table import Row, format_table
+from bench.timing import interleaved, ms
 from decision_aid.domain import evaluate, load_rule_set, parse_answers
 from decision_aid.domain.yamlsource import read_yaml
 from decision_aid.paths import bundled_rules_dir
@@ -25,13 +25,7 @@ from decision_aid.sheet import render
 from decision_aid.sheet.fonts import REGULAR, register_fonts
 
 
-def median_seconds(function: object, repeats: int = 7) -> float:
-    timer = timeit.Timer(function)  # type: ignore[arg-type]
-    number, _ = timer.autorange()
-    return statistics.median(t / number for t in timer.repeat(repeats, number))
-
-
-def main() -> None:
+def run(quick: bool = False) -> list[Row]:
     rules = bundled_rules_dir()
     rule_set = load_rule_set(rules)
     raw = read_yaml(rules / "examples" / "crps-asra.yaml")[0].data
@@ -51,14 +45,21 @@ def main() -> None:
         )
         return buffer.getvalue()
 
-    base = median_seconds(bare)
-    sheet = median_seconds(lambda: render(assessment, answers, rule_set, printed=printed))
-    print(f"sheet: {len(pages)} pages, {len(pdf)} bytes, {sum(len(t.split()) for t in text)} words")
-    print(
-        f"render: {sheet * 1e3:.0f} ms (median) = {sheet / base:.2f}x a bare reportlab "
-        f"document with the same text ({base * 1e3:.0f} ms); target <= 2x"
+    base, sheet = interleaved(
+        [bare, lambda: render(assessment, answers, rule_set, printed=printed)], 3 if quick else 7
     )
+    words = sum(len(t.split()) for t in text)
+    return [
+        Row(
+            f"render the discussion sheet ({len(pages)} pages, {words} words)",
+            "bare reportlab document, same text and fonts",
+            f"{ms(sheet)} vs {ms(base)}",
+            sheet / base,
+            "≤ 2×",
+            sheet <= 2 * base,
+        )
+    ]
 
 
 if __name__ == "__main__":
-    main()
+    print(format_table(run()))

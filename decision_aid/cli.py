@@ -552,6 +552,8 @@ def _parser() -> argparse.ArgumentParser:
         "--rules", type=Path, default=bundled, metavar="DIR",
         help="the rule set the consultation window opens (default: the bundled one)",
     )  # fmt: skip
+    # Hidden: open the window, quit on its first paint (see decision_aid.gui.app).
+    parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = commands.add_parser("check", help="check a rule set; print its problems")
@@ -599,7 +601,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         from decision_aid.gui.app import run  # Qt loads only for the window
 
-        return run(args.rules)
+        return run(args.rules, smoke_test=args.smoke_test)
     try:
         code: int = args.run(args)
     except BrokenPipeError:  # e.g. piped into `head`: stop quietly, as other tools do

@@ -1,18 +1,44 @@
-"""Start the consultation window: ``decision-aid [--rules DIR]``."""
+"""Start the consultation window: ``decision-aid [--rules DIR]``.
+
+``decision-aid --smoke-test`` (left out of ``--help``) is for checking an installed or
+bundled app without a person at the screen: the window quits with exit 0 on its first
+paint, and a start that hangs for :data:`SMOKE_TEST_TIMEOUT` seconds ends with exit 1 and
+a traceback of every thread. Use it with ``QT_QPA_PLATFORM=offscreen`` where there is no
+display.
+"""
 
 from __future__ import annotations
 
+import faulthandler
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from decision_aid import __version__
 from decision_aid.gui.main_window import MainWindow
 from decision_aid.storage import Autosave
 
-__all__ = ["offer_recovery", "run"]
+__all__ = ["SMOKE_TEST_TIMEOUT", "offer_recovery", "run"]
+
+SMOKE_TEST_TIMEOUT = 30.0
+
+
+class _QuitOnFirstPaint(QObject):
+    """Ends the event loop (exit 0) when the watched window is first painted."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            faulthandler.cancel_dump_traceback_later()
+            QCoreApplication.exit(0)  # exit(), not quit(): no close prompts, no autosave
+        return False
+
+
+def _watch_for_smoke_test(window: MainWindow) -> None:
+    # A watchdog thread outside the event loop, so a start that blocks it still ends.
+    faulthandler.dump_traceback_later(SMOKE_TEST_TIMEOUT, exit=True)
+    window.installEventFilter(_QuitOnFirstPaint(window))
 
 
 def offer_recovery(window: MainWindow, autosave: Autosave) -> None:
@@ -43,7 +69,7 @@ def offer_recovery(window: MainWindow, autosave: Autosave) -> None:
         autosave.discard(consultation)
 
 
-def run(rules_dir: Path) -> int:
+def run(rules_dir: Path, *, smoke_test: bool = False) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("decision-aid")
     app.setApplicationVersion(__version__)
@@ -54,5 +80,7 @@ def run(rules_dir: Path) -> int:
         lambda: QTimer.singleShot(0, lambda: offer_recovery(window, autosave)),
         Qt.ConnectionType.SingleShotConnection,
     )
+    if smoke_test:
+        _watch_for_smoke_test(window)
     window.show()
     return app.exec()
