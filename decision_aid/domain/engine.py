@@ -20,13 +20,23 @@ only keep or raise the outcome, up to that cap.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from itertools import chain, repeat
+from operator import attrgetter, getitem, itemgetter
 from typing import Any
 
-from decision_aid.domain.conditions import AnswerValue, AtLeast, AtMost, TraceNode, walk
+from decision_aid.domain.compiler import Values, compile_conditions
+from decision_aid.domain.conditions import (
+    AnswerValue,
+    AtLeast,
+    AtMost,
+    Condition,
+    TraceNode,
+    walk,
+)
 from decision_aid.domain.errors import InputError
 from decision_aid.domain.questionnaire import Answers, Question, Questionnaire, QuestionType
 from decision_aid.domain.rules import IfUnknown, Level, Rule, RuleSet
@@ -109,29 +119,83 @@ class FiredRule:
         return data
 
 
-@dataclass(frozen=True)
-class RuleTrace:
-    """Every rule's verdict and why: ``applies`` is false when the settings exclude it."""
+Verdict = tuple[str, bool, Truth, str | None]
+"""A rule's id, whether it applies, its value, and the level it contributes, if any."""
 
-    rule_id: str
-    applies: bool
-    value: Truth
-    contributes: str | None
-    explain: Callable[[], TraceNode | None] = field(default=lambda: None, repr=False, compare=False)
 
-    @cached_property
+class RuleTrace(tuple[Verdict, "_Explainer | None"]):
+    """Every rule's verdict and why: ``applies`` is false when the settings exclude it.
+
+    One is built per rule on every evaluation, so it is a pair underneath: the verdict,
+    shared by every evaluation that reaches it, and what works out the words on first
+    use (a frozen dataclass costs five times as much). Equality, hashing and the repr
+    look at the verdict only.
+    """
+
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        rule_id: str,
+        applies: bool,
+        value: Truth,
+        contributes: str | None,
+        explainer: _Explainer | None = None,
+    ) -> RuleTrace:
+        return tuple.__new__(cls, ((rule_id, applies, value, contributes), explainer))
+
+    @property
+    def rule_id(self) -> str:
+        return self[0][0]
+
+    @property
+    def applies(self) -> bool:
+        return self[0][1]
+
+    @property
+    def value(self) -> Truth:
+        return self[0][2]
+
+    @property
+    def contributes(self) -> str | None:
+        """The level this rule adds to the outcome, if any."""
+        return self[0][3]
+
+    @property
     def explanation(self) -> TraceNode | None:
         """The condition's evaluation in words, worked out on first use (a batch of test
         cases needs only the values; the window, the sheet and failures need the words)."""
-        return self.explain()
+        verdict, explainer = self
+        if explainer is None or not verdict[1]:
+            return None
+        return explainer.explain(verdict[0])
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RuleTrace):
+            return NotImplemented
+        return self[0] == other[0]
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(self[0])
+
+    def __repr__(self) -> str:
+        rule_id, applies, value, contributes = self[0]
+        return (
+            f"RuleTrace(rule_id={rule_id!r}, applies={applies!r}, value={value!r}, "
+            f"contributes={contributes!r})"
+        )
 
     def as_dict(self) -> dict[str, Any]:
+        explanation = self.explanation
         return {
             "rule_id": self.rule_id,
             "applies": self.applies,
             "value": str(self.value),
             "contributes": self.contributes,
-            "explanation": self.explanation.as_dict() if self.explanation else None,
+            "explanation": explanation.as_dict() if explanation else None,
         }
 
 
@@ -265,36 +329,211 @@ def _contribution(rule_set: RuleSet, rank: int, value: Truth, if_unknown: IfUnkn
     return None
 
 
-def _verdicts(
-    rule_set: RuleSet, context: AnswerContext, settings: Mapping[str, str]
-) -> Iterator[tuple[Rule | None, Truth, int | None]]:
-    """(rule, value, contributed rank) for each applicable rule, then ``None`` for the default."""
-    ranks = rule_set.level_rank
-    certain = possible = False
-    for rule in rule_set.rules:
-        if not _applies(rule, settings):
-            continue
-        value = rule.when.truth(context)
-        if rule.outcome is None:
-            yield rule, value, None
-            continue
-        certain = certain or value is Truth.TRUE
-        possible = possible or value is Truth.UNKNOWN
-        yield rule, value, _contribution(rule_set, ranks[rule.outcome], value, rule.if_unknown)
-    default_value = Truth.FALSE if certain else (Truth.UNKNOWN if possible else Truth.TRUE)
-    default_rank = ranks[rule_set.info.default_outcome]
-    yield (
-        None,
-        default_value,
-        _contribution(rule_set, default_rank, default_value, IfUnknown.ASSESS_FIRST),
-    )
+_TRUTH = (Truth.FALSE, Truth.UNKNOWN, Truth.TRUE)  # indexed by the compiled values 0, 1, 2
+
+
+class _Explainer:
+    """The words behind each rule's value, worked out on first use from the answers."""
+
+    __slots__ = ("_answers", "_context", "_found", "_questionnaire", "_rules")
+
+    def __init__(
+        self, questionnaire: Questionnaire, rules: Mapping[str, Rule], answers: Answers
+    ) -> None:
+        self._questionnaire, self._rules, self._answers = questionnaire, rules, answers
+        self._context: AnswerContext | None = None
+        self._found: dict[str, TraceNode] = {}
+
+    def explain(self, rule_id: str) -> TraceNode:
+        found = self._found.get(rule_id)
+        if found is None:
+            if self._context is None:
+                self._context = AnswerContext(self._questionnaire, self._answers)
+            rule = self._rules[rule_id]
+            found = rule.when.explain(self._context, self._questionnaire)
+            self._found[rule_id] = found
+        return found
+
+
+class _Plan:
+    """Evaluation under one rule set and one choice of settings, all but the answers.
+
+    The applicable rules' conditions become one compiled function, rules with an
+    outcome first so that the default can read their values as one slice. Everything
+    that follows from a rule's value is worked out here for each of its three values,
+    so that evaluating is looking them up: its verdict, and the rank it fires at with
+    what fires. The lookups run in C (``map``, ``filter``, ``itemgetter``): a loop in
+    Python over the rules would cost as much as the conditions.
+    """
+
+    def __init__(self, compiled: _Compiled, settings: Mapping[str, str]) -> None:
+        rule_set = compiled.rule_set
+        ranks = rule_set.level_rank
+        rules = rule_set.rules
+        applicable = [rule for rule in rules if _applies(rule, settings)]
+        ordered = [rule for rule in applicable if rule.outcome is not None]
+        self.outcome_count = len(ordered)
+        ordered += [rule for rule in applicable if rule.outcome is None]
+        self.values = compiled.values_function([rule.when for rule in ordered])
+        self.settings = tuple(sorted(settings.items()))
+        self.level_ids = tuple(level.id for level in rule_set.info.levels)
+        verdicts = []
+        for rule in ordered:
+            rank = None if rule.outcome is None else ranks[rule.outcome]
+            verdicts.append(tuple(compiled.verdict(rule, rank, value) for value in _TRUTH))
+        self.verdicts = tuple(tuple(v for v, _ in by_value) for by_value in verdicts)
+        self.fires = tuple(tuple(f for _, f in by_value) for by_value in verdicts)
+        self.ranks = tuple(tuple(-1 if f is None else f[0] for f in by) for by in self.fires)
+        default_rank = ranks[rule_set.info.default_outcome]
+        self.default = tuple(compiled.verdict(None, default_rank, value) for value in _TRUTH)
+        # The trace lists every rule in the rule set's order, then the default; evaluate
+        # builds the applicable rules' entries, then these, then the default's.
+        skipped = [rule for rule in rules if not _applies(rule, settings)]
+        self.skipped = [RuleTrace(rule.id, False, Truth.FALSE, None) for rule in skipped]
+        after = {id(rule): i for i, rule in enumerate([*ordered, *skipped])}
+        order = [after[id(rule)] for rule in rules] + [len(rules)]
+        self.in_rule_order: Callable[[list[RuleTrace]], tuple[RuleTrace, ...]] = (
+            itemgetter(*order) if len(order) > 1 else tuple
+        )
+
+    def default_value(self, values: tuple[int, ...]) -> int:
+        """The default is true when no rule with an outcome is true or unknown."""
+        with_outcome = values[: self.outcome_count]
+        return 0 if 2 in with_outcome else (1 if 1 in with_outcome else 2)
+
+    def outcome(self, values: tuple[int, ...]) -> str:
+        top = max(map(getitem, self.ranks, values), default=-1)
+        fired = self.default[self.default_value(values)][1]
+        return self.level_ids[top if fired is None else max(top, fired[0])]
+
+
+class _Compiled:
+    """What evaluating needs of a rule set, worked out once and kept on the rule set.
+
+    It is rebuilt when a copy of the rule set (``model_copy(update=...)``) no longer
+    holds the parts it was built from.
+    """
+
+    def __init__(self, rule_set: RuleSet) -> None:
+        self.rule_set = rule_set
+        self.parts = (rule_set.info, rule_set.questionnaire, rule_set.rules, rule_set.references)
+        info = rule_set.info
+        self.identity = RuleSetIdentity(
+            info.id, info.title, info.version, str(info.status), rule_set.digest, info.review_by
+        )
+        self.rules_by_id = {rule.id: rule for rule in rule_set.rules}
+        self.plans: dict[tuple[tuple[str, str], ...], _Plan] = {}
+        self.resolved: dict[tuple[tuple[str, str], ...], _Plan] = {}
+        self._citations: dict[tuple[object, ...], CitedReference] = {}
+
+    def fits(self, rule_set: RuleSet) -> bool:
+        info, questionnaire, rules, references = self.parts
+        return (
+            rule_set.rules is rules
+            and rule_set.questionnaire is questionnaire
+            and rule_set.info is info
+            and rule_set.references is references
+        )
+
+    def plan(self, settings: Mapping[str, str]) -> _Plan:
+        """The plan for exactly these settings (``outcome_of`` does not resolve them)."""
+        key = tuple(settings.items())
+        found = self.plans.get(key)
+        if found is None:
+            found = self.plans[key] = _Plan(self, dict(key))
+        return found
+
+    def resolved_plan(self, settings: Mapping[str, str] | None) -> _Plan:
+        """The plan for these settings over the rule set's defaults, checked once."""
+        key = tuple(settings.items()) if settings else ()
+        found = self.resolved.get(key)
+        if found is None:
+            found = self.resolved[key] = self.plan(resolve_settings(self.rule_set, settings))
+        return found
+
+    def values_function(self, conditions: list[Condition]) -> Values:
+        questionnaire = self.rule_set.questionnaire
+        try:
+            return compile_conditions(questionnaire, conditions)
+        except (RecursionError, SyntaxError, MemoryError):
+            pass  # nested past what Python's parser takes: interpret instead
+
+        def interpreted(answers: Answers) -> tuple[int, ...]:
+            context = AnswerContext(questionnaire, answers)
+            return tuple(condition.truth(context).value for condition in conditions)
+
+        return interpreted
+
+    def verdict(
+        self, rule: Rule | None, rank: int | None, value: Truth
+    ) -> tuple[Verdict, tuple[int, FiredRule] | None]:
+        """A rule's verdict for one value, and the rank and fired rule it gives, if it
+        fires (a note fires at -1); ``rule`` None is the rule set's default."""
+        rule_set = self.rule_set
+        contributes = None
+        if rank is not None:
+            contributes = _contribution(
+                rule_set, rank, value, IfUnknown.ASSESS_FIRST if rule is None else rule.if_unknown
+            )
+        level = None if contributes is None else rule_set.info.levels[contributes].id
+        verdict = (DEFAULT_RULE_ID if rule is None else rule.id, True, value, level)
+        fires: FiredRule | None = None
+        if rule is None:
+            if contributes is not None:
+                fires = _default_fired(rule_set, level, value)
+        elif contributes is not None or value is Truth.TRUE:
+            fires = self._fired(rule, level, value)
+        if fires is None:
+            return verdict, None
+        return verdict, (-1 if contributes is None else contributes, fires)
+
+    def _fired(self, rule: Rule, level: str | None, value: Truth) -> FiredRule:
+        return FiredRule(
+            rule.id,
+            rule.title,
+            level,
+            value is Truth.TRUE,
+            rule.patient_reason,
+            rule.rationale,
+            rule.unverified,
+            rule.absolute,
+            rule.cautions,
+            rule.actions,
+            self._cite(rule),
+        )
+
+    def _cite(self, rule: Rule) -> tuple[CitedReference, ...]:
+        """A rule's citations; equal ones are one object, so collecting compares identity."""
+        cited = []
+        for citation in rule.citations:
+            reference = self.rule_set.references_by_id.get(citation.ref)
+            if reference is not None:
+                made = CitedReference(
+                    reference.id,
+                    reference.short,
+                    reference.citation,
+                    citation.grade,
+                    str(reference.verification),
+                    reference.doi,
+                    reference.pmid,
+                    reference.url,
+                )
+                cited.append(self._citations.setdefault(tuple(vars(made).values()), made))
+        return tuple(cited)
+
+
+def _compiled(rule_set: RuleSet) -> _Compiled:
+    # Kept in the instance's __dict__, as functools.cached_property keeps its values.
+    found: _Compiled | None = rule_set.__dict__.get("_compiled_engine")
+    if found is None or not found.fits(rule_set):
+        found = rule_set.__dict__["_compiled_engine"] = _Compiled(rule_set)
+    return found
 
 
 def outcome_of(rule_set: RuleSet, answers: Answers, settings: Mapping[str, str]) -> str:
     """Only the outcome level id: the fast path for "what would this answer change"."""
-    context = AnswerContext(rule_set.questionnaire, answers)
-    ranks = [rank for _, _, rank in _verdicts(rule_set, context, settings) if rank is not None]
-    return rule_set.info.levels[max(ranks)].id
+    plan = _compiled(rule_set).plan(settings)
+    return plan.outcome(plan.values(answers))
 
 
 def _step(question: Question) -> float:
@@ -341,15 +580,12 @@ def candidate_answers(rule_set: RuleSet, question: Question) -> list[tuple[str, 
 
 
 def _missing(
-    rule_set: RuleSet,
-    context: AnswerContext,
-    answers: Answers,
-    settings: Mapping[str, str],
-    current: str,
+    rule_set: RuleSet, plan: _Plan, answers: Answers, current: str
 ) -> tuple[MissingItem, ...]:
     ranks = rule_set.level_rank
     found: list[tuple[int, int, MissingItem]] = []
     questionnaire = rule_set.questionnaire
+    context = AnswerContext(questionnaire, answers)
     decisive = rule_set.decisive_questions
     for order, question in enumerate(questionnaire.questions()):
         if question.id not in decisive or question.id in answers:
@@ -358,7 +594,7 @@ def _missing(
             continue
         changes = []
         for label, value in candidate_answers(rule_set, question):
-            level = outcome_of(rule_set, answers.with_answer(question.id, value), settings)
+            level = plan.outcome(plan.values(answers.with_answer(question.id, value)))
             if level != current:
                 changes.append((label, level))
         if changes:
@@ -372,37 +608,6 @@ def _missing(
             )
             found.append((min(ranks[level] for _, level in changes), order, item))
     return tuple(item for _, _, item in sorted(found, key=lambda f: (f[0], f[1])))
-
-
-_CITED: dict[tuple[str, str], tuple[CitedReference, ...]] = {}
-
-
-def _cite(rule_set: RuleSet, rule: Rule) -> tuple[CitedReference, ...]:
-    """A rule's citations, built once per rule set (they are the same on every evaluation)."""
-    key = (rule_set.digest, rule.id)
-    if key not in _CITED:
-        _CITED[key] = _build_citations(rule_set, rule)
-    return _CITED[key]
-
-
-def _build_citations(rule_set: RuleSet, rule: Rule) -> tuple[CitedReference, ...]:
-    cited = []
-    for citation in rule.citations:
-        reference = rule_set.references_by_id.get(citation.ref)
-        if reference is not None:
-            cited.append(
-                CitedReference(
-                    reference.id,
-                    reference.short,
-                    reference.citation,
-                    citation.grade,
-                    str(reference.verification),
-                    reference.doi,
-                    reference.pmid,
-                    reference.url,
-                )
-            )
-    return tuple(cited)
 
 
 DEFAULT_RATIONALE = (
@@ -422,71 +627,43 @@ def _default_fired(rule_set: RuleSet, level: str | None, value: Truth) -> FiredR
     )
 
 
-def _fired(rule_set: RuleSet, rule: Rule, level: str | None, value: Truth) -> FiredRule:
-    return FiredRule(
-        rule.id,
-        rule.title,
-        level,
-        value is Truth.TRUE,
-        rule.patient_reason,
-        rule.rationale,
-        rule.unverified,
-        rule.absolute,
-        rule.cautions,
-        rule.actions,
-        _cite(rule_set, rule),
-    )
+new, new_object = tuple.__new__, object.__new__
 
 
 def evaluate(
     rule_set: RuleSet, answers: Answers, settings: Mapping[str, str] | None = None
 ) -> Assessment:
     """Assess the answers under the rule set; pure, deterministic, no I/O."""
-    resolved = resolve_settings(rule_set, settings)
-    context = AnswerContext(rule_set.questionnaire, answers)
-    levels = rule_set.info.levels
-    fired: list[tuple[int, FiredRule]] = []
-    verdicts = {
-        rule.id if rule else DEFAULT_RULE_ID: (rule, value, rank)
-        for rule, value, rank in _verdicts(rule_set, context, resolved)
-    }
-    trace: list[RuleTrace] = []
-    for rule_id in (*rule_set.rules_by_id, DEFAULT_RULE_ID):
-        if rule_id not in verdicts:
-            trace.append(RuleTrace(rule_id, False, Truth.FALSE, None))
-            continue
-        rule, value, rank = verdicts[rule_id]
-        level = levels[rank].id if rank is not None else None
-        explain = (
-            (lambda when=rule.when: when.explain(context, rule_set.questionnaire))
-            if rule
-            else (lambda: None)
-        )
-        trace.append(RuleTrace(rule_id, True, value, level, explain))
-        if rule is None:
-            if rank is not None:
-                fired.append((rank, _default_fired(rule_set, level, value)))
-        elif rank is not None or value is Truth.TRUE:
-            fired.append((-1 if rank is None else rank, _fired(rule_set, rule, level, value)))
-    top = max(rank for rank, _ in fired)
-    outcome = levels[top]
-    ordered = [f for _, f in sorted(fired, key=lambda item: -item[0])]
-    return Assessment(
-        rule_set=RuleSetIdentity(
-            rule_set.info.id,
-            rule_set.info.title,
-            rule_set.info.version,
-            str(rule_set.info.status),
-            rule_set.digest,
-            rule_set.info.review_by,
-        ),
-        settings=tuple(sorted(resolved.items())),
+    compiled = _compiled(rule_set)
+    plan = compiled.resolved_plan(settings)
+    values = plan.values(answers)
+    explainer = _Explainer(rule_set.questionnaire, compiled.rules_by_id, answers)
+    entries = list(
+        map(new, repeat(RuleTrace), zip(map(getitem, plan.verdicts, values), repeat(explainer)))
+    )
+    default, default_fires = plan.default[plan.default_value(values)]
+    entries += plan.skipped
+    entries.append(RuleTrace(*default))
+    fired = list(filter(None, map(getitem, plan.fires, values)))
+    if default_fires is not None:
+        fired.append(default_fires)
+    top = max(map(itemgetter(0), fired))
+    ordered = list(map(itemgetter(1), sorted(fired, key=itemgetter(0), reverse=True)))
+    outcome = rule_set.info.levels[top]
+    # The frozen dataclass's __init__ sets its ten fields one object.__setattr__ at a
+    # time, which costs as much as the rest of this function after the conditions.
+    assessment: Assessment = new_object(Assessment)
+    assessment.__dict__.update(
+        rule_set=compiled.identity,
+        settings=plan.settings,
         outcome=outcome,
         decided_by=tuple(f.rule_id for rank, f in fired if rank == top),
         fired=tuple(ordered),
-        cautions=tuple(dict.fromkeys(c for f in ordered for c in f.cautions)),
-        actions=tuple(dict.fromkeys(a for f in ordered for a in f.actions)),
-        citations=tuple(dict.fromkeys(c for f in ordered for c in f.citations)),
-        trace=tuple(trace),
-        compute_missing=lambda: _missing(rule_set, context, answers, resolved, outcome.id),
+        cautions=tuple(dict.fromkeys(chain.from_iterable(map(attrgetter("cautions"), ordered)))),
+        actions=tuple(dict.fromkeys(chain.from_iterable(map(attrgetter("actions"), ordered)))),
+        # Equal citations are one object (see _Compiled._cite): collect them by identity.
+        citations=tuple({id(c): c for f in ordered for c in f.citations}.values()),
+        trace=plan.in_rule_order(entries),
+        compute_missing=lambda: _missing(rule_set, plan, answers, outcome.id),
     )
+    return assessment
