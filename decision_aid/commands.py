@@ -1,0 +1,483 @@
+"""The headless sub-commands of ``decision-aid``, one ``cmd_*`` function each.
+
+They live apart from :mod:`decision_aid.cli` so that starting the window never imports
+them: the domain core, pydantic and the authoring tools load only for a sub-command.
+Exit codes: 0 success; 1 the rule set is broken or its cases fail; 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from decision_aid.authoring.cases import CaseResult, Verdict, case_files, run_case_files
+from decision_aid.domain import (
+    Assessment,
+    DecisionAidError,
+    InputError,
+    Problem,
+    RuleSet,
+    RuleSetError,
+    evaluate,
+    load_rule_set,
+    parse_answers,
+)
+from decision_aid.domain.engine import resolve_settings
+from decision_aid.domain.yamlsource import read_yaml
+from decision_aid.report import text_report
+from decision_aid.storage import atomic_write
+
+__all__ = [
+    "cmd_check",
+    "cmd_coverage",
+    "cmd_diff",
+    "cmd_docs",
+    "cmd_evaluate",
+    "cmd_lint",
+    "cmd_mutate",
+    "cmd_questions",
+    "cmd_schema",
+    "cmd_sheet",
+    "cmd_test",
+    "cmd_verify",
+]
+
+EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
+MAX_PROBLEMS = 50
+
+
+def _print_problems(
+    problems: Sequence[Problem], fmt: str, out: TextIO, limit: int = MAX_PROBLEMS
+) -> None:
+    ordered = sorted(problems)
+    if fmt == "json":
+        json.dump({"problems": [p.as_dict() for p in ordered]}, out, indent=2)
+        out.write("\n")
+        return
+    for problem in ordered[:limit]:
+        out.write(problem.format() + "\n")
+    if len(ordered) > limit:
+        out.write(f"… {len(ordered) - limit} more problem(s): error limit reached\n")
+
+
+def _load(rules_dir: Path, fmt: str) -> RuleSet | None:
+    try:
+        return load_rule_set(rules_dir)
+    except RuleSetError as error:
+        _print_problems(error.problems, fmt, sys.stdout)
+        return None
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    return EXIT_OK if _load(args.rules_dir, args.format) is not None else EXIT_FAILED
+
+
+def _format_case(result: CaseResult) -> list[str]:
+    lines = [f"{result.file}:{result.line}: {result.verdict}: {result.name}"]
+    if result.verdict is Verdict.ERROR:
+        lines.append(f"  {result.message}")
+    elif result.verdict is Verdict.FAIL and result.assessment is not None:
+        actual = result.assessment
+        lines.append(f"  expected outcome: {result.expected_outcome}")
+        lines.append(f"  actual outcome:   {actual.outcome.id}")
+        if result.expected_fired is not None:
+            lines.append(
+                f"  expected fired:   {', '.join(sorted(result.expected_fired)) or '(none)'}"
+            )
+            lines.append(f"  actual fired:     {', '.join(sorted(actual.fired_ids)) or '(none)'}")
+        if result.expected_might_apply is not None:
+            expected = ", ".join(sorted(result.expected_might_apply)) or "(none)"
+            uncertain = sorted(f.rule_id for f in actual.fired if not f.certain)
+            lines.append(f"  expected might apply: {expected}")
+            lines.append(f"  actual might apply:   {', '.join(uncertain) or '(none)'}")
+        for prop in result.broken:
+            lines.append(f"  breaks property {prop.id}: {prop.title}")
+        for trace in result.differing:
+            lines.append(
+                f"  rule {trace.rule_id}: {trace.value}"
+                + ("" if trace.applies else " (not applicable)")
+            )
+            if trace.explanation:
+                lines += ["    " + line for line in trace.explanation.lines()]
+    return lines
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    rule_set = _load(args.rules_dir, args.format)
+    if rule_set is None:
+        return EXIT_FAILED
+    paths = case_files(args.rules_dir)
+    results, problems = run_case_files(rule_set, paths)
+    if args.format == "json":
+        json.dump(
+            {
+                "results": [r.as_dict() for r in results],
+                "problems": [p.as_dict() for p in sorted(problems)],
+            },
+            sys.stdout,
+            indent=2,
+        )
+        sys.stdout.write("\n")
+    else:
+        _print_problems(problems, "text", sys.stdout)
+        for result in results:
+            if result.verdict is not Verdict.PASS or args.verbose:
+                print("\n".join(_format_case(result)))
+        counts = {v: sum(r.verdict is v for r in results) for v in Verdict}
+        print("-" * 60)
+        print(f"PASS: {counts[Verdict.PASS]}/{len(results)}", end="")
+        print(f"  FAIL: {counts[Verdict.FAIL]}" if counts[Verdict.FAIL] else "", end="")
+        print(f"  ERROR: {counts[Verdict.ERROR]}" if counts[Verdict.ERROR] else "")
+        if not results:
+            print(f"no case files found under {args.rules_dir / 'tests'}")
+    passed = results and all(r.verdict is Verdict.PASS for r in results) and not problems
+    return EXIT_OK if passed else EXIT_FAILED
+
+
+def _question_json(rule_set: RuleSet) -> list[dict[str, Any]]:
+    items = []
+    questionnaire = rule_set.questionnaire
+    for question in questionnaire.questions():
+        item: dict[str, Any] = {
+            "id": question.id,
+            "section": questionnaire.section_of[question.id].id,
+            "label": question.label,
+            "text": question.text,
+            "type": str(question.type),
+            "safety": question.safety,
+            "not_known": question.not_known,
+            "show_when": question.show_when.model_dump(by_alias=True, exclude_none=True)
+            if question.show_when
+            else None,
+        }
+        if question.type == "number":
+            item |= {"unit": question.unit, "min": question.minimum, "max": question.maximum}
+        else:
+            item["options"] = [o.id for o in question.choices]
+        items.append(item)
+    return items
+
+
+def cmd_questions(args: argparse.Namespace) -> int:
+    rule_set = _load(args.rules, args.format)
+    if rule_set is None:
+        return EXIT_FAILED
+    if args.format == "json":
+        json.dump({"questions": _question_json(rule_set)}, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    for section in rule_set.questionnaire.sections:
+        print(f"\n{section.title} [{section.id}]")
+        for question in section.questions:
+            marks = " (safety)" if question.safety else ""
+            print(f"  {question.id}: {question.text}{marks}")
+            for option in question.choices:
+                print(f"      {option.id}: {option.label}")
+            if question.not_known:
+                print("      unknown: Not known")
+    return EXIT_OK
+
+
+def _settings(args: argparse.Namespace) -> dict[str, str]:
+    return {"guideline_basis": args.basis} if args.basis else {}
+
+
+def _assess(rule_set: RuleSet, raw: object, settings: dict[str, str]) -> Assessment:
+    if not isinstance(raw, dict):
+        raise InputError("answers must be a mapping of question ids to answers")
+    return evaluate(rule_set, parse_answers(rule_set.questionnaire, raw), settings)
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    rule_set = _load(args.rules, "text")
+    if rule_set is None:
+        return EXIT_FAILED
+    try:
+        settings = resolve_settings(rule_set, _settings(args))
+    except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    if args.jsonl:
+        return _evaluate_lines(rule_set, settings)
+    if args.answers is None:
+        print("error: give an ANSWERS file, or --jsonl to read answers from stdin", file=sys.stderr)
+        return EXIT_INPUT
+    document, problems = read_yaml(Path(args.answers))
+    if problems:
+        _print_problems(problems, "text", sys.stderr)
+        return EXIT_INPUT
+    try:
+        assessment = _assess(rule_set, document.data or {}, settings)
+    except DecisionAidError as error:
+        print(f"{args.answers}: error: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    if args.format == "json":
+        json.dump(assessment.as_dict(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        print(text_report(assessment, rule_set))
+    return EXIT_OK
+
+
+def cmd_sheet(args: argparse.Namespace) -> int:
+    rule_set = _load(args.rules, "text")
+    if rule_set is None:
+        return EXIT_FAILED
+    document, problems = read_yaml(Path(args.answers))
+    if problems:
+        _print_problems(problems, "text", sys.stderr)
+        return EXIT_INPUT
+    raw = document.data or {}
+    try:
+        if not isinstance(raw, dict):
+            raise InputError("answers must be a mapping of question ids to answers")
+        answers = parse_answers(rule_set.questionnaire, raw)
+        assessment = evaluate(rule_set, answers, _settings(args))
+    except DecisionAidError as error:
+        print(f"{args.answers}: error: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    from decision_aid.sheet import render  # reportlab loads only for sheets
+
+    data = render(assessment, answers, rule_set)
+    try:
+        atomic_write(Path(args.output), data)
+    except DecisionAidError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"{args.output}: discussion sheet written ({len(data)} bytes)")
+    return EXIT_OK
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from decision_aid.authoring.coverage import measure
+
+    rule_set = _load(args.rules_dir, args.format)
+    if rule_set is None:
+        return EXIT_FAILED
+    results, problems = run_case_files(rule_set, case_files(args.rules_dir))
+    if problems:
+        _print_problems(problems, args.format, sys.stdout)
+        return EXIT_FAILED
+    coverage = measure(args.rules_dir, rule_set, results)
+    passed = args.fail_under is None or coverage.meets(args.fail_under)
+    if args.format == "json":
+        json.dump(coverage.as_dict(), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK if passed else EXIT_FAILED
+    for rule in coverage.rules:
+        if not rule.covered:
+            missing = [v for v in ("true", "false") if v not in {str(s) for s in rule.seen}]
+            print(f"{rule.file}:{rule.line}: rule {rule.rule_id} never seen {' or '.join(missing)}")
+    for file, line, column, question, option in coverage.unused_options:
+        print(f"{file}:{line}:{column}: option {question}={option} is used by no case")
+    unknown = sum("unknown" in {str(s) for s in r.seen} for r in coverage.rules)
+    print(
+        f"rules seen true and false: {coverage.covered}/{len(coverage.rules)} "
+        f"({coverage.percent():.1f}%); seen unknown: {unknown}; "
+        f"options used by no case: {len(coverage.unused_options)}"
+    )
+    if not passed:
+        print(f"coverage is below {args.fail_under:g}%")
+    return EXIT_OK if passed else EXIT_FAILED
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from decision_aid.authoring.lint import lint
+
+    rule_set = _load(args.rules_dir, args.format)
+    if rule_set is None:
+        return EXIT_FAILED
+    solver = not args.no_solver and importlib.util.find_spec("z3") is not None
+    if not solver and not args.no_solver:
+        print("note: the solver checks need z3: pip install z3-solver", file=sys.stderr)
+    warnings = lint(args.rules_dir, rule_set, today=date.today(), solver=solver)
+    _print_problems(warnings, args.format, sys.stdout, limit=200)
+    if args.format == "text":
+        print(f"{len(warnings)} warning(s)")
+    return EXIT_FAILED if warnings and args.strict else EXIT_OK
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from decision_aid.authoring.docs import blocks, to_html, to_markdown
+
+    rule_set = _load(args.rules_dir, args.format)
+    if rule_set is None:
+        return EXIT_FAILED
+    parts = blocks(rule_set)
+    stem = args.output / rule_set.info.id
+    written = {
+        stem.with_suffix(".md"): to_markdown(parts),
+        stem.with_suffix(".html"): to_html(parts, rule_set.info.title),
+    }
+    try:
+        args.output.mkdir(parents=True, exist_ok=True)
+        for path, text in written.items():
+            path.write_text(text)
+    except OSError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    _print_written(list(written), args.format)
+    return EXIT_OK
+
+
+def _print_written(paths: Sequence[Path], fmt: str) -> None:
+    if fmt == "json":
+        json.dump({"written": [str(p) for p in paths]}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for path in paths:
+            print(path)
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from decision_aid.authoring.diff import diff_rule_sets
+
+    old, new = _load(args.old, args.format), _load(args.new, args.format)
+    if old is None or new is None:
+        return EXIT_FAILED
+    result = diff_rule_sets(old, args.old, new, args.new)
+    if args.format == "json":
+        json.dump(result.as_dict(), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(f"{old.info.id} {old.info.version} -> {new.info.id} {new.info.version}")
+        for change in result.changes:
+            print(f"  {change.kind} {change.id}: {change.what}")
+        print(f"impact on the cases of both versions: {len(result.impacts)} case(s) change")
+        for impact in result.impacts:
+            print(f"  {impact.where}: {impact.case}")
+            print(f"      before: {impact.old}")
+            print(f"      after:  {impact.new}")
+    changed = bool(result.changes or result.impacts)
+    return EXIT_FAILED if changed and args.exit_code else EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    try:
+        from decision_aid.authoring.verify import verify
+    except ImportError:
+        print("error: verify needs the z3 solver: pip install z3-solver", file=sys.stderr)
+        return EXIT_INPUT
+    import yaml
+
+    rule_set = _load(args.rules_dir, args.format)
+    if rule_set is None:
+        return EXIT_FAILED
+    findings = verify(rule_set)
+    failed = [f for f in findings if not f.holds]
+    if args.format == "json":
+        json.dump(
+            [vars(f) | {"settings": dict(f.settings)} for f in findings], sys.stdout, indent=2
+        )
+        sys.stdout.write("\n")
+        return EXIT_FAILED if failed else EXIT_OK
+    for finding in failed:
+        settings = ", ".join(f"{k} = {v}" for k, v in finding.settings.items())
+        print(f"FAILED: {finding.property} [{settings}]: {finding.message}")
+        print("  counterexample (an answers file for decision-aid evaluate):")
+        text = yaml.safe_dump(finding.counterexample, sort_keys=False, allow_unicode=True)
+        print("".join(f"    {line}\n" for line in text.splitlines()), end="")
+        assessment = _assess(rule_set, finding.counterexample or {}, dict(finding.settings))
+        fired = ", ".join(assessment.fired_ids) or "none"
+        print(f"  the engine gives: {assessment.outcome.id} (fired: {fired})")
+    print(f"{len(findings) - len(failed)}/{len(findings)} properties proved over every answer set")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def cmd_mutate(args: argparse.Namespace) -> int:
+    from decision_aid.authoring.lint import Places
+    from decision_aid.authoring.mutate import Mutant, run_mutation
+
+    use_verify = not args.no_verify and importlib.util.find_spec("z3") is not None
+    if not use_verify and not args.no_verify:
+        print(
+            "note: without z3 only the cases can kill mutants: pip install z3-solver",
+            file=sys.stderr,
+        )
+    rule_set = _load(args.rules_dir, args.format)
+    if rule_set is None:
+        return EXIT_FAILED
+
+    def progress(number: int, mutant: Mutant, verdict: str) -> None:
+        if args.verbose:
+            print(f"{number:4d} {mutant.rule_id}: {mutant.description}: {verdict}", file=sys.stderr)
+
+    unknown = [r for r in args.rule or () if r not in rule_set.rules_by_id]
+    if unknown:
+        print(f"error: no such rule: {', '.join(unknown)}", file=sys.stderr)
+        return EXIT_INPUT
+    report = run_mutation(
+        rule_set, args.rules_dir, use_verify=use_verify, only=args.rule, progress=progress
+    )
+    passed = args.fail_under is None or report.rate() >= args.fail_under
+    if args.format == "json":
+        json.dump(report.as_dict(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return EXIT_OK if passed else EXIT_FAILED
+    places = Places(args.rules_dir)
+    for kind, listed in (("survived", report.survivors), ("equivalent", report.equivalent)):
+        for mutant in listed:
+            file, line, column = places.where(f"rule:{mutant.rule_id}", mutant.path)
+            print(
+                f"{file}:{line}:{column}: {kind}: rule {mutant.rule_id}: {mutant.description} "
+                f"[{mutant.operator}]"
+            )
+    killable = report.total - len(report.equivalent)
+    print(
+        f"mutants: {report.total}; killed by the cases: {report.killed_by_cases}; "
+        f"by verify: {report.killed_by_verify}; proved equivalent: {len(report.equivalent)}; "
+        f"survived: {len(report.survivors)}"
+    )
+    print(f"kill rate: {report.killed}/{killable} ({report.rate():.1f}%)")
+    if not passed:
+        print(f"the kill rate is below {args.fail_under:g}%")
+    return EXIT_OK if passed else EXIT_FAILED
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from decision_aid.authoring.schema import write_schemas
+
+    try:
+        written = write_schemas(args.output)
+    except OSError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    _print_written(written, args.format)
+    return EXIT_OK
+
+
+def _json_line(line: str) -> object:
+    """One JSON value; nesting too deep or a number too long is bad input, not a crash."""
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError:
+        raise
+    except (RecursionError, ValueError):  # deeper than json goes; more than 4,300 digits
+        raise InputError(
+            "not JSON this program can read: nested too deeply or a number too long"
+        ) from None
+
+
+def _evaluate_lines(rule_set: RuleSet, settings: dict[str, str]) -> int:
+    """One answers object per input line, one JSON result per output line, aligned."""
+    status = EXIT_OK
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            raw = _json_line(line)
+            result: dict[str, Any] = _assess(rule_set, raw, settings).as_dict()
+            del result["trace"]
+        except json.JSONDecodeError as error:
+            result, status = {"error": f"line {number}: not JSON: {error.msg}"}, EXIT_INPUT
+        except DecisionAidError as error:
+            result, status = {"error": f"line {number}: {error}"}, EXIT_INPUT
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+    return status
