@@ -47,7 +47,9 @@ def data_dir() -> Path:
 
 
 def _private_dir(path: Path) -> None:
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # The data folder around it is the app's own too: a new one is made 0700, not by umask.
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, exist_ok=True)
     path.chmod(0o700)
 
 

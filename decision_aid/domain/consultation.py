@@ -177,6 +177,15 @@ class Consultation(FrozenModel):
                 f"at line {error.lineno}",
                 source=source,
             ) from None
+        except RecursionError:  # nested deeper than the JSON reader goes: not one of ours
+            raise InputError(
+                "not a readable consultation file: it is nested too deeply", source=source
+            ) from None
+        except ValueError:  # a number of more digits than Python converts (4,300)
+            raise InputError(
+                "not a readable consultation file: it holds a number too long to read",
+                source=source,
+            ) from None
         if not isinstance(data, dict):
             raise InputError("not a consultation file", source=source)
         version = data.get("schema_version")

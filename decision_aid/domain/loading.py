@@ -120,10 +120,11 @@ def load_rule_set(directory: str | Path) -> RuleSet:
             continue
         document, read_problems = read_yaml(path, name)
         problems += read_problems
-        # An unreadable file was reported by read_yaml; there will be no rule set to name.
-        with contextlib.suppress(OSError):
-            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
         if not read_problems:
+            # A refused file (unreadable, or too large to read at all) gives no rule set to
+            # name, so it is never read whole for the digest either.
+            with contextlib.suppress(OSError):
+                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
             documents[path] = document
     if not any(path.parent == root / "rules" for path in rule_set_files(root)):
         problems.append(

@@ -218,7 +218,12 @@ def _multiple(question: Question, value: object) -> tuple[str, ...]:
 def _number(question: Question, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise AnswersError(f"'{question.id}': expected a number, got {value!r}", key=question.id)
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # a whole number beyond any float (and too long to quote)
+        raise AnswersError(
+            f"'{question.id}': expected a number, got one too large to use", key=question.id
+        ) from None
     if not math.isfinite(number):
         raise AnswersError(f"'{question.id}': expected a number, got {value!r}", key=question.id)
     if question.integer and not number.is_integer():

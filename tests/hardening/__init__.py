@@ -1,0 +1,1 @@
+"""Hardening: fuzzing, crash and disk-full tests, bad files, privacy."""

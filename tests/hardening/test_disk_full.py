@@ -1,0 +1,224 @@
+"""A full disk: the previous save stays byte-identical, no temporary file is left, and the
+user is told, both by the storage layer (StorageError) and in the window.
+
+A real full filesystem is a 64 KiB tmpfs (needs root and mount; skipped where not
+permitted); everywhere else ENOSPC is simulated by replacing the system calls.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from decision_aid import storage
+from decision_aid.domain import load_rule_set
+from decision_aid.domain.consultation import Consultation
+from decision_aid.domain.errors import StorageError
+from decision_aid.storage import Autosave, atomic_write
+from tests.conftest import MINI
+
+NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+PREVIOUS = b'{"the": "previous save"}\n' * 40
+
+
+@pytest.fixture
+def tiny_tmpfs(tmp_path: Path) -> Iterator[Path]:
+    """A 64 KiB tmpfs mounted for the test, or a skip where mounting is not permitted."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("mounting a tmpfs needs root and mount(8)")
+    point = tmp_path / "tiny"
+    point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", str(point)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    try:
+        yield point
+    finally:
+        if subprocess.run(["umount", str(point)], check=False).returncode != 0:
+            subprocess.run(["umount", "-l", str(point)], check=False)
+
+
+def _no_temp_left(folder: Path) -> bool:
+    return not [p for p in folder.iterdir() if p.suffix == ".tmp"]
+
+
+def _fill(folder: Path) -> None:
+    fd = os.open(folder / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        while True:
+            os.write(fd, b"\0" * 4096)
+    except OSError as error:
+        if error.errno != errno.ENOSPC:
+            raise
+    finally:
+        os.close(fd)
+
+
+def test_one_large_write_to_a_full_tmpfs_keeps_the_previous_save_and_raises(
+    tiny_tmpfs: Path,
+) -> None:
+    target = tiny_tmpfs / "consultation.json"
+    atomic_write(target, PREVIOUS)
+    with pytest.raises(StorageError, match=r"No space left on device.*previous save is kept"):
+        atomic_write(target, b"x" * 200_000)
+    assert target.read_bytes() == PREVIOUS
+    assert _no_temp_left(tiny_tmpfs)
+
+
+def test_autosave_to_a_filled_tmpfs_keeps_the_previous_autosave_and_raises(
+    tiny_tmpfs: Path,
+) -> None:
+    rule_set = load_rule_set(MINI)
+    autosave = Autosave(tiny_tmpfs)
+    first = Consultation.new(rule_set, now=NOW).with_answer("diagnosis", "a", now=NOW)
+    path = autosave.save(first)
+    before = path.read_bytes()
+    _fill(tiny_tmpfs)
+    with pytest.raises(StorageError, match="previous save is kept"):
+        autosave.save(first.with_answer("tried", "yes", now=NOW).with_notes("n" * 9_000, now=NOW))
+    assert path.read_bytes() == before
+    assert _no_temp_left(autosave.folder)
+    (tiny_tmpfs / "filler").unlink()
+    pending, problems = autosave.pending()
+    assert problems == []
+    assert [p.consultation for p in pending] == [first]
+
+
+# -- simulated ENOSPC ------------------------------------------------------------------
+
+
+def _enospc(*args: Any, **kwargs: Any) -> Any:
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def _partial_then_enospc() -> Callable[[int, Any], int]:
+    calls = {"n": 0}
+    real = os.write
+
+    def write(fd: int, data: Any) -> int:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            return real(fd, bytes(data)[: max(1, len(data) // 2)])
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    return write
+
+
+FAULTS: dict[str, tuple[str, Callable[[], Any]]] = {
+    "write-fails-at-once": ("write", lambda: _enospc),
+    "write-fails-after-a-partial-write": ("write", _partial_then_enospc),
+    "write-writes-nothing": ("write", lambda: lambda fd, data: 0),
+    "fsync-fails": ("fsync", lambda: _enospc),
+    "rename-fails": ("replace", lambda: _enospc),
+}
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+def test_simulated_enospc_keeps_the_previous_save_and_raises_a_clear_storage_error(
+    fault: str, tmp_path: Path
+) -> None:
+    target = tmp_path / "consultation.json"
+    atomic_write(target, PREVIOUS)
+    name, make = FAULTS[fault]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(storage.os, name, make())
+        with pytest.raises(StorageError) as caught:
+            atomic_write(target, b"new" * 100_000)
+    message = str(caught.value)
+    assert message.startswith(f"{target}: could not save (")
+    assert "no space left on device" in message.lower()
+    assert message.endswith("the previous save is kept")
+    assert target.read_bytes() == PREVIOUS
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["consultation.json"]
+
+
+def test_no_room_even_for_the_temporary_file_raises_a_storage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "consultation.json"
+    atomic_write(target, PREVIOUS)
+    monkeypatch.setattr(storage.tempfile, "mkstemp", _enospc)
+    with pytest.raises(StorageError, match="No space left on device"):
+        atomic_write(target, b"new")
+    assert target.read_bytes() == PREVIOUS
+
+
+# -- the window ------------------------------------------------------------------------
+
+
+def test_window_says_not_saved_when_the_disk_is_full_and_keeps_working(
+    make_window: Callable[..., Any],
+) -> None:
+    window = make_window(MINI)
+    window.model.set_answer("diagnosis", "a")
+    path = window.autosave.path_for(window.model.consultation)
+    before = path.read_bytes()
+    assert window.save_label.text().startswith("Saved")
+
+    with pytest.MonkeyPatch.context() as full_disk:
+        full_disk.setattr(storage.os, "write", _partial_then_enospc())
+        window.model.set_answer("tried", "yes")
+    text = window.save_label.text()
+    assert text.startswith("NOT SAVED:"), text
+    assert "No space left on device" in text
+    assert "previous save is kept" in text
+    assert window.model.consultation.answers == {"diagnosis": "a", "tried": "yes"}
+    assert window.model.assessment.outcome.id in window.model.rule_set.level_rank
+    assert path.read_bytes() == before
+    assert _no_temp_left(path.parent)
+
+    # room again: the next edit saves everything
+    window.model.set_answer("sex", "male")
+    assert window.save_label.text().startswith("Saved")
+    saved = storage.read_consultation(path)
+    assert saved.answers == {"diagnosis": "a", "tried": "yes", "sex": "male"}
+
+
+def test_saving_to_a_file_on_a_full_disk_shows_an_error_and_keeps_the_old_file(
+    make_window: Callable[..., Any],
+    shown_messages: list[tuple[str, str]],
+    tmp_path: Path,
+) -> None:
+    window = make_window(MINI)
+    window.model.set_answer("diagnosis", "a")
+    target = tmp_path / "patient.json"
+    target.write_bytes(PREVIOUS)
+    with pytest.MonkeyPatch.context() as full_disk:
+        full_disk.setattr(storage.os, "fsync", _enospc)
+        assert window._write(target) is False
+    assert shown_messages == [
+        (
+            "The consultation was not saved",
+            f"{target}: could not save (No space left on device); the previous save is kept",
+        )
+    ]
+    assert target.read_bytes() == PREVIOUS
+    assert window.saved_path is None
+
+
+def test_window_autosaving_onto_a_full_tmpfs_says_not_saved(
+    tiny_tmpfs: Path, make_window: Callable[..., Any]
+) -> None:
+    window = make_window(MINI)
+    window.autosave = window.model.autosave = Autosave(tiny_tmpfs)
+    window.model.set_answer("diagnosis", "a")
+    path = window.autosave.path_for(window.model.consultation)
+    before = path.read_bytes()
+    _fill(tiny_tmpfs)
+    window.model.set_notes("n" * 20_000)
+    assert window.save_label.text().startswith("NOT SAVED:")
+    assert path.read_bytes() == before
