@@ -3,9 +3,7 @@
 Each figure is a ratio against a baseline timed in the same run (interleaved, medians),
 or an absolute median where the target is one (a 60 Hz frame). ``--quick`` takes fewer
 rounds: good to see that nothing broke, too noisy to judge a target by. A missed target
-shows as **no** in the table; the exit status stays 0, as the machines are noisy. Modules written
-elsewhere (``bench_scale``, ``bench_bundle``) are included when they have ``run``;
-otherwise a line says what was not measured.
+shows as **no** in the table; the exit status stays 0, as the machines are noisy.
 """
 
 from __future__ import annotations
@@ -32,26 +30,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer rounds, for a fast pass")
     args = parser.parse_args(argv)
     rows: list[Row] = []
-    notes: list[str] = []
     for name in MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
-            notes.append(f"not measured: {name} does not exist")
-            continue
-        run = getattr(module, "run", None)
-        if run is None:
-            notes.append(f"not measured: {name} has no run(quick=...)")
-            continue
         start = time.perf_counter()
         print(f"running {name} …", file=sys.stderr, flush=True)
-        rows += run(quick=args.quick)
+        rows += importlib.import_module(name).run(quick=args.quick)
         print(f"  {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
     print(format_table(rows))
-    for note in notes:
-        print(note)
     return 0
 
 
