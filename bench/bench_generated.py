@@ -26,26 +26,27 @@ LEVELS = ["go", "careful", "check", "stop"]
 OPTIONS = [f"o{k}" for k in range(4)]
 
 
-def _predicate(rng: random.Random) -> dict[str, Any]:
-    question = f"q{rng.randrange(QUESTIONS)}"
+def _predicate(rng: random.Random, questions: int) -> dict[str, Any]:
+    question = f"q{rng.randrange(questions)}"
     if rng.random() < 0.3:
         return {"question": question, "in": rng.sample(OPTIONS, 2)}
     return {"question": question, "is": rng.choice(OPTIONS)}
 
 
-def _condition(rng: random.Random, size: int) -> dict[str, Any]:
+def _condition(rng: random.Random, size: int, questions: int) -> dict[str, Any]:
     if size == 1:
-        return _predicate(rng) if rng.random() < 0.9 else {"not": _predicate(rng)}
+        predicate = _predicate(rng, questions)
+        return predicate if rng.random() < 0.9 else {"not": predicate}
     split = rng.randint(1, size - 1)
-    parts = [_condition(rng, split), _condition(rng, size - split)]
+    parts = [_condition(rng, split, questions), _condition(rng, size - split, questions)]
     return {rng.choice(["all", "any"]): parts}
 
 
-def generate(rules: int, seed: int = 1) -> RuleSet:
-    """A valid rule set of this many rules, built in memory."""
+def rule_set_data(rules: int, questions_count: int = QUESTIONS, seed: int = 1) -> dict[str, Any]:
+    """A valid rule set of this many rules and questions, as plain data (as its YAML reads)."""
     rng = random.Random(seed)
     questions = []
-    for i in range(QUESTIONS):
+    for i in range(questions_count):
         question: dict[str, Any] = {
             "id": f"q{i}",
             "label": f"Question {i}",
@@ -62,7 +63,7 @@ def generate(rules: int, seed: int = 1) -> RuleSet:
         rule: dict[str, Any] = {
             "id": f"r{r}",
             "title": f"Rule {r}",
-            "when": _condition(rng, rng.randint(1, 4)),
+            "when": _condition(rng, rng.randint(1, 4), questions_count),
             "patient_reason": f"Reason {r}.",
             "rationale": "A rationale.",
             "cautions": [f"Caution {r % 50}."],
@@ -71,39 +72,42 @@ def generate(rules: int, seed: int = 1) -> RuleSet:
         if r % 10:
             rule["outcome"] = rng.choice(LEVELS)
         rule_list.append(rule)
-    return RuleSet.model_validate(
-        {
-            "info": {
-                "id": "generated",
-                "title": "Generated",
-                "version": "1.0.0",
-                "status": "draft",
-                "description": "A generated rule set for the scaling benchmark.",
-                "authors": ["bench"],
-                "date": "2026-01-01",
-                "review_by": "2027-01-01",
-                "update_policy": "None.",
-                "funding": "None.",
-                "assess_first": "check",
-                "default_outcome": "check",
-                "default_reason": "No rule applies.",
-                "levels": [{"id": i, "label": i, "description": f"Level {i}."} for i in LEVELS],
-            },
-            "questionnaire": {
-                "sections": [
-                    {"id": f"s{n}", "title": f"Section {n}", "questions": questions[n::10]}
-                    for n in range(10)
-                ]
-            },
-            "rules": rule_list,
-            "references": [
-                {"id": f"src{k}", "short": f"Src {k}", "citation": "A.", "verification": "verified"}
-                for k in range(5)
-            ],
-            "digest": f"generated-{rules}-{seed}",
-            "source": "<generated>",
-        }
-    )
+    return {
+        "info": {
+            "id": "generated",
+            "title": "Generated",
+            "version": "1.0.0",
+            "status": "draft",
+            "description": "A generated rule set for the scaling benchmark.",
+            "authors": ["bench"],
+            "date": "2026-01-01",
+            "review_by": "2027-01-01",
+            "update_policy": "None.",
+            "funding": "None.",
+            "assess_first": "check",
+            "default_outcome": "check",
+            "default_reason": "No rule applies.",
+            "levels": [{"id": i, "label": i, "description": f"Level {i}."} for i in LEVELS],
+        },
+        "questionnaire": {
+            "sections": [
+                {"id": f"s{n}", "title": f"Section {n}", "questions": questions[n::10]}
+                for n in range(10)
+            ]
+        },
+        "rules": rule_list,
+        "references": [
+            {"id": f"src{k}", "short": f"Src {k}", "citation": "A.", "verification": "verified"}
+            for k in range(5)
+        ],
+        "digest": f"generated-{rules}-{seed}",
+        "source": "<generated>",
+    }
+
+
+def generate(rules: int, seed: int = 1) -> RuleSet:
+    """A valid rule set of this many rules, built in memory."""
+    return RuleSet.model_validate(rule_set_data(rules, seed=seed))
 
 
 def answers_for(seed: int = 2) -> Answers:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from bench.bench_generated import OPTIONS, rule_set_data
 from bench.table import Row, format_table
 from decision_aid.authoring.cases import case_files, run_case_files
 from decision_aid.authoring.coverage import measure
@@ -27,78 +28,29 @@ from decision_aid.paths import bundled_rules_dir
 
 FULL = (200, 1000, 1000)  # questions, rules, cases
 QUICK = (60, 300, 300)
-LEVELS = ["go", "careful", "check", "stop"]
 
 
 def generate(folder: Path, size: tuple[int, int, int] = FULL, seed: int = 1) -> Path:
+    """The generated rule set as a folder of YAML files, with case files of what it gives."""
     questions_count, rules_count, cases_count = size
     rng = random.Random(seed)
+    data = rule_set_data(rules_count, questions_count, seed)
     root = folder / "generated"
     (root / "rules").mkdir(parents=True)
     (root / "tests").mkdir()
-    info = {
-        "id": "generated",
-        "title": "Generated",
-        "version": "1.0.0",
-        "status": "draft",
-        "description": "A generated rule set for scaling benchmarks.",
-        "authors": ["bench"],
-        "date": "2026-01-01",
-        "review_by": "2027-01-01",
-        "update_policy": "None.",
-        "funding": "None.",
-        "assess_first": "check",
-        "default_outcome": "check",
-        "default_reason": "No rule applies.",
-        "levels": [{"id": i, "label": i.title(), "description": f"Level {i}."} for i in LEVELS],
+    files = {
+        "ruleset.yaml": data["info"],
+        "questionnaire.yaml": data["questionnaire"],
+        "references.yaml": {"references": data["references"]},
+        "rules/all.yaml": {"rules": data["rules"]},
     }
-    questions = [
-        {
-            "id": f"q{i}",
-            "label": f"Question {i}",
-            "text": f"Question {i}?",
-            "type": "single",
-            "not_known": True,
-            "safety": i % 10 == 0,
-            "options": [{"id": f"o{k}", "label": f"Option {k}"} for k in range(4)],
-        }
-        for i in range(questions_count)
-    ]
-    sections = [
-        {"id": f"s{n}", "title": f"Section {n}", "questions": questions[n * 20 : (n + 1) * 20]}
-        for n in range(questions_count // 20)
-    ]
-    rules = []
-    for r in range(rules_count):
-        predicates = [
-            {"question": f"q{rng.randrange(questions_count)}", "is": f"o{rng.randrange(4)}"}
-            for _ in range(rng.randint(1, 3))
-        ]
-        rules.append(
-            {
-                "id": f"r{r}",
-                "title": f"Rule {r}",
-                "when": {rng.choice(["all", "any"]): predicates},
-                "outcome": rng.choice(LEVELS),
-                "patient_reason": "A reason.",
-                "rationale": "A rationale.",
-                "citations": ["src"],
-            }
-        )
-    (root / "ruleset.yaml").write_text(yaml.safe_dump(info, sort_keys=False))
-    (root / "questionnaire.yaml").write_text(
-        yaml.safe_dump({"sections": sections}, sort_keys=False)
-    )
-    references = [
-        {"id": "src", "short": "Src", "citation": "A source.", "verification": "verified"}
-    ]
-    (root / "references.yaml").write_text(yaml.safe_dump({"references": references}))
-    (root / "rules" / "all.yaml").write_text(yaml.safe_dump({"rules": rules}, sort_keys=False))
+    for name, content in files.items():
+        (root / name).write_text(yaml.safe_dump(content, sort_keys=False))
     rule_set = load_rule_set(root)
     cases = []
     for c in range(cases_count):
         answers = {
-            f"q{i}": f"o{rng.randrange(4)}" for i in range(questions_count) if rng.random() < 0.9
+            f"q{i}": rng.choice(OPTIONS) for i in range(questions_count) if rng.random() < 0.9
         }
         assessment = evaluate(rule_set, Answers(answers))
         cases.append(
