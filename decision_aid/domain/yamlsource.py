@@ -31,7 +31,21 @@ _TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels"
 
 YamlPath = tuple[str | int, ...]
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TAGS = {
+    yaml.ScalarNode: "tag:yaml.org,2002:str",
+    yaml.SequenceNode: "tag:yaml.org,2002:seq",
+    yaml.MappingNode: "tag:yaml.org,2002:map",
+}
+
+
+class _Loader(_Base):  # type: ignore[misc]
+    """LibYAML's parser without PyYAML's YAML 1.1 resolver: :func:`_scalar` resolves plain
+    scalars as YAML 1.2, and explicit tags are refused before composing, so the parser's
+    per-node call to ``resolve`` (a Python regex search each) only has to name the kind."""
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
+        return _TAGS[kind]
 
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
