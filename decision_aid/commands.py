@@ -385,8 +385,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
         text = yaml.safe_dump(finding.counterexample, sort_keys=False, allow_unicode=True)
         print("".join(f"    {line}\n" for line in text.splitlines()), end="")
         assessment = _assess(rule_set, finding.counterexample or {}, dict(finding.settings))
-        fired = ", ".join(assessment.fired_ids) or "none"
-        print(f"  the engine gives: {assessment.outcome.id} (fired: {fired})")
+        certain = ", ".join(f.rule_id for f in assessment.fired if f.certain) or "none"
+        might = sum(not f.certain for f in assessment.fired)
+        print(
+            f"  the engine gives: {assessment.outcome.id} (fired: {certain}; "
+            f"{might} more might apply)"
+        )
     print(f"{len(findings) - len(failed)}/{len(findings)} properties proved over every answer set")
     return EXIT_FAILED if failed else EXIT_OK
 

@@ -237,24 +237,43 @@ class _Prover:
     """One solver per combination of settings: the answers and the outcome are encoded once,
     and each property is asked under push/pop."""
 
-    def __init__(self, rule_set: RuleSet, settings: Mapping[str, str]) -> None:
+    def __init__(
+        self, rule_set: RuleSet, settings: Mapping[str, str], *, minimal: bool = False
+    ) -> None:
         self.rs = rule_set
         self.settings = settings
+        self.minimal = minimal
         self.solver = z3.Solver()
         self.variables = _variables(rule_set, self.solver)
         self.world = _World(rule_set, self.variables, {})
         self.outcome = self.world.outcome(settings)
 
     def counterexample(self, *constraints: Any) -> dict[str, Any] | None:
-        """An answers file satisfying the constraints, or None when there is none."""
+        """An answers file satisfying the constraints, or None when there is none; with
+        ``minimal``, one that leaves as many questions unanswered as it greedily can."""
         self.solver.push()
+        scopes = 1
         try:
             self.solver.add(*constraints)
             if self.solver.check() != z3.sat:
                 return None
-            return _answers(self.rs, self.solver.model(), self.variables)
+            model = self.solver.model()
+            dropped = self.minimal
+            while dropped:  # until a whole pass leaves no further answer out
+                dropped = False
+                for question in self.rs.questionnaire.questions():
+                    known = self.variables[question.id]["known"]
+                    if not z3.is_true(model.eval(known, model_completion=True)):
+                        continue
+                    self.solver.push()
+                    self.solver.add(z3.Not(known))
+                    if self.solver.check() == z3.sat:
+                        model, scopes, dropped = self.solver.model(), scopes + 1, True
+                    else:
+                        self.solver.pop()
+            return _answers(self.rs, model, self.variables)
         finally:
-            self.solver.pop()
+            self.solver.pop(scopes)
 
     def finding(self, name: str, holds: str, fails: str, *constraints: Any) -> Finding:
         """The property fails exactly when the constraints (its negation) can be met."""
@@ -337,11 +356,12 @@ def setting_combinations(rule_set: RuleSet) -> list[dict[str, str]]:
     return [dict(zip(names, c, strict=True)) for c in itertools.product(*choices)]
 
 
-def findings(rule_set: RuleSet) -> Iterator[Finding]:
+def findings(rule_set: RuleSet, *, minimal: bool = False) -> Iterator[Finding]:
     """The built-in properties and every declared one, under every combination of settings,
-    cheapest first, one at a time (so a caller can stop at the first that fails)."""
+    cheapest first, one at a time (so a caller can stop at the first that fails).
+    ``minimal`` counterexamples answer as few questions as they can, for people to read."""
     for settings in setting_combinations(rule_set):
-        prover = _Prover(rule_set, settings)
+        prover = _Prover(rule_set, settings, minimal=minimal)
         yield prover.one_outcome()
         yield from (
             prover.absolute(r) for r in rule_set.rules if r.absolute and _applies(r, settings)
@@ -351,8 +371,8 @@ def findings(rule_set: RuleSet) -> Iterator[Finding]:
 
 
 def verify(rule_set: RuleSet) -> list[Finding]:
-    """Every finding of :func:`findings`."""
-    return list(findings(rule_set))
+    """Every finding of :func:`findings`, with minimal counterexamples."""
+    return list(findings(rule_set, minimal=True))
 
 
 def _complete(prover: _Prover) -> Any:
@@ -368,7 +388,7 @@ def _complete(prover: _Prover) -> Any:
 def lint_rules(rule_set: RuleSet) -> list[LintFinding]:
     """Rules that never fire, rules that never change the outcome, and gaps: answer sets
     that no rule with an outcome covers (the default decides them)."""
-    provers = [_Prover(rule_set, s) for s in setting_combinations(rule_set)]
+    provers = [_Prover(rule_set, s, minimal=True) for s in setting_combinations(rule_set)]
     findings: list[LintFinding] = []
     for rule in rule_set.rules:
         usable = [p for p in provers if _applies(rule, p.settings)]
