@@ -384,7 +384,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print("  counterexample (an answers file for decision-aid evaluate):")
         text = yaml.safe_dump(finding.counterexample, sort_keys=False, allow_unicode=True)
         print("".join(f"    {line}\n" for line in text.splitlines()), end="")
-        assessment = _assess(rule_set, finding.counterexample or {}, dict(finding.settings))
+        try:
+            assessment = _assess(rule_set, finding.counterexample or {}, dict(finding.settings))
+        except DecisionAidError as error:  # the encoding and the engine disagree: say so
+            print(f"  the engine cannot run it: {error}")
+            continue
         certain = ", ".join(f.rule_id for f in assessment.fired if f.certain) or "none"
         might = sum(not f.certain for f in assessment.fired)
         print(
@@ -397,7 +401,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_mutate(args: argparse.Namespace) -> int:
     from decision_aid.authoring.lint import Places
-    from decision_aid.authoring.mutate import Mutant, run_mutation
+    from decision_aid.authoring.mutate import CasesFail, Mutant, run_mutation
 
     use_verify = not args.no_verify and importlib.util.find_spec("z3") is not None
     if not use_verify and not args.no_verify:
@@ -417,9 +421,19 @@ def cmd_mutate(args: argparse.Namespace) -> int:
     if unknown:
         print(f"error: no such rule: {', '.join(unknown)}", file=sys.stderr)
         return EXIT_INPUT
-    report = run_mutation(
-        rule_set, args.rules_dir, use_verify=use_verify, only=args.rule, progress=progress
-    )
+    try:
+        report = run_mutation(
+            rule_set, args.rules_dir, use_verify=use_verify, only=args.rule, progress=progress
+        )
+    except CasesFail as error:
+        if args.format == "json":
+            json.dump({"error": str(error), "failing_cases": error.failing}, sys.stdout, indent=2)
+            sys.stdout.write("\n")
+            return EXIT_FAILED
+        print(f"error: {error}: a failing case would kill every mutant and measure nothing;")
+        print("fix them first (decision-aid test shows why):")
+        print("".join(f"  {line}\n" for line in error.failing[:MAX_PROBLEMS]), end="")
+        return EXIT_FAILED
     passed = args.fail_under is None or report.rate() >= args.fail_under
     if args.format == "json":
         json.dump(report.as_dict(), sys.stdout, indent=2, ensure_ascii=False)

@@ -23,7 +23,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from decision_aid.authoring.cases import Expect, case_files, differences, load_case_file
+from decision_aid.authoring.cases import (
+    Expect,
+    Verdict,
+    case_files,
+    differences,
+    load_case_file,
+    run_case_files,
+)
 from decision_aid.domain.conditions import (
     All,
     AnyOf,
@@ -42,7 +49,7 @@ from decision_aid.domain.errors import DecisionAidError
 from decision_aid.domain.questionnaire import Answers, parse_answers
 from decision_aid.domain.rules import IfUnknown, Rule, RuleSet
 
-__all__ = ["Mutant", "MutationReport", "mutants", "run_mutation"]
+__all__ = ["CasesFail", "Mutant", "MutationReport", "mutants", "run_mutation"]
 
 Data = dict[str, Any]
 YamlPath = tuple[str | int, ...]
@@ -63,6 +70,14 @@ class Mutant:
             "change": self.description,
             "path": list(self.path),
         }
+
+
+class CasesFail(Exception):
+    """Some case files do not pass on the rule set itself (``decision-aid test`` shows why)."""
+
+    def __init__(self, failing: list[str]) -> None:
+        super().__init__(f"{len(failing)} case(s) fail on the rule set itself")
+        self.failing = failing
 
 
 @dataclass(frozen=True)
@@ -277,7 +292,7 @@ def _cases(rule_set: RuleSet, rules_dir: Path) -> list[_Case]:
                     rule_set.questionnaire, {**case_file.base_answers, **case.answers}
                 )
             except DecisionAidError:
-                continue  # `decision-aid test` reports a broken case; it cannot kill anything
+                continue  # never reached: run_mutation refuses cases that do not pass
             found.append(_Case(answers, case.settings, case.expect))
     return found
 
@@ -310,7 +325,16 @@ def run_mutation(
     only: Collection[str] | None = None,
     progress: Callable[[int, Mutant, str], None] | None = None,
 ) -> MutationReport:
-    """Run every mutant against the case files; the solver looks at the ones they missed."""
+    """Run every mutant against the case files; the solver looks at the ones they missed.
+
+    The cases must pass on the rule set itself first: a failing case would "kill" every
+    mutant and measure nothing. Raises :class:`CasesFail` naming them.
+    """
+    results, problems = run_case_files(rule_set, case_files(rules_dir))
+    failing = [f"{p.file}:{p.line}: {p.message}" for p in problems]
+    failing += [f"{r.file}:{r.line}: {r.name}" for r in results if r.verdict is not Verdict.PASS]
+    if failing:
+        raise CasesFail(failing)
     cases = _cases(rule_set, rules_dir)
     report = MutationReport(verified=use_verify)
     equivalent, verify = _solver() if use_verify else (None, None)

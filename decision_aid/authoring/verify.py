@@ -6,11 +6,16 @@ certainly false), unknown being neither. For each setting (e.g. each guideline b
 
 1. **Unknown is not No**: for every answer set and every question that is asked, the
    outcome with that question unanswered is at least as restrictive as the most
-   restrictive outcome of its known answers, up to the "assess first" level.
+   restrictive outcome of its candidate known answers, up to the "assess first" level.
+   The candidates are each option, each number a rule or ``show_when`` tests (and the
+   one beside it), and for multiple choice each option alone and all together.
 2. **Absolute contraindications**: whenever a rule marked ``absolute`` certainly
    applies, the outcome is the most restrictive level.
 3. **One outcome**: every answer set gets exactly one outcome (some rule, or the
-   default, always contributes).
+   default, always contributes). It holds by construction of the default; proving it
+   checks that the encoding keeps that construction.
+4. **Declared properties** (``properties.yaml``): whenever a property's condition is
+   certainly true, the outcome lies within its bounds.
 
 A failed property comes with a counterexample: an answers file that
 ``decision-aid evaluate`` reproduces. z3 is an optional extra (``pip install z3-solver``).
@@ -248,9 +253,12 @@ class _Prover:
         self.world = _World(rule_set, self.variables, {})
         self.outcome = self.world.outcome(settings)
 
-    def counterexample(self, *constraints: Any) -> dict[str, Any] | None:
-        """An answers file satisfying the constraints, or None when there is none; with
-        ``minimal``, one that leaves as many questions unanswered as it greedily can."""
+    def counterexample(
+        self, *constraints: Any, minimal: bool | None = None
+    ) -> dict[str, Any] | None:
+        """An answers file satisfying the constraints, or None when there is none; a minimal
+        one (the prover's choice unless given) leaves as many questions unanswered as it
+        greedily can, for people to read: it costs a solver call per question."""
         self.solver.push()
         scopes = 1
         try:
@@ -258,7 +266,7 @@ class _Prover:
             if self.solver.check() != z3.sat:
                 return None
             model = self.solver.model()
-            dropped = self.minimal
+            dropped = self.minimal if minimal is None else minimal
             while dropped:  # until a whole pass leaves no further answer out
                 dropped = False
                 for question in self.rs.questionnaire.questions():
@@ -388,7 +396,7 @@ def _complete(prover: _Prover) -> Any:
 def lint_rules(rule_set: RuleSet) -> list[LintFinding]:
     """Rules that never fire, rules that never change the outcome, and gaps: answer sets
     that no rule with an outcome covers (the default decides them)."""
-    provers = [_Prover(rule_set, s, minimal=True) for s in setting_combinations(rule_set)]
+    provers = [_Prover(rule_set, s) for s in setting_combinations(rule_set)]
     findings: list[LintFinding] = []
     for rule in rule_set.rules:
         usable = [p for p in provers if _applies(rule, p.settings)]
@@ -415,7 +423,7 @@ def lint_rules(rule_set: RuleSet) -> list[LintFinding]:
             for r in rule_set.rules
             if r.outcome is not None and _applies(r, prover.settings)
         ]
-        example = prover.counterexample(_complete(prover), z3.Not(z3.Or(covered)))
+        example = prover.counterexample(_complete(prover), z3.Not(z3.Or(covered)), minimal=True)
         if example is not None:
             where = ", ".join(f"{k} = {v}" for k, v in prover.settings.items()) or "any setting"
             default = rule_set.info.default_outcome
@@ -446,7 +454,9 @@ def equivalent(original: RuleSet, changed: RuleSet) -> bool:
             t, f = before.truth(rule.when)
             twin = rules_after.get(rule.id)
             if twin is None or not _applies(twin, settings):
-                differences.append(t)  # fired before, cannot fire now
+                # It fired before and cannot now: a rule with an outcome fires unless
+                # certainly false; a note only when certainly true.
+                differences.append(t if rule.outcome is None else z3.Not(f))
                 continue
             t2, f2 = after.truth(twin.when)
             differences.append(t != t2)  # fires, or fires for certain

@@ -144,6 +144,9 @@ class RuleTrace(tuple[Verdict, "_Explainer | None"]):
     ) -> RuleTrace:
         return tuple.__new__(cls, ((rule_id, applies, value, contributes), explainer))
 
+    def __getnewargs__(self) -> tuple[object, ...]:  # copy and pickle rebuild it from these
+        return (*self[0], self[1])
+
     @property
     def rule_id(self) -> str:
         return self[0][0]

@@ -57,9 +57,10 @@ PROBLEM_CODES = frozenset(
         "never-fires", "never-decides", "gap",
     }
 )  # fmt: skip
+"""Every problem code; each has a line in docs/rule-language.md."""
+
 RULE_WARNINGS = frozenset({"hard-sentence", "never-fires", "never-decides"})
 """The lint warnings a rule may accept with ``lint_ignore``."""
-"""Every problem code; each has a line in docs/rule-language.md."""
 
 
 @dataclass(frozen=True, order=True)

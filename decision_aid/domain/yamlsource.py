@@ -47,6 +47,7 @@ class _Loader(_Base):  # type: ignore[misc]
     def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
         return _TAGS[kind]
 
+
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _WORDS = frozenset(("null", "Null", "NULL", *_BOOL))  # the words that are not text

@@ -100,3 +100,47 @@ def test_verify_kills_what_the_cases_miss(mini_copy: Path) -> None:
 
     assert pregnancy_lowered(with_cases_only.survivors)
     assert not pregnancy_lowered(with_verify.survivors)
+
+
+def test_mutate_refuses_cases_that_fail_on_the_rule_set_itself(
+    mini_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (mini_copy / "tests" / "cases.yaml").write_text(
+        'base_answers: {diagnosis: a, tried: "yes", sex: male, risk: none, age: 40}\n'
+        "cases:\n"
+        "  - name: wrongly expected\n"
+        "    expect: {outcome: stop}\n"
+    )
+    assert main(["mutate", str(mini_copy), "--no-verify", "--fail-under", "95"]) == 1
+    out = capsys.readouterr().out
+    assert "1 case(s) fail on the rule set itself" in out
+    assert "cases.yaml:3: wrongly expected" in out
+    assert "kill rate" not in out
+
+
+def test_deleting_a_rule_that_only_ever_might_apply_is_not_called_equivalent(
+    mini_copy: Path,
+) -> None:
+    # Never certainly true (A and B at once), but unknown whenever the diagnosis is: it
+    # then shows as "might apply", which a case can expect, so deleting it is observable.
+    rules = mini_copy / "rules" / "main.yaml"
+    rules.write_text(
+        rules.read_text().replace(
+            "rules:\n",
+            "rules:\n"
+            "  - id: r-never\n"
+            "    title: Both A and B\n"
+            "    when:\n"
+            "      all:\n"
+            "        - {question: diagnosis, is: a}\n"
+            "        - {question: diagnosis, is: b}\n"
+            "    outcome: stop\n"
+            "    patient_reason: Cannot happen.\n"
+            "    rationale: A contradiction.\n"
+            "    citations: [src]\n",
+            1,
+        )
+    )
+    report = run_mutation(load_rule_set(mini_copy), mini_copy, only={"r-never"})
+    deleted = [m for m in (*report.equivalent, *report.survivors) if m.operator == "delete-rule"]
+    assert [m in report.survivors for m in deleted] == [True]
