@@ -186,12 +186,18 @@ def _near(name: str, candidates: list[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
+def _shown(value: object, limit: int = 60) -> str:
+    """A bad answer as a message quotes it: in full when short, else its start."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 1]}… ({len(text)} characters)"
+
+
 def _choice(question: Question, value: object) -> str:
     if not isinstance(value, str) or question.option(value) is None:
         ids = [o.id for o in question.choices]
         hint = _near(value, ids) if isinstance(value, str) else ""
         raise AnswersError(
-            f"'{question.id}': {value!r} is not an option of this question "
+            f"'{question.id}': {_shown(value)} is not an option of this question "
             f"(options: {', '.join(ids)}){hint}",
             key=question.id,
         )
@@ -203,7 +209,7 @@ def _multiple(question: Question, value: object) -> tuple[str, ...]:
         value = [value]
     if not isinstance(value, list | tuple) or not value:
         raise AnswersError(
-            f"'{question.id}': expected a list of option ids, got {value!r}", key=question.id
+            f"'{question.id}': expected a list of option ids, got {_shown(value)}", key=question.id
         )
     picked = tuple(dict.fromkeys(_choice(question, v) for v in value))
     exclusive = [o for o in picked if (opt := question.option(o)) is not None and opt.exclusive]
@@ -217,7 +223,9 @@ def _multiple(question: Question, value: object) -> tuple[str, ...]:
 
 def _number(question: Question, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise AnswersError(f"'{question.id}': expected a number, got {value!r}", key=question.id)
+        raise AnswersError(
+            f"'{question.id}': expected a number, got {_shown(value)}", key=question.id
+        )
     try:
         number = float(value)
     except OverflowError:  # a whole number beyond any float (and too long to quote)
@@ -225,18 +233,20 @@ def _number(question: Question, value: object) -> float:
             f"'{question.id}': expected a number, got one too large to use", key=question.id
         ) from None
     if not math.isfinite(number):
-        raise AnswersError(f"'{question.id}': expected a number, got {value!r}", key=question.id)
+        raise AnswersError(
+            f"'{question.id}': expected a number, got {_shown(value)}", key=question.id
+        )
     if question.integer and not number.is_integer():
         raise AnswersError(
-            f"'{question.id}': expected a whole number, got {value!r}", key=question.id
+            f"'{question.id}': expected a whole number, got {_shown(value)}", key=question.id
         )
     low, high = question.minimum, question.maximum
     if (low is not None and number < low) or (high is not None and number > high):
         unit = f" {question.unit}" if question.unit else ""
         raise AnswersError(
-            f"'{question.id}': {value!r} is out of range ({low:g} to {high:g}{unit})"
+            f"'{question.id}': {_shown(value)} is out of range ({low:g} to {high:g}{unit})"
             if low is not None and high is not None
-            else f"'{question.id}': {value!r} is out of range",
+            else f"'{question.id}': {_shown(value)} is out of range",
             key=question.id,
         )
     return number

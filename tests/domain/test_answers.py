@@ -38,6 +38,11 @@ QUESTIONNAIRE = load_rule_set(MINI).questionnaire
         ({"age": -1}, "age", "'age': -1 is out of range (0 to 120 years)"),
         ({"age": 40.5}, "age", "'age': expected a whole number, got 40.5"),
         ({"age": "forty"}, "age", "'age': expected a number, got 'forty'"),
+        (
+            {"age": "9" * 5000},
+            "age",
+            "'age': expected a number, got '" + "9" * 58 + "… (5002 characters)",
+        ),
         ({"sex": "unknown"}, "sex", "'sex': this question does not offer 'Not known'"),
         (
             {"goals": ["pain", "nothing"]},
