@@ -1,6 +1,4 @@
-# Shortcuts. `make bundle` needs the bundle extra: .venv/bin/pip install -e ".[bundle]"
-PYTHON ?= .venv/bin/python
-
+# Shortcuts for tasks.py, which first sets up what a fresh machine lacks.
 .PHONY: run test bundle bench
 
 run:
@@ -9,9 +7,10 @@ run:
 test:
 	python3 tasks.py test
 
-# Build dist/decision-aid/ with PyInstaller, smoke-test it headless, compare with hello world.
+# Build dist/decision-aid/ with PyInstaller, smoke-test it headless, compare with hello
+# world (ARGS=--onefile for one file).
 bundle:
-	$(PYTHON) build_installer.py $(ARGS)
+	python3 tasks.py bundle $(ARGS)
 
 bench:
-	$(PYTHON) -m bench
+	python3 tasks.py bench $(ARGS)

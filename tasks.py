@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Set up what is missing, then run the app or the tests: ``python3 tasks.py run|test``.
+"""Set up what is missing, then run a task: ``python3 tasks.py run|test|bench|bundle``.
 
 Works on a fresh Debian or Ubuntu machine with Python 3.11+: it installs the Debian
 packages Qt needs when they are absent (with apt-get, as root or through sudo),
@@ -92,7 +92,7 @@ def install_python_packages() -> None:
         run(sys.executable, "-m", "venv", VENV)
     say("installing the project and its development tools into .venv")
     run(BIN / "python", "-m", "pip", "install", "-q", "--upgrade", "pip")
-    run(BIN / "python", "-m", "pip", "install", "-q", "-e", ".[dev]")
+    run(BIN / "python", "-m", "pip", "install", "-q", "-e", ".[dev,bundle]")
     STAMP.write_text(wanted)
 
 
@@ -119,7 +119,7 @@ def task_test(args: list[str]) -> None:
     """Static checks, then the whole test suite."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     say("ruff")
-    run(BIN / "ruff", "check", "decision_aid", "tests", "bench", "tasks.py")
+    run(BIN / "ruff", "check", "decision_aid", "tests", "bench", "tasks.py", "build_installer.py")
     say("mypy --strict decision_aid")
     run(BIN / "mypy", "--strict", "decision_aid")
     say("import contracts")
@@ -128,7 +128,18 @@ def task_test(args: list[str]) -> None:
     run(BIN / "python", "-m", "pytest", *args, env=env)
 
 
-TASKS = {"run": task_run, "test": task_test}
+def task_bench(args: list[str]) -> None:
+    """Every benchmark, printed as one table of ratios against same-run baselines."""
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    run(BIN / "python", "-m", "bench", *args, env=env)
+
+
+def task_bundle(args: list[str]) -> None:
+    """Build the PyInstaller bundle into dist/ and smoke-test it headless."""
+    run(BIN / "python", "build_installer.py", *args)
+
+
+TASKS = {"run": task_run, "test": task_test, "bench": task_bench, "bundle": task_bundle}
 
 
 def main() -> None:
