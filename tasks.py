@@ -83,8 +83,11 @@ def install_debian_packages() -> None:
     run(*prefix, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, env=env)
 
 
+EXTRAS = ".[dev,bundle]"
+
+
 def install_python_packages() -> None:
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + EXTRAS.encode()).hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted:
         return
     if not (BIN / "python").exists():
@@ -92,7 +95,7 @@ def install_python_packages() -> None:
         run(sys.executable, "-m", "venv", VENV)
     say("installing the project and its development tools into .venv")
     run(BIN / "python", "-m", "pip", "install", "-q", "--upgrade", "pip")
-    run(BIN / "python", "-m", "pip", "install", "-q", "-e", ".[dev,bundle]")
+    run(BIN / "python", "-m", "pip", "install", "-q", "-e", EXTRAS)
     STAMP.write_text(wanted)
 
 
