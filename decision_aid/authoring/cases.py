@@ -24,8 +24,9 @@ from typing import Any
 
 from pydantic import Field, TypeAdapter
 
+from decision_aid.domain.assessment import Assessment, RuleTrace
 from decision_aid.domain.base import FrozenModel, Items
-from decision_aid.domain.engine import Assessment, RuleTrace, evaluate
+from decision_aid.domain.engine import evaluate
 from decision_aid.domain.errors import DecisionAidError, Problem
 from decision_aid.domain.properties import broken_properties
 from decision_aid.domain.questionnaire import Answers, parse_answers

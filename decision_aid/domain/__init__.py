@@ -13,14 +13,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from decision_aid.domain.engine import (
-        Assessment,
-        FiredRule,
-        MissingItem,
-        evaluate,
-        outcome_of,
-        resolve_settings,
-    )
+    from decision_aid.domain.assessment import Assessment, FiredRule, MissingItem
+    from decision_aid.domain.engine import evaluate, outcome_of, resolve_settings
     from decision_aid.domain.errors import (
         AnswersError,
         DecisionAidError,
@@ -55,14 +49,8 @@ __all__ = [
 ]
 
 _HOMES = {
-    "engine": (
-        "Assessment",
-        "FiredRule",
-        "MissingItem",
-        "evaluate",
-        "outcome_of",
-        "resolve_settings",
-    ),
+    "assessment": ("Assessment", "FiredRule", "MissingItem"),
+    "engine": ("evaluate", "outcome_of", "resolve_settings"),
     "errors": ("AnswersError", "DecisionAidError", "InputError", "Problem", "RuleSetError"),
     "loading": ("load_rule_set",),
     "questionnaire": ("NOT_KNOWN", "Answers", "Question", "parse_answers"),

@@ -21,13 +21,19 @@ only keep or raise the outcome, up to that cap.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import date
-from functools import cached_property
 from itertools import chain, repeat
 from operator import attrgetter, getitem, itemgetter
-from typing import Any
 
+from decision_aid.domain.assessment import (
+    DEFAULT_RULE_ID,
+    Assessment,
+    CitedReference,
+    FiredRule,
+    MissingItem,
+    RuleSetIdentity,
+    RuleTrace,
+    Verdict,
+)
 from decision_aid.domain.compiler import Values, compile_conditions
 from decision_aid.domain.conditions import (
     AnswerValue,
@@ -39,236 +45,16 @@ from decision_aid.domain.conditions import (
 )
 from decision_aid.domain.errors import InputError
 from decision_aid.domain.questionnaire import Answers, Question, Questionnaire, QuestionType
-from decision_aid.domain.rules import IfUnknown, Level, Rule, RuleSet
+from decision_aid.domain.rules import IfUnknown, Rule, RuleSet
 from decision_aid.domain.truth import Truth
 
 __all__ = [
-    "DEFAULT_RULE_ID",
     "AnswerContext",
-    "Assessment",
-    "CitedReference",
-    "FiredRule",
-    "MissingItem",
-    "RuleSetIdentity",
-    "RuleTrace",
     "candidate_answers",
     "evaluate",
     "outcome_of",
     "resolve_settings",
 ]
-
-DEFAULT_RULE_ID = "default"
-"""The id under which the rule set's default outcome appears among fired rules."""
-
-
-@dataclass(frozen=True)
-class RuleSetIdentity:
-    id: str
-    title: str
-    version: str
-    status: str
-    digest: str
-    review_by: date
-
-    def as_dict(self) -> dict[str, str]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "version": self.version,
-            "status": self.status,
-            "sha256": self.digest,
-            "review_by": self.review_by.isoformat(),
-        }
-
-
-@dataclass(frozen=True)
-class CitedReference:
-    id: str
-    short: str
-    citation: str
-    grade: str | None
-    verification: str
-    doi: str | None = None
-    pmid: str | None = None
-    url: str | None = None
-
-    def as_dict(self) -> dict[str, str | None]:
-        return dict(vars(self))
-
-
-@dataclass(frozen=True)
-class FiredRule:
-    """A rule that fired; ``certain`` is false when it fired because its condition is unknown."""
-
-    rule_id: str
-    title: str
-    level: str | None
-    certain: bool
-    patient_reason: str
-    rationale: str
-    unverified: str | None = None
-    absolute: bool = False
-    cautions: tuple[str, ...] = ()
-    actions: tuple[str, ...] = ()
-    citations: tuple[CitedReference, ...] = ()
-
-    def as_dict(self) -> dict[str, Any]:
-        data = dict(vars(self))
-        data["citations"] = [c.as_dict() for c in self.citations]
-        data["cautions"], data["actions"] = list(self.cautions), list(self.actions)
-        return data
-
-
-Verdict = tuple[str, bool, Truth, str | None]
-"""A rule's id, whether it applies, its value, and the level it contributes, if any."""
-
-
-class RuleTrace(tuple[Verdict, "_Explainer | None"]):
-    """Every rule's verdict and why: ``applies`` is false when the settings exclude it.
-
-    One is built per rule on every evaluation, so it is a pair underneath: the verdict,
-    shared by every evaluation that reaches it, and what works out the words on first
-    use (a frozen dataclass costs five times as much). Equality, hashing and the repr
-    look at the verdict only.
-    """
-
-    __slots__ = ()
-
-    def __new__(
-        cls,
-        rule_id: str,
-        applies: bool,
-        value: Truth,
-        contributes: str | None,
-        explainer: _Explainer | None = None,
-    ) -> RuleTrace:
-        return tuple.__new__(cls, ((rule_id, applies, value, contributes), explainer))
-
-    def __getnewargs__(self) -> tuple[object, ...]:  # copy and pickle rebuild it from these
-        return (*self[0], self[1])
-
-    @property
-    def rule_id(self) -> str:
-        return self[0][0]
-
-    @property
-    def applies(self) -> bool:
-        return self[0][1]
-
-    @property
-    def value(self) -> Truth:
-        return self[0][2]
-
-    @property
-    def contributes(self) -> str | None:
-        """The level this rule adds to the outcome, if any."""
-        return self[0][3]
-
-    @property
-    def explanation(self) -> TraceNode | None:
-        """The condition's evaluation in words, worked out on first use (a batch of test
-        cases needs only the values; the window, the sheet and failures need the words)."""
-        verdict, explainer = self
-        if explainer is None or not verdict[1]:
-            return None
-        return explainer.explain(verdict[0])
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, RuleTrace):
-            return NotImplemented
-        return self[0] == other[0]
-
-    def __ne__(self, other: object) -> bool:
-        return not self == other
-
-    def __hash__(self) -> int:
-        return hash(self[0])
-
-    def __repr__(self) -> str:
-        rule_id, applies, value, contributes = self[0]
-        return (
-            f"RuleTrace(rule_id={rule_id!r}, applies={applies!r}, value={value!r}, "
-            f"contributes={contributes!r})"
-        )
-
-    def as_dict(self) -> dict[str, Any]:
-        explanation = self.explanation
-        return {
-            "rule_id": self.rule_id,
-            "applies": self.applies,
-            "value": str(self.value),
-            "contributes": self.contributes,
-            "explanation": explanation.as_dict() if explanation else None,
-        }
-
-
-@dataclass(frozen=True)
-class MissingItem:
-    """An unknown or unanswered question that could change the outcome, and how."""
-
-    question_id: str
-    label: str
-    section_id: str
-    status: str
-    changes: tuple[tuple[str, str], ...]
-    """(answer in words, the level that answer would give), for answers that change it."""
-
-    def changes_in_words(self, levels: Mapping[str, Level], arrow: str = "→") -> str:
-        """ "Yes → Not suitable at the moment; No → …", with each level's plain words."""
-        return "; ".join(
-            f"{answer} {arrow} {levels[level].label}" for answer, level in self.changes
-        )
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "question_id": self.question_id,
-            "label": self.label,
-            "section": self.section_id,
-            "status": self.status,
-            "changes": [{"answer": a, "outcome": level} for a, level in self.changes],
-        }
-
-
-@dataclass(frozen=True)
-class Assessment:
-    """The whole result: what the GUI, the sheet and the CLI all read."""
-
-    rule_set: RuleSetIdentity
-    settings: tuple[tuple[str, str], ...]
-    outcome: Level
-    decided_by: tuple[str, ...]
-    fired: tuple[FiredRule, ...]
-    cautions: tuple[str, ...]
-    actions: tuple[str, ...]
-    citations: tuple[CitedReference, ...]
-    trace: tuple[RuleTrace, ...] = field(repr=False)
-    compute_missing: Callable[[], tuple[MissingItem, ...]] = field(repr=False, compare=False)
-
-    @cached_property
-    def missing(self) -> tuple[MissingItem, ...]:
-        """What is still missing, worked out on first use: it tries every missing answer,
-        which the window and the sheet need but a batch of test cases does not."""
-        return self.compute_missing()
-
-    @property
-    def fired_ids(self) -> tuple[str, ...]:
-        return tuple(f.rule_id for f in self.fired)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "outcome": self.outcome.id,
-            "outcome_label": self.outcome.label,
-            "decided_by": list(self.decided_by),
-            "settings": dict(self.settings),
-            "fired": [f.as_dict() for f in self.fired],
-            "missing": [m.question_id for m in self.missing],
-            "missing_detail": [m.as_dict() for m in self.missing],
-            "cautions": list(self.cautions),
-            "actions": list(self.actions),
-            "citations": [c.as_dict() for c in self.citations],
-            "rule_set": self.rule_set.as_dict(),
-            "trace": [t.as_dict() for t in self.trace],
-        }
 
 
 class AnswerContext:

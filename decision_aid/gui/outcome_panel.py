@@ -18,8 +18,8 @@ from decision_aid.levels import level_style
 
 if TYPE_CHECKING:
     from decision_aid.domain import Assessment, RuleSet
+    from decision_aid.domain.assessment import FiredRule
     from decision_aid.domain.consultation import Override
-    from decision_aid.domain.engine import FiredRule
 
 __all__ = ["OutcomePanel"]
 

@@ -7,7 +7,8 @@ import random
 import pytest
 
 from decision_aid.domain import Answers, InputError, evaluate, load_rule_set, parse_answers
-from decision_aid.domain.engine import DEFAULT_RULE_ID, outcome_of
+from decision_aid.domain.assessment import DEFAULT_RULE_ID
+from decision_aid.domain.engine import outcome_of
 from decision_aid.domain.truth import Truth
 from tests.conftest import MINI
 
