@@ -81,17 +81,15 @@ def _format_case(result: CaseResult) -> list[str]:
     lines = [f"{result.file}:{result.line}: {result.verdict}: {result.name}"]
     if result.verdict is Verdict.ERROR:
         lines.append(f"  {result.message}")
-    elif result.verdict is Verdict.FAIL and result.assessment is not None:
-        actual = result.assessment
-        lines.append(f"  expected outcome: {result.expected_outcome}")
+    elif result.verdict is Verdict.FAIL and result.assessment and result.expect:
+        actual, expect = result.assessment, result.expect
+        lines.append(f"  expected outcome: {expect.outcome}")
         lines.append(f"  actual outcome:   {actual.outcome.id}")
-        if result.expected_fired is not None:
-            lines.append(
-                f"  expected fired:   {', '.join(sorted(result.expected_fired)) or '(none)'}"
-            )
+        if expect.fired is not None:
+            lines.append(f"  expected fired:   {', '.join(sorted(expect.fired)) or '(none)'}")
             lines.append(f"  actual fired:     {', '.join(sorted(actual.fired_ids)) or '(none)'}")
-        if result.expected_might_apply is not None:
-            expected = ", ".join(sorted(result.expected_might_apply)) or "(none)"
+        if expect.might_apply is not None:
+            expected = ", ".join(sorted(expect.might_apply)) or "(none)"
             uncertain = sorted(f.rule_id for f in actual.fired if not f.certain)
             lines.append(f"  expected might apply: {expected}")
             lines.append(f"  actual might apply:   {', '.join(uncertain) or '(none)'}")
@@ -286,6 +284,17 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     return EXIT_OK if passed else EXIT_FAILED
 
 
+def _use_solver(skipped: bool, without: str) -> bool:
+    """Whether to use z3: not when the user skipped it, nor when it is not installed
+    (then say what is lost)."""
+    if skipped:
+        return False
+    if importlib.util.find_spec("z3") is None:
+        print(f"note: {without}: pip install z3-solver", file=sys.stderr)
+        return False
+    return True
+
+
 def cmd_lint(args: argparse.Namespace) -> int:
     from datetime import date
 
@@ -294,9 +303,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     rule_set = _load(args.rules_dir, args.format)
     if rule_set is None:
         return EXIT_FAILED
-    solver = not args.no_solver and importlib.util.find_spec("z3") is not None
-    if not solver and not args.no_solver:
-        print("note: the solver checks need z3: pip install z3-solver", file=sys.stderr)
+    solver = _use_solver(args.no_solver, "the solver checks need z3")
     warnings = lint(args.rules_dir, rule_set, today=date.today(), solver=solver)
     _print_problems(warnings, args.format, sys.stdout, limit=200)
     if args.format == "text":
@@ -400,15 +407,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_mutate(args: argparse.Namespace) -> int:
-    from decision_aid.authoring.lint import Places
     from decision_aid.authoring.mutate import CasesFail, Mutant, run_mutation
+    from decision_aid.authoring.places import Places
 
-    use_verify = not args.no_verify and importlib.util.find_spec("z3") is not None
-    if not use_verify and not args.no_verify:
-        print(
-            "note: without z3 only the cases can kill mutants: pip install z3-solver",
-            file=sys.stderr,
-        )
+    use_verify = _use_solver(args.no_verify, "without z3 only the cases can kill mutants")
     rule_set = _load(args.rules_dir, args.format)
     if rule_set is None:
         return EXIT_FAILED

@@ -87,13 +87,11 @@ class CaseResult:
     line: int
     name: str
     verdict: Verdict
-    expected_outcome: str | None = None
-    expected_fired: tuple[str, ...] | None = None
+    expect: Expect | None = None
     assessment: Assessment | None = None
-    expected_might_apply: tuple[str, ...] | None = None
+    answers: Answers | None = field(default=None, repr=False)
     message: str | None = None
     differing: tuple[RuleTrace, ...] = field(default=(), repr=False)
-    answers_given: dict[str, Any] = field(default_factory=dict, repr=False)
     broken: tuple[Property, ...] = ()  # declared properties the outcome breaks
 
     def as_dict(self) -> dict[str, Any]:
@@ -103,11 +101,11 @@ class CaseResult:
             "name": self.name,
             "verdict": str(self.verdict),
         }
-        if self.verdict is Verdict.FAIL and self.assessment is not None:
+        if self.verdict is Verdict.FAIL and self.assessment is not None and self.expect:
             data["expected"] = {
-                "outcome": self.expected_outcome,
-                "fired": self.expected_fired,
-                "might_apply": self.expected_might_apply,
+                "outcome": self.expect.outcome,
+                "fired": self.expect.fired,
+                "might_apply": self.expect.might_apply,
             }
             data["actual"] = {
                 "outcome": self.assessment.outcome.id,
@@ -168,12 +166,10 @@ def _run_case(
         line,
         case.name,
         Verdict.PASS if ok else Verdict.FAIL,
-        expect.outcome,
-        expect.fired,
+        expect,
         assessment,
-        expected_might_apply=expect.might_apply,
+        answers,
         differing=differing,
-        answers_given=answers.to_data(),
         broken=tuple(broken),
     )
 

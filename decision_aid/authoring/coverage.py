@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from decision_aid.authoring.cases import CaseResult
+from decision_aid.authoring.places import Places
 from decision_aid.domain.rules import RuleSet
 from decision_aid.domain.truth import Truth
-from decision_aid.domain.yamlsource import Mark, read_yaml
 
 __all__ = ["Coverage", "RuleCoverage", "measure"]
 
@@ -70,34 +70,12 @@ class Coverage:
         }
 
 
-def _rule_places(rules_dir: Path) -> dict[str, tuple[str, Mark]]:
-    places: dict[str, tuple[str, Mark]] = {}
-    for path in sorted((rules_dir / "rules").glob("*.yaml")):
-        document, _ = read_yaml(path)
-        for index, rule in enumerate((document.data or {}).get("rules", ())):
-            if isinstance(rule, dict) and isinstance(rule.get("id"), str):
-                places[rule["id"]] = (str(path), document.mark(("rules", index, "id")))
-    return places
-
-
-def _option_places(rules_dir: Path, rule_set: RuleSet) -> dict[tuple[str, str], tuple[str, Mark]]:
-    path = rules_dir / "questionnaire.yaml"
-    document, _ = read_yaml(path)
-    places = {}
-    for si, section in enumerate(rule_set.questionnaire.sections):
-        for qi, question in enumerate(section.questions):
-            for oi, option in enumerate(question.options):
-                at = ("sections", si, "questions", qi, "options", oi, "id")
-                places[(question.id, option.id)] = (str(path), document.mark(at))
-    return places
-
-
 def measure(rules_dir: Path, rule_set: RuleSet, results: list[CaseResult]) -> Coverage:
-    places = _rule_places(rules_dir)
+    places = Places(rules_dir)
     coverage = {}
     for rule in rule_set.rules:
-        file, mark = places.get(rule.id, (str(rules_dir / "rules"), Mark(1, 1)))
-        coverage[rule.id] = RuleCoverage(rule.id, file, mark.line)
+        file, line, _ = places.where(f"rule:{rule.id}", ("id",))
+        coverage[rule.id] = RuleCoverage(rule.id, file, line)
     used: set[tuple[str, str]] = set()
     for result in results:
         if result.assessment is None:
@@ -105,11 +83,16 @@ def measure(rules_dir: Path, rule_set: RuleSet, results: list[CaseResult]) -> Co
         for trace in result.assessment.trace:
             if trace.applies and trace.rule_id in coverage:
                 coverage[trace.rule_id].seen.add(trace.value)
-        for question_id, value in result.answers_given.items():
+        given = result.answers.to_data() if result.answers is not None else {}
+        for question_id, value in given.items():
             options = value if isinstance(value, list | tuple) else (value,)
             used |= {(question_id, str(o)) for o in options}
     unused = []
-    for (question_id, option_id), (file, mark) in _option_places(rules_dir, rule_set).items():
-        if (question_id, option_id) not in used:
-            unused.append((file, mark.line, mark.column, question_id, option_id))
+    for si, section in enumerate(rule_set.questionnaire.sections):
+        for qi, question in enumerate(section.questions):
+            for oi, option in enumerate(question.options):
+                if (question.id, option.id) not in used:
+                    at = ("sections", si, "questions", qi, "options", oi, "id")
+                    file, line, column = places.where("questionnaire.yaml", at)
+                    unused.append((file, line, column, question.id, option.id))
     return Coverage(tuple(coverage.values()), tuple(unused))

@@ -26,12 +26,13 @@ from pathlib import Path
 
 import textstat
 
-from decision_aid.domain.errors import Problem, Severity
+from decision_aid.authoring.places import Places
+from decision_aid.domain.errors import Problem
 from decision_aid.domain.leaflet import Block
 from decision_aid.domain.rules import RuleSet
-from decision_aid.domain.yamlsource import Document, YamlPath, read_yaml
+from decision_aid.domain.yamlsource import YamlPath
 
-__all__ = ["MAX_SMOG", "Places", "lint"]
+__all__ = ["MAX_SMOG", "lint"]
 
 MAX_SMOG = 8.0
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -66,40 +67,6 @@ def _patient_texts(rule_set: RuleSet) -> Iterator[tuple[str, YamlPath, str]]:
         yield "sheet.yaml", ("figures", f, "caveat"), figure.caveat or ""
     for level_id, step in sheet.next_steps.items():
         yield "sheet.yaml", ("next_steps", level_id), step
-
-
-class Places:
-    """Positions in the rule set's files, read once, for warnings."""
-
-    def __init__(self, rules_dir: Path) -> None:
-        self.rules_dir = rules_dir
-        self.documents: dict[str, Document] = {}
-        self.rule_paths: dict[str, tuple[str, YamlPath]] = {}
-        for path in sorted((rules_dir / "rules").glob("*.yaml")):
-            document = self._read(str(path.relative_to(rules_dir)))
-            for index, rule in enumerate((document.data or {}).get("rules", ())):
-                if isinstance(rule, dict) and isinstance(rule.get("id"), str):
-                    self.rule_paths[rule["id"]] = (
-                        str(path.relative_to(rules_dir)),
-                        ("rules", index),
-                    )
-
-    def _read(self, name: str) -> Document:
-        if name not in self.documents:
-            self.documents[name] = read_yaml(self.rules_dir / name, str(self.rules_dir / name))[0]
-        return self.documents[name]
-
-    def where(self, file: str, path: YamlPath) -> tuple[str, int, int]:
-        """File, line and column of a node; ``rule:ID`` names a rule's file and place."""
-        if file.startswith("rule:"):
-            file, base = self.rule_paths.get(file[5:], ("rules", ()))
-            path = (*base, *path)
-        document = self._read(file)
-        mark = document.mark(path)
-        return document.file, mark.line, mark.column
-
-    def warning(self, file: str, path: YamlPath, code: str, message: str) -> Problem:
-        return Problem(*self.where(file, path), code, message, Severity.WARNING)
 
 
 def _readability(rule_set: RuleSet, places: Places) -> list[Problem]:

@@ -28,7 +28,6 @@ from decision_aid.authoring.cases import (
     Verdict,
     case_files,
     differences,
-    load_case_file,
     run_case_files,
 )
 from decision_aid.domain.conditions import (
@@ -45,8 +44,7 @@ from decision_aid.domain.conditions import (
     walk,
 )
 from decision_aid.domain.engine import evaluate
-from decision_aid.domain.errors import DecisionAidError
-from decision_aid.domain.questionnaire import Answers, parse_answers
+from decision_aid.domain.questionnaire import Answers
 from decision_aid.domain.rules import IfUnknown, Rule, RuleSet
 
 __all__ = ["CasesFail", "Mutant", "MutationReport", "mutants", "run_mutation"]
@@ -280,29 +278,9 @@ def mutants(rule_set: RuleSet, only: Collection[str] | None = None) -> Iterator[
             yield Mutant(rule.id, operator, description, path, _rebuilt(rule_set, tuple(rules)))
 
 
-def _cases(rule_set: RuleSet, rules_dir: Path) -> list[_Case]:
-    found = []
-    for path in case_files(rules_dir):
-        _, case_file, _ = load_case_file(path)
-        if case_file is None:
-            continue
-        for case in case_file.cases:
-            try:
-                answers = parse_answers(
-                    rule_set.questionnaire, {**case_file.base_answers, **case.answers}
-                )
-            except DecisionAidError:
-                continue  # never reached: run_mutation refuses cases that do not pass
-            found.append(_Case(answers, case.settings, case.expect))
-    return found
-
-
 def _killed_by_cases(rule_set: RuleSet, cases: list[_Case]) -> bool:
     for case in cases:
-        try:
-            assessment = evaluate(rule_set, case.answers, case.settings)
-        except DecisionAidError:
-            return True
+        assessment = evaluate(rule_set, case.answers, case.settings)
         if assessment.outcome.id != case.expect.outcome:
             return True
         changed, broken = differences(rule_set, case.answers, assessment, case.expect)
@@ -335,7 +313,11 @@ def run_mutation(
     failing += [f"{r.file}:{r.line}: {r.name}" for r in results if r.verdict is not Verdict.PASS]
     if failing:
         raise CasesFail(failing)
-    cases = _cases(rule_set, rules_dir)
+    cases = [
+        _Case(r.answers, dict(r.assessment.settings), r.expect)
+        for r in results
+        if r.answers is not None and r.assessment is not None and r.expect is not None
+    ]
     report = MutationReport(verified=use_verify)
     equivalent, verify = _solver() if use_verify else (None, None)
     for number, mutant in enumerate(mutants(rule_set, only), start=1):

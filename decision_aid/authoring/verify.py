@@ -44,8 +44,9 @@ from decision_aid.domain.conditions import (
     NotKnown,
 )
 from decision_aid.domain.engine import candidate_answers
+from decision_aid.domain.properties import bounds
 from decision_aid.domain.questionnaire import NOT_KNOWN, Question, QuestionType
-from decision_aid.domain.rules import IfUnknown, Property, Rule, RuleSet
+from decision_aid.domain.rules import IfUnknown, Property, Rule, RuleSet, applies
 
 __all__ = [
     "Finding",
@@ -78,10 +79,6 @@ class LintFinding:
     rule_id: str | None
     message: str
     counterexample: dict[str, Any] | None = None
-
-
-def _applies(item: Rule | Property, settings: Mapping[str, str]) -> bool:
-    return all(settings.get(k) in v for k, v in item.only_for.items())
 
 
 class _World:
@@ -173,7 +170,7 @@ class _World:
         contributions = []
         certain_any, possible_any = [], []
         for rule in self.rs.rules:
-            if rule.outcome is None or rule is without or not _applies(rule, settings):
+            if rule.outcome is None or rule is without or not applies(rule, settings):
                 continue
             t, f = self.truth(rule.when)
             level = ranks[rule.outcome]
@@ -329,9 +326,7 @@ class _Prover:
 
     def declared(self, prop: Property) -> Finding:
         certain, _ = self.world.truth(prop.when)
-        ranks = self.rs.level_rank
-        low = ranks[prop.at_least] if prop.at_least is not None else 0
-        high = ranks[prop.at_most] if prop.at_most is not None else len(ranks) - 1
+        low, high = bounds(self.rs, prop)
         return self.finding(
             f"{prop.id}: {prop.title}",
             "holds for every answer set",
@@ -372,9 +367,9 @@ def findings(rule_set: RuleSet, *, minimal: bool = False) -> Iterator[Finding]:
         prover = _Prover(rule_set, settings, minimal=minimal)
         yield prover.one_outcome()
         yield from (
-            prover.absolute(r) for r in rule_set.rules if r.absolute and _applies(r, settings)
+            prover.absolute(r) for r in rule_set.rules if r.absolute and applies(r, settings)
         )
-        yield from (prover.declared(p) for p in rule_set.properties if _applies(p, settings))
+        yield from (prover.declared(p) for p in rule_set.properties if applies(p, settings))
         yield from (prover.unknown_is_not_no(q) for q in rule_set.questionnaire.questions())
 
 
@@ -399,7 +394,7 @@ def lint_rules(rule_set: RuleSet) -> list[LintFinding]:
     provers = [_Prover(rule_set, s) for s in setting_combinations(rule_set)]
     findings: list[LintFinding] = []
     for rule in rule_set.rules:
-        usable = [p for p in provers if _applies(rule, p.settings)]
+        usable = [p for p in provers if applies(rule, p.settings)]
         if not any(p.counterexample(p.world.truth(rule.when)[0]) is not None for p in usable):
             findings.append(
                 LintFinding("never-fires", rule.id, "no answer set makes this rule certainly true")
@@ -421,7 +416,7 @@ def lint_rules(rule_set: RuleSet) -> list[LintFinding]:
         covered = [
             prover.world.truth(r.when)[0]
             for r in rule_set.rules
-            if r.outcome is not None and _applies(r, prover.settings)
+            if r.outcome is not None and applies(r, prover.settings)
         ]
         example = prover.counterexample(_complete(prover), z3.Not(z3.Or(covered)), minimal=True)
         if example is not None:
@@ -449,11 +444,11 @@ def equivalent(original: RuleSet, changed: RuleSet) -> bool:
         differences = [before.outcome(settings) != after.outcome(settings)]
         rules_after = changed.rules_by_id
         for rule in original.rules:
-            if not _applies(rule, settings):
+            if not applies(rule, settings):
                 continue
             t, f = before.truth(rule.when)
             twin = rules_after.get(rule.id)
-            if twin is None or not _applies(twin, settings):
+            if twin is None or not applies(twin, settings):
                 # It fired before and cannot now: a rule with an outcome fires unless
                 # certainly false; a note only when certainly true.
                 differences.append(t if rule.outcome is None else z3.Not(f))

@@ -9,7 +9,7 @@ favourable.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -154,6 +154,16 @@ def _check_condition(
     return checker.problems
 
 
+def _unknown_level(
+    where: Located[Any], path: YamlPath, level: str | None, levels: Collection[str]
+) -> list[Problem]:
+    """A problem when ``level`` names no level of the rule set (None names nothing)."""
+    if level is None or level in levels:
+        return []
+    message = f"'{level}' is not a level{did_you_mean(level, levels)}"
+    return [where.problem(path, "unknown-level", message)]
+
+
 def _check_info(info: Located[RuleSetInfo]) -> list[Problem]:
     data = info.item
     problems = _duplicates(
@@ -161,15 +171,7 @@ def _check_info(info: Located[RuleSetInfo]) -> list[Problem]:
     )
     level_ids = [level.id for level in data.levels]
     for key in ("assess_first", "default_outcome"):
-        value = getattr(data, key)
-        if value not in level_ids:
-            problems.append(
-                info.problem(
-                    (key,),
-                    "unknown-level",
-                    f"'{value}' is not a level{did_you_mean(value, level_ids)}",
-                )
-            )
+        problems += _unknown_level(info, (key,), getattr(data, key), level_ids)
     problems += _duplicates(
         ((s.id, info, ("settings", i, "id")) for i, s in enumerate(data.settings)), "setting"
     )
@@ -305,14 +307,7 @@ def _check_rule(
         problems += _check_condition(rule.when, questions, where, ("when",))
     if info is not None:
         ranks = {level.id: i for i, level in enumerate(info.levels)}
-        if rule.outcome is not None and rule.outcome not in ranks:
-            problems.append(
-                where.problem(
-                    ("outcome",),
-                    "unknown-level",
-                    f"'{rule.outcome}' is not a level{did_you_mean(rule.outcome, ranks)}",
-                )
-            )
+        problems += _unknown_level(where, ("outcome",), rule.outcome, ranks)
         problems += _check_not_known(where, ranks, info.assess_first)
         problems += _check_only_for(where, info)
     for code in rule.lint_ignore:
@@ -410,12 +405,7 @@ def _check_property(
         return problems
     ranks = {level.id: i for i, level in enumerate(info.levels)}
     for key, level in (("at_least", prop.at_least), ("at_most", prop.at_most)):
-        if level is not None and level not in ranks:
-            problems.append(
-                where.problem(
-                    (key,), "unknown-level", f"'{level}' is not a level{did_you_mean(level, ranks)}"
-                )
-            )
+        problems += _unknown_level(where, (key,), level, ranks)
     if (
         prop.at_least in ranks
         and prop.at_most in ranks
@@ -487,14 +477,7 @@ def _check_sheet(
     if info is not None:
         levels = [level.id for level in info.levels]
         for level in content.next_steps:
-            if level not in levels:
-                problems.append(
-                    sheet.problem(
-                        ("next_steps", level),
-                        "unknown-level",
-                        f"'{level}' is not a level{did_you_mean(level, levels)}",
-                    )
-                )
+            problems += _unknown_level(sheet, ("next_steps", level), level, levels)
     return problems
 
 

@@ -45,7 +45,7 @@ from decision_aid.domain.conditions import (
 )
 from decision_aid.domain.errors import InputError
 from decision_aid.domain.questionnaire import Answers, Question, Questionnaire, QuestionType
-from decision_aid.domain.rules import IfUnknown, Rule, RuleSet
+from decision_aid.domain.rules import IfUnknown, Rule, RuleSet, applies
 from decision_aid.domain.truth import Truth
 
 __all__ = [
@@ -105,10 +105,6 @@ def resolve_settings(rule_set: RuleSet, given: Mapping[str, str] | None = None) 
     return settings
 
 
-def _applies(rule: Rule, settings: Mapping[str, str]) -> bool:
-    return all(settings.get(name) in choices for name, choices in rule.only_for.items())
-
-
 def _contribution(rule_set: RuleSet, rank: int, value: Truth, if_unknown: IfUnknown) -> int | None:
     if value is Truth.TRUE:
         return rank
@@ -159,7 +155,7 @@ class _Plan:
         rule_set = compiled.rule_set
         ranks = rule_set.level_rank
         rules = rule_set.rules
-        applicable = [rule for rule in rules if _applies(rule, settings)]
+        applicable = [rule for rule in rules if applies(rule, settings)]
         ordered = [rule for rule in applicable if rule.outcome is not None]
         self.outcome_count = len(ordered)
         ordered += [rule for rule in applicable if rule.outcome is None]
@@ -177,7 +173,7 @@ class _Plan:
         self.default = tuple(compiled.verdict(None, default_rank, value) for value in _TRUTH)
         # The trace lists every rule in the rule set's order, then the default; evaluate
         # builds the applicable rules' entries, then these, then the default's.
-        skipped = [rule for rule in rules if not _applies(rule, settings)]
+        skipped = [rule for rule in rules if not applies(rule, settings)]
         self.skipped = [RuleTrace(rule.id, False, Truth.FALSE, None) for rule in skipped]
         after = {id(rule): i for i, rule in enumerate([*ordered, *skipped])}
         order = [after[id(rule)] for rule in rules] + [len(rules)]

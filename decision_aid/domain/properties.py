@@ -12,22 +12,18 @@ from collections.abc import Mapping
 
 from decision_aid.domain.engine import AnswerContext
 from decision_aid.domain.questionnaire import Answers
-from decision_aid.domain.rules import Property, RuleSet
+from decision_aid.domain.rules import Property, RuleSet, applies
 from decision_aid.domain.truth import Truth
 
-__all__ = ["applies", "broken_properties", "within"]
+__all__ = ["bounds", "broken_properties"]
 
 
-def applies(prop: Property, settings: Mapping[str, str]) -> bool:
-    return all(settings.get(name) in choices for name, choices in prop.only_for.items())
-
-
-def within(rule_set: RuleSet, prop: Property, outcome_rank: int) -> bool:
-    """Whether an outcome of this rank keeps the property's bounds."""
+def bounds(rule_set: RuleSet, prop: Property) -> tuple[int, int]:
+    """The lowest and highest outcome rank the property allows."""
     ranks = rule_set.level_rank
     low = ranks[prop.at_least] if prop.at_least is not None else 0
     high = ranks[prop.at_most] if prop.at_most is not None else len(ranks) - 1
-    return low <= outcome_rank <= high
+    return low, high
 
 
 def broken_properties(
@@ -36,10 +32,10 @@ def broken_properties(
     """The declared properties this answer set and its outcome break."""
     context = AnswerContext(rule_set.questionnaire, answers)
     rank = rule_set.level_rank[outcome]
-    return [
-        prop
-        for prop in rule_set.properties
-        if applies(prop, settings)
-        and prop.when.truth(context) is Truth.TRUE
-        and not within(rule_set, prop, rank)
-    ]
+    broken = []
+    for prop in rule_set.properties:
+        if applies(prop, settings) and prop.when.truth(context) is Truth.TRUE:
+            low, high = bounds(rule_set, prop)
+            if not low <= rank <= high:
+                broken.append(prop)
+    return broken

@@ -40,6 +40,7 @@ __all__ = [
     "SettingChoice",
     "Status",
     "Verification",
+    "applies",
 ]
 
 Id = Annotated[str, Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_.-]*$")]
@@ -245,3 +246,8 @@ class RuleSet(FrozenModel):
 
     def setting(self, setting_id: str) -> Setting | None:
         return next((s for s in self.info.settings if s.id == setting_id), None)
+
+
+def applies(item: Rule | Property, settings: Mapping[str, str]) -> bool:
+    """Whether a rule or a property is in force under these settings (its ``only_for``)."""
+    return all(settings.get(name) in choices for name, choices in item.only_for.items())

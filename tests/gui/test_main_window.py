@@ -414,4 +414,5 @@ def test_the_answers_can_be_saved_as_a_passing_test_case(
     (result,), problems = run_case_files(window.model.rule_set, [path])
     assert problems == []
     assert result.verdict is Verdict.PASS
-    assert result.expected_outcome == "refer_first"
+    assert result.expect is not None
+    assert result.expect.outcome == "refer_first"
