@@ -138,7 +138,7 @@ def blocks(rule_set: RuleSet) -> list[Block]:
         )
         out.append(
             _table(
-                ("Id", "Promise", "When", "Outcome", "Only for"),
+                ("Id", "Promise", "When", "Outcome", "Only for", "Sources"),
                 [
                     (
                         p.id,
@@ -150,6 +150,7 @@ def blocks(rule_set: RuleSet) -> list[Block]:
                             if level is not None
                         ),
                         "; ".join(f"{k} = {', '.join(v)}" for k, v in p.only_for.items()) or "all",
+                        ", ".join(references[c.ref].short for c in p.citations) or "–",
                     )
                     for p in rule_set.properties
                 ],

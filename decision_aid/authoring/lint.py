@@ -107,6 +107,7 @@ def _readability(rule_set: RuleSet, places: Places) -> list[Problem]:
 
 def _unused(rule_set: RuleSet, places: Places) -> list[Problem]:
     cited = {c.ref for rule in rule_set.rules for c in rule.citations}
+    cited |= {c.ref for prop in rule_set.properties for c in prop.citations}
     read = {q for rule in rule_set.rules for q in rule.when.questions()}
     read |= {
         q

@@ -24,7 +24,7 @@ from decision_aid.domain.conditions import (
 from decision_aid.domain.errors import RULE_WARNINGS, Problem
 from decision_aid.domain.leaflet import SheetContent
 from decision_aid.domain.questionnaire import NOT_KNOWN, Question, Questionnaire, QuestionType
-from decision_aid.domain.rules import Property, Reference, Rule, RuleSetInfo
+from decision_aid.domain.rules import Citation, Property, Reference, Rule, RuleSetInfo
 from decision_aid.domain.validation import did_you_mean
 from decision_aid.domain.yamlsource import Document, YamlPath
 
@@ -320,20 +320,26 @@ def _check_rule(
                     f"{did_you_mean(code, RULE_WARNINGS)}",
                 )
             )
-    if reference_ids is not None:
-        for i, citation in enumerate(rule.citations):
-            if citation.ref not in reference_ids:
-                problems.append(
-                    where.problem(
-                        # A shorthand citation (a bare id) has no "ref" key: the mark falls
-                        # back to the list item itself.
-                        ("citations", i, "ref"),
-                        "unknown-reference",
-                        f"'{citation.ref}' is not in the references"
-                        f"{did_you_mean(citation.ref, reference_ids)}",
-                    )
-                )
+    problems += _check_citations(where, rule.citations, reference_ids)
     return problems
+
+
+def _check_citations(
+    where: Located[Any], citations: Sequence[Citation], reference_ids: set[str] | None
+) -> list[Problem]:
+    if reference_ids is None:
+        return []
+    return [
+        where.problem(
+            # A shorthand citation (a bare id) has no "ref" key: the mark falls back to the
+            # list item itself.
+            ("citations", i, "ref"),
+            "unknown-reference",
+            f"'{citation.ref}' is not in the references{did_you_mean(citation.ref, reference_ids)}",
+        )
+        for i, citation in enumerate(citations)
+        if citation.ref not in reference_ids
+    ]
 
 
 def _refuse_not_known(
@@ -391,14 +397,17 @@ def _check_not_known(
 
 
 def _check_property(
-    where: Located[Property], info: RuleSetInfo | None, questions: Mapping[str, Question] | None
+    where: Located[Property],
+    info: RuleSetInfo | None,
+    questions: Mapping[str, Question] | None,
+    reference_ids: set[str] | None,
 ) -> list[Problem]:
     """A property names real questions, options, levels and settings; its levels are in order.
 
     ``not_known`` is allowed anywhere here: a property never changes an outcome.
     """
     prop = where.item
-    problems: list[Problem] = []
+    problems = _check_citations(where, prop.citations, reference_ids)
     if questions is not None:
         problems += _check_condition(prop.when, questions, where, ("when",))
     if info is None:
@@ -508,5 +517,5 @@ def check_rule_set(
         problems += _check_sheet(sheet, info.item if info else None, reference_ids)
     problems += _duplicates(((p.item.id, p, ("id",)) for p in properties), "property")
     for prop in properties:
-        problems += _check_property(prop, info.item if info else None, questions)
+        problems += _check_property(prop, info.item if info else None, questions, reference_ids)
     return problems

@@ -121,6 +121,11 @@ class Citation(FrozenModel):
         return {"ref": value} if isinstance(value, str) else value
 
 
+def _shorthand_citations(value: Any) -> Any:
+    """A bare reference id stands for ``{ref: id}``."""
+    return tuple(Citation.coerce(v) for v in value) if isinstance(value, tuple | list) else value
+
+
 class Rule(FrozenModel):
     id: Id
     title: str = Field(min_length=1)
@@ -145,9 +150,7 @@ class Rule(FrozenModel):
     @field_validator("citations", mode="before", json_schema_input_type=list[Citation | str])
     @classmethod
     def _citations(cls, value: Any) -> Any:
-        return (
-            tuple(Citation.coerce(v) for v in value) if isinstance(value, tuple | list) else value
-        )
+        return _shorthand_citations(value)
 
 
 class Property(FrozenModel):
@@ -165,6 +168,12 @@ class Property(FrozenModel):
     at_most: Id | None = Field(default=None, description="The outcome is at most this level.")
     only_for: OnlyFor = Field(default_factory=dict)
     rationale: str | None = None
+    citations: Items[Citation] = Field(default=(), description="Sources of the rationale.")
+
+    @field_validator("citations", mode="before", json_schema_input_type=list[Citation | str])
+    @classmethod
+    def _citations(cls, value: Any) -> Any:
+        return _shorthand_citations(value)
 
     @model_validator(mode="after")
     def _bounded(self) -> Property:

@@ -36,6 +36,10 @@ def test_properties_load_with_the_rule_set(mini_copy: Path) -> None:
         (("at_least: careful", "at_least: stop\n    at_most: go"), "error[empty-property]"),
         (("    at_least: careful\n", ""), "needs 'at_least' or 'at_most'"),
         (("is: b}", "is: z}"), "error[unknown-option]"),
+        (
+            ("    at_least: careful\n", "    at_least: careful\n    citations: [scr]\n"),
+            "'scr' is not in the references; did you mean 'src'?",
+        ),
     ],
 )
 def test_a_wrong_property_is_reported_where_it_is_written(
