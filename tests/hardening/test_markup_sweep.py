@@ -1,0 +1,60 @@
+"""Text from a file is shown as text: hostile markup in every text field of a rule set
+and of a consultation file reaches the window, its dialogs and its error panel
+literally, and never makes Qt load anything (``<img src=/dev/zero>`` would read the
+device until memory runs out).
+
+The probes (markup that renders but costs nothing) run first; the device markup only
+once every field has been shown to stay plain with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import MINI
+from tests.hardening.harness import CASES, budget
+from tests.hardening.markup import (
+    DEVICE_MARKUP,
+    PROBE_MARKUP,
+    BoxRecorder,
+    hostile_markup,
+    sweep_rule_set_window,
+)
+
+SHOWN_FIELDS = {
+    "Section.title", "Section.intro", "Question.text", "Question.help", "Question.unit",
+    "Option.label", "Level.label", "Setting.label", "SettingChoice.label", "Rule.title",
+    "Rule.patient_reason", "Rule.cautions", "Rule.actions", "Reference.short",
+    "Citation.grade", "Question.label", "RuleSetInfo.title",
+}  # fmt: skip
+"""Fields the window shows: each must have been seen, literally, in the sweep."""
+
+
+@pytest.fixture
+def boxes(monkeypatch: pytest.MonkeyPatch) -> BoxRecorder:
+    return BoxRecorder(monkeypatch)
+
+
+def probe_rounds(canary: Path) -> list[list[str]]:
+    probes = [p.format(canary=canary) for p in PROBE_MARKUP]
+    return [probes[i:] + probes[:i] for i in range(0, len(probes), 5)]
+
+
+def test_every_rule_set_text_field_is_shown_literally(
+    make_window: Callable[[Path], Any], boxes: BoxRecorder, tmp_path: Path
+) -> None:
+    canary = tmp_path / "canary.png"
+    canary.write_bytes(b"\x89PNG\r\n\x1a\n")
+    rounds = probe_rounds(canary)
+    rounds += [list(DEVICE_MARKUP)]
+    rounds += [hostile_markup(seed, 40) for seed in range(budget(1))]
+    report = sweep_rule_set_window(make_window, boxes, MINI, tmp_path / "swept", rounds)
+    CASES["markup/rule set fields"] += report.inputs
+    print(f"rule set fields: {report.inputs} inputs, {report.clean} clean, {report.seconds:.1f} s")
+    assert report.problems == []
+    assert report.clean == report.inputs
+    assert report.literal >= SHOWN_FIELDS, SHOWN_FIELDS - report.literal
