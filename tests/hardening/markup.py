@@ -457,21 +457,27 @@ class BoxRecorder:
             self.shown.extend(shown_in_box(box))
             return int(QMessageBox.StandardButton.Ok.value)
 
+        def static(answer: QMessageBox.StandardButton) -> Callable[..., Any]:
+            def record(parent: Any, title: str, text: str, *args: Any, **kwargs: Any) -> Any:
+                # What Qt would show: the static helpers take text as AutoText.
+                self.count += 1
+                where = f"static message box {title!r}"
+                if QtGui.mightBeRichText(text):
+                    self.shown.append(_rich(where, text))
+                else:
+                    self.shown.append(Shown(where, text, text, rich=False))
+                return answer
+
+            return record
+
         monkeypatch.setattr(QMessageBox, "exec", record)
-        monkeypatch.setattr(QMessageBox, "question", _refuse_static)
+        monkeypatch.setattr(QMessageBox, "question", static(QMessageBox.StandardButton.Discard))
         for name in ("information", "warning", "critical"):
-            monkeypatch.setattr(QMessageBox, name, _refuse_static)
+            monkeypatch.setattr(QMessageBox, name, static(QMessageBox.StandardButton.Ok))
 
     def take(self) -> list[Shown]:
         shown, self.shown = self.shown, []
         return shown
-
-
-def _refuse_static(parent: Any, title: str, text: str, *args: Any, **kwargs: Any) -> Any:
-    """The static helpers cannot show plain text: the window must not use them for file text."""
-    if QtGui.mightBeRichText(text) or "&" in text:
-        raise AssertionError(f"a static QMessageBox helper shows {text[:120]!r} as rich text")
-    return QMessageBox.StandardButton.Discard
 
 
 def write_json(path: Path, data: object) -> Path:
@@ -570,6 +576,126 @@ def sweep_rule_set_window(
         window.show_keys()
         report.add(values, kinds, shown + boxes.take())
         window.close()
+        if report.problems:
+            break
+    report.seconds = time.monotonic() - start
+    return report
+
+
+def _file_name(text: str) -> str:
+    """``text`` as one file name: no ``/``, short enough for any file system."""
+    return text.replace("/", "\u2215").replace("\x00", "")
+
+
+def sweep_consultation_files(
+    make_window: Callable[[Path], QMainWindow],
+    boxes: BoxRecorder,
+    rules: Path,
+    scratch: Path,
+    payloads: list[str],
+) -> SweepReport:
+    """Each payload in every text of a consultation file (label, notes, unknown answer
+    keys and settings, bad values, override, rule-set reference, the file's name); the
+    file is opened (its notices shown), offered for recovery, and opened again with an
+    unknown key (the error box), and an autosave with that key is offered (its warning)."""
+    import time
+    import uuid
+
+    from decision_aid.gui.app import offer_recovery
+    from decision_aid.gui.main_window import MainWindow
+
+    report = SweepReport()
+    start = time.monotonic()
+    window = make_window(rules)
+    assert isinstance(window, MainWindow)
+    model = window.model
+    assert model is not None, "the rule set for the consultation sweep must load"
+    rule_set = model.rule_set
+    first = next(rule_set.questionnaire.questions()).id
+    setting = rule_set.info.settings[0].id if rule_set.info.settings else "basis"
+    scratch.mkdir(parents=True, exist_ok=True)
+    for number, payload in enumerate(payloads):
+        values: dict[str, str] = {}
+        kinds: dict[str, str] = {}
+
+        def mark(kind: str, limit: int | None = None) -> str:
+            token = f"§c{number}.{len(values)}§"  # noqa: B023 - used at once
+            values[token] = fit(payload, token, limit)  # noqa: B023
+            kinds[token] = kind  # noqa: B023
+            return values[token]  # noqa: B023
+
+        data = json.loads(model.consultation.to_json())
+        data.update(
+            id=uuid.uuid4().hex,
+            patient_label=mark("patient_label", 40),
+            notes=mark("notes"),
+            answers={mark("unknown answer key"): mark("its value"), first: mark("bad answer")},
+            settings={mark("unknown setting"): mark("its value"), setting: mark("bad setting")},
+            override={"level": mark("override level"), "reason": mark("override reason"),
+                      "at": data["updated"]},
+            rule_set={"id": mark("rule set id"), "version": mark("rule set version"),
+                      "digest": "0"},
+        )  # fmt: skip
+        name = _file_name(mark("file name", 80))
+        window.open_path(write_json(scratch / f"{name}.json", data))
+        shown = collect_shown(window) + boxes.take()
+        offer_recovery(window, window.autosave)
+        shown += boxes.take()
+        broken = {**data, "id": uuid.uuid4().hex, mark("unknown key", 80): 1}
+        window.open_path(write_json(scratch / f"{name}.broken.json", broken))
+        write_json(window.autosave.folder / f"{broken['id']}.json", broken)
+        offer_recovery(window, window.autosave)
+        report.add(values, kinds, shown + boxes.take() + collect_shown(window))
+        if report.problems:  # device markup comes after the probes: never past a failure
+            break
+    window.close()
+    report.seconds = time.monotonic() - start
+    return report
+
+
+def sweep_error_panel(
+    make_window: Callable[[Path], QMainWindow],
+    boxes: BoxRecorder,
+    source: Path,
+    scratch: Path,
+    payloads: list[str],
+) -> SweepReport:
+    """Each payload in a broken copy of ``source``: in its folder's name, an unknown key
+    and an unknown question a rule reads, so that the problems quote it; the window
+    opens on it (the error panel), and reloads it."""
+    import time
+
+    from decision_aid.gui.main_window import MainWindow
+
+    report = SweepReport()
+    start = time.monotonic()
+    scratch.mkdir(parents=True, exist_ok=True)
+    for number, payload in enumerate(payloads):
+        token = f"§e{number}§"
+        values = {
+            token: fit(payload, token, 80),
+            f"{token}k": fit(payload, f"{token}k"),
+            f"{token}q": fit(payload, f"{token}q"),
+        }
+        kinds = {token: "rules folder", f"{token}k": "unknown key", f"{token}q": "question id"}
+        folder = scratch / _file_name(values[token])
+        shutil.copytree(source, folder)
+        info = yaml.safe_load((folder / "ruleset.yaml").read_text(encoding="utf-8"))
+        info[values[f"{token}k"]] = 1
+        (folder / "ruleset.yaml").write_text(yaml.safe_dump(info, allow_unicode=True), "utf-8")
+        with (folder / "rules" / "swept.yaml").open("w", encoding="utf-8") as out:
+            when = {"question": values[f"{token}q"], "is": "a"}
+            rule = {"id": "swept", "title": "t", "patient_reason": "r", "rationale": "r",
+                    "citations": ["x"], "when": when}  # fmt: skip
+            yaml.safe_dump({"rules": [rule]}, out, allow_unicode=True)
+        window = make_window(folder)
+        assert isinstance(window, MainWindow)
+        shown = collect_shown(window)
+        window.reload_rules()
+        shown += collect_shown(window) + boxes.take()
+        window.close()
+        values[token] = str(folder)  # the panel names the whole folder
+        report.add(values, kinds, shown)
         if report.problems:
             break
     report.seconds = time.monotonic() - start

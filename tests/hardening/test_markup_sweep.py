@@ -22,6 +22,8 @@ from tests.hardening.markup import (
     PROBE_MARKUP,
     BoxRecorder,
     hostile_markup,
+    sweep_consultation_files,
+    sweep_error_panel,
     sweep_rule_set_window,
 )
 
@@ -58,3 +60,32 @@ def test_every_rule_set_text_field_is_shown_literally(
     assert report.problems == []
     assert report.clean == report.inputs
     assert report.literal >= SHOWN_FIELDS, SHOWN_FIELDS - report.literal
+
+
+def all_markup(canary: Path) -> list[str]:
+    probes = [p.format(canary=canary) for p in PROBE_MARKUP]
+    return [*probes, *DEVICE_MARKUP, *hostile_markup(7, budget(8))]
+
+
+def test_every_consultation_file_text_is_shown_literally(
+    make_window: Callable[[Path], Any], boxes: BoxRecorder, tmp_path: Path
+) -> None:
+    report = sweep_consultation_files(
+        make_window, boxes, MINI, tmp_path / "files", all_markup(tmp_path / "canary.png")
+    )
+    CASES["markup/consultation fields"] += report.inputs
+    print(f"consultation: {report.inputs} inputs, {report.clean} clean, {report.seconds:.1f} s")
+    assert report.problems == []
+    assert report.literal >= {"patient_label", "notes", "unknown answer key", "override reason"}
+
+
+def test_the_error_panel_shows_quoted_markup_literally(
+    make_window: Callable[[Path], Any], boxes: BoxRecorder, tmp_path: Path
+) -> None:
+    report = sweep_error_panel(
+        make_window, boxes, MINI, tmp_path / "broken", all_markup(tmp_path / "canary.png")
+    )
+    CASES["markup/error panel"] += report.inputs
+    print(f"error panel: {report.inputs} inputs, {report.clean} clean, {report.seconds:.1f} s")
+    assert report.problems == []
+    assert report.literal >= {"rules folder", "unknown key", "question id"}
