@@ -64,6 +64,8 @@ __all__ = [
     "hostile_markup",
     "swept_rule_set",
     "text_field_names",
+    "title_shown",
+    "without_mnemonics",
 ]
 
 PROBE_MARKUP = (
@@ -297,11 +299,12 @@ class Shown:
     rich: bool
 
 
-def _without_mnemonics(text: str) -> str:
+def without_mnemonics(text: str) -> str:
+    """What Qt shows for a button's text: each ``&`` marks a shortcut, ``&&`` is one ``&``."""
     return re.sub(r"&(.)", r"\1", text, flags=re.DOTALL)
 
 
-def _title_shown(title: str) -> str:
+def title_shown(title: str) -> str:
     """What Qt shows for a window title (``qt_setWindowTitle_helperHelper``, not modified)."""
     marker, index = "[*]", title.find("[*]")
     while index != -1:
@@ -345,14 +348,14 @@ def _label(where: str, label: QLabel) -> Shown:
         form == Qt.TextFormat.AutoText and QtGui.mightBeRichText(text)
     ):
         return _rich(where, text)
-    seen = _without_mnemonics(text) if label.buddy() is not None else text
+    seen = without_mnemonics(text) if label.buddy() is not None else text
     return Shown(where, text, seen, rich=False)
 
 
 def shown_in_box(box: QMessageBox) -> list[Shown]:
     """What a message box shows: its title, text, informative text and buttons."""
     where = f"message box {box.windowTitle()!r}"
-    found = [Shown(f"{where} title", box.windowTitle(), _title_shown(box.windowTitle()), False)]
+    found = [Shown(f"{where} title", box.windowTitle(), title_shown(box.windowTitle()), False)]
     for text in (box.text(), box.informativeText()):
         form = box.textFormat()
         if form == Qt.TextFormat.RichText or (
@@ -363,7 +366,7 @@ def shown_in_box(box: QMessageBox) -> list[Shown]:
             found.append(Shown(where, text, text, rich=False))
     for button in box.buttons():
         text = button.text()
-        found.append(Shown(f"{where} button", text, _without_mnemonics(text), rich=False))
+        found.append(Shown(f"{where} button", text, without_mnemonics(text), rich=False))
     return found
 
 
@@ -374,15 +377,15 @@ def collect_shown(root: QWidget) -> list[Shown]:
         where = f"{type(widget).__name__} {widget.objectName()!r}"
         if widget.isWindow():
             title = widget.windowTitle()
-            found.append(Shown(f"{where} title", title, _title_shown(title), rich=False))
+            found.append(Shown(f"{where} title", title, title_shown(title), rich=False))
         if (tip := _tooltip(where, widget.toolTip())) is not None:
             found.append(tip)
         if isinstance(widget, QLabel):
             found.append(_label(where, widget))
         elif isinstance(widget, QAbstractButton):
-            found.append(Shown(where, widget.text(), _without_mnemonics(widget.text()), False))
+            found.append(Shown(where, widget.text(), without_mnemonics(widget.text()), False))
         elif isinstance(widget, QGroupBox):
-            found.append(Shown(where, widget.title(), _without_mnemonics(widget.title()), False))
+            found.append(Shown(where, widget.title(), without_mnemonics(widget.title()), False))
         elif isinstance(widget, QTextEdit):
             html = widget.toHtml()
             found.append(Shown(where, html, widget.toPlainText(), rich=True))
@@ -407,7 +410,7 @@ def collect_shown(root: QWidget) -> list[Shown]:
             found.append(Shown(f"{where} status", message, message, rich=False))
     for action in root.findChildren(QAction):
         where = f"action {action.text()!r}"
-        found.append(Shown(where, action.text(), _without_mnemonics(action.text()), False))
+        found.append(Shown(where, action.text(), without_mnemonics(action.text()), False))
         if (tip := _tooltip(where, action.toolTip())) is not None:
             found.append(tip)
     return found
