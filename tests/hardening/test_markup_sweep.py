@@ -64,7 +64,7 @@ def test_every_rule_set_text_field_is_shown_literally(
 
 def all_markup(canary: Path) -> list[str]:
     probes = [p.format(canary=canary) for p in PROBE_MARKUP]
-    return [*probes, *DEVICE_MARKUP, *hostile_markup(7, budget(8))]
+    return [*probes, *DEVICE_MARKUP, *hostile_markup(7, budget(4))]
 
 
 def test_every_consultation_file_text_is_shown_literally(
