@@ -543,11 +543,15 @@ def sweep_rule_set_window(
     source: Path,
     scratch: Path,
     rounds: list[list[str]],
+    *,
+    profiles: int | None = None,
 ) -> SweepReport:
     """Each round: every text field of a copy of ``source`` gets one of the round's
     payloads; the window is opened on it, shown every answer profile, the override
     dialog and the key list; every text on screen is checked. Stops after a round with
-    problems (so device markup only follows probes that passed)."""
+    problems (so device markup only follows probes that passed). ``profiles`` caps the
+    answer sets shown in each round."""
+    import itertools
     import time
 
     from decision_aid.gui.dialogs import OverrideDialog
@@ -565,9 +569,11 @@ def sweep_rule_set_window(
             report.problems.append(f"round {number}: the swept rule set did not load")
             break
         shown = collect_shown(window)
-        for answers in _profiles(model.rule_set):
+        for answers in itertools.islice(_profiles(model.rule_set), profiles):
+            consultation = model.consultation
             for question_id, value in answers.items():
-                model.set_answer(question_id, value)
+                consultation = consultation.with_answer(question_id, value, now=model.clock())
+            model.replace(consultation)  # one change (and one autosave) per answer set
             shown += collect_shown(window)
         for setting in model.rule_set.info.settings:
             for choice in setting.choices:

@@ -15,16 +15,19 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import MINI
+from tests.conftest import BUNDLED, MINI
 from tests.hardening.harness import CASES, budget
 from tests.hardening.markup import (
     DEVICE_MARKUP,
     PROBE_MARKUP,
     BoxRecorder,
     hostile_markup,
+    rotating,
     sweep_consultation_files,
     sweep_error_panel,
     sweep_rule_set_window,
+    swept_rule_set,
+    text_field_names,
 )
 
 SHOWN_FIELDS = {
@@ -89,3 +92,27 @@ def test_the_error_panel_shows_quoted_markup_literally(
     print(f"error panel: {report.inputs} inputs, {report.clean} clean, {report.seconds:.1f} s")
     assert report.problems == []
     assert report.literal >= {"rules folder", "unknown key", "question id"}
+
+
+def test_the_bundled_rule_set_s_text_is_shown_literally(
+    make_window: Callable[[Path], Any], boxes: BoxRecorder, tmp_path: Path
+) -> None:
+    canary = tmp_path / "canary.png"
+    rounds = [[p.format(canary=canary) for p in PROBE_MARKUP], list(DEVICE_MARKUP)]
+    report = sweep_rule_set_window(
+        make_window, boxes, BUNDLED, tmp_path / "swept", rounds, profiles=budget(3)
+    )
+    CASES["markup/rule set fields"] += report.inputs
+    print(f"bundled fields: {report.inputs} inputs, {report.clean} clean, {report.seconds:.1f} s")
+    assert report.problems == []
+    assert report.literal >= SHOWN_FIELDS, SHOWN_FIELDS - report.literal
+
+
+def test_the_sweep_reaches_every_text_field_of_the_models(tmp_path: Path) -> None:
+    """A text field added to a model is swept without a change to the sweep."""
+    reached: set[str] = set()
+    for source in (MINI, BUNDLED):
+        _, kinds = swept_rule_set(source, tmp_path / source.name, rotating(["x"]))
+        reached |= set(kinds.values())
+    made_by_the_loader = {"RuleSet.digest", "RuleSet.source"}
+    assert text_field_names() - made_by_the_loader <= reached
