@@ -101,6 +101,8 @@ _FRAGMENTS = (
 )  # fmt: skip
 
 _TAG = re.compile(r"<[^>]*>")
+_TOKEN = re.compile(r"§[0-9a-z.]{1,16}§")
+"""How each swept text is marked (``§17§``): found again wherever it is shown."""
 _LOADS = re.compile(r"<\s*img\b|background|url\s*\(|<\s*link\b", re.IGNORECASE)
 
 
@@ -161,6 +163,8 @@ def _fields(model: type[BaseModel]) -> dict[str, FieldInfo]:
         return {}
     return {info.alias or name: info for name, info in model.model_fields.items()}
 
+
+_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 _ROOT = _fields(RuleSet)
 """The top level of a rule-set file that is not one model (``rules:``, ``references:``)."""
@@ -282,7 +286,8 @@ def swept_rule_set(
             continue
         tree = yaml.safe_load(path.read_text(encoding="utf-8"))
         sweep.walk(tree, _FILE_MODELS.get(str(relative)), str(relative))
-        path.write_text(yaml.safe_dump(tree, allow_unicode=True, sort_keys=False), "utf-8")
+        text = yaml.dump(tree, Dumper=_DUMPER, allow_unicode=True, sort_keys=False)
+        path.write_text(text, encoding="utf-8")
     return sweep.values, sweep.kinds
 
 
@@ -435,8 +440,9 @@ def check_shown(shown: Iterable[Shown], values: Mapping[str, str]) -> tuple[list
             problems.append(f"{item.where}: its markup loads a resource: {item.source[:200]!r}")
             continue
         seen, source = _plain(item.seen), _plain(item.source)
-        for token, value in wanted.items():
-            if token not in item.source and token not in item.seen:
+        for token in {*_TOKEN.findall(item.source), *_TOKEN.findall(item.seen)}:
+            value = wanted.get(token)
+            if value is None:
                 continue
             if value in seen:
                 literal.add(token)
@@ -680,20 +686,20 @@ def sweep_error_panel(
     start = time.monotonic()
     scratch.mkdir(parents=True, exist_ok=True)
     for number, payload in enumerate(payloads):
-        token = f"§e{number}§"
+        token, key, question = f"§e{number}§", f"§e{number}k§", f"§e{number}q§"
         values = {
             token: fit(payload, token, 80),
-            f"{token}k": fit(payload, f"{token}k"),
-            f"{token}q": fit(payload, f"{token}q"),
+            key: fit(payload, key),
+            question: fit(payload, question),
         }
-        kinds = {token: "rules folder", f"{token}k": "unknown key", f"{token}q": "question id"}
+        kinds = {token: "rules folder", key: "unknown key", question: "question id"}
         folder = scratch / _file_name(values[token])
         shutil.copytree(source, folder)
         info = yaml.safe_load((folder / "ruleset.yaml").read_text(encoding="utf-8"))
-        info[values[f"{token}k"]] = 1
+        info[values[key]] = 1
         (folder / "ruleset.yaml").write_text(yaml.safe_dump(info, allow_unicode=True), "utf-8")
         with (folder / "rules" / "swept.yaml").open("w", encoding="utf-8") as out:
-            when = {"question": values[f"{token}q"], "is": "a"}
+            when = {"question": values[question], "is": "a"}
             rule = {"id": "swept", "title": "t", "patient_reason": "r", "rationale": "r",
                     "citations": ["x"], "when": when}  # fmt: skip
             yaml.safe_dump({"rules": [rule]}, out, allow_unicode=True)

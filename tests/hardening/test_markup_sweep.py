@@ -45,8 +45,15 @@ def boxes(monkeypatch: pytest.MonkeyPatch) -> BoxRecorder:
 
 
 def probe_rounds(canary: Path) -> list[list[str]]:
+    """All the probes in every field at once, then each field one probe (in turn)."""
     probes = [p.format(canary=canary) for p in PROBE_MARKUP]
-    return [probes[i:] + probes[:i] for i in range(0, len(probes), 5)]
+    rotations = (probes[i:] + probes[:i] for i in range(0, len(probes), 5))
+    return [[joined(probes)], *rotations]
+
+
+def joined(payloads: list[str]) -> str:
+    """Several payloads as one text (the long one left to the rounds of one payload each)."""
+    return " ".join(p for p in payloads if len(p) < 200)
 
 
 def test_every_rule_set_text_field_is_shown_literally(
@@ -55,7 +62,7 @@ def test_every_rule_set_text_field_is_shown_literally(
     canary = tmp_path / "canary.png"
     canary.write_bytes(b"\x89PNG\r\n\x1a\n")
     rounds = probe_rounds(canary)
-    rounds += [list(DEVICE_MARKUP)]
+    rounds += [[joined(list(DEVICE_MARKUP))], list(DEVICE_MARKUP)]
     rounds += [hostile_markup(seed, 40) for seed in range(budget(1))]
     report = sweep_rule_set_window(make_window, boxes, MINI, tmp_path / "swept", rounds)
     CASES["markup/rule set fields"] += report.inputs
@@ -67,7 +74,8 @@ def test_every_rule_set_text_field_is_shown_literally(
 
 def all_markup(canary: Path) -> list[str]:
     probes = [p.format(canary=canary) for p in PROBE_MARKUP]
-    return [*probes, *DEVICE_MARKUP, *hostile_markup(7, budget(4))]
+    every = [joined(probes), *probes, joined(list(DEVICE_MARKUP)), *DEVICE_MARKUP]
+    return [*every, *hostile_markup(7, budget(4))]
 
 
 def test_every_consultation_file_text_is_shown_literally(
@@ -98,7 +106,8 @@ def test_the_bundled_rule_set_s_text_is_shown_literally(
     make_window: Callable[[Path], Any], boxes: BoxRecorder, tmp_path: Path
 ) -> None:
     canary = tmp_path / "canary.png"
-    rounds = [[p.format(canary=canary) for p in PROBE_MARKUP], list(DEVICE_MARKUP)]
+    probes = [p.format(canary=canary) for p in PROBE_MARKUP]
+    rounds = [[joined(probes)], [joined(list(DEVICE_MARKUP))]]
     report = sweep_rule_set_window(
         make_window, boxes, BUNDLED, tmp_path / "swept", rounds, profiles=budget(3)
     )
