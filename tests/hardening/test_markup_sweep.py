@@ -74,7 +74,7 @@ def test_every_rule_set_text_field_is_shown_literally(
 
 def all_markup(canary: Path) -> list[str]:
     probes = [p.format(canary=canary) for p in PROBE_MARKUP]
-    every = [joined(probes), *probes, joined(list(DEVICE_MARKUP)), *DEVICE_MARKUP]
+    every = [joined(probes), joined(list(DEVICE_MARKUP)), *probes, *DEVICE_MARKUP]
     return [*every, *hostile_markup(7, budget(4))]
 
 
