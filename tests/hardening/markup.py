@@ -385,7 +385,9 @@ def collect_shown(root: QWidget) -> list[Shown]:
         where = f"{type(widget).__name__} {widget.objectName()!r}"
         if widget.isWindow():
             title = widget.windowTitle()
-            found.append(Shown(f"{where} title", title, title_shown(title), rich=False))
+            handle = widget.windowHandle()  # once shown, Qt's own reading of the title
+            seen = handle.title() if handle is not None else title_shown(title)
+            found.append(Shown(f"{where} title", title, seen, rich=False))
         if (tip := _tooltip(where, widget.toolTip())) is not None:
             found.append(tip)
         if isinstance(widget, QLabel):

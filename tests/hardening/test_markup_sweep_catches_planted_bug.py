@@ -93,6 +93,15 @@ class MnemonicButton(MainWindow):
             button.setObjectName("planted")
 
 
+class RawTitle(MainWindow):
+    """The slip: the rule set's title put in the window title as it is (``[*]`` vanishes)."""
+
+    def refresh(self) -> None:
+        super().refresh()
+        if self.model is not None:
+            self.setWindowTitle(f"decision-aid — {self.model.rule_set.info.title}")
+
+
 def test_the_sweep_reports_a_label_left_in_auto_text(
     make: Any, boxes: BoxRecorder, tmp_path: Path
 ) -> None:
@@ -116,6 +125,14 @@ def test_the_sweep_reports_a_shortcut_made_of_file_text(
     rounds = [["A & B && C &x"]]
     report = sweep_rule_set_window(make(MnemonicButton), boxes, MINI, tmp_path, rounds)
     assert any("QPushButton 'planted'" in p for p in report.problems), report.problems[:3]
+
+
+def test_the_sweep_reports_a_window_title_that_loses_its_marks(
+    make: Any, boxes: BoxRecorder, tmp_path: Path
+) -> None:
+    rounds = [["[*] marked [*][*]"]]
+    report = sweep_rule_set_window(make(RawTitle), boxes, MINI, tmp_path, rounds)
+    assert any("'main-window' title" in p for p in report.problems), report.problems[:3]
 
 
 def test_the_sweep_reports_notices_shown_by_a_static_helper(
