@@ -22,12 +22,14 @@ from tests.hardening.markup import (
     PROBE_MARKUP,
     BoxRecorder,
     hostile_markup,
+    swept_rule_set,
+    text_field_names,
+)
+from tests.hardening.markup_sweeps import (
     rotating,
     sweep_consultation_files,
     sweep_error_panel,
     sweep_rule_set_window,
-    swept_rule_set,
-    text_field_names,
 )
 
 SHOWN_FIELDS = {

@@ -25,6 +25,8 @@ from tests.hardening.markup import (
     BoxRecorder,
     check_shown,
     collect_shown,
+)
+from tests.hardening.markup_sweeps import (
     sweep_consultation_files,
     sweep_error_panel,
     sweep_rule_set_window,
