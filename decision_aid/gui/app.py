@@ -17,6 +17,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from decision_aid import __version__
+from decision_aid.gui.dialogs import show_message
 from decision_aid.gui.main_window import MainWindow
 from decision_aid.storage import Autosave
 
@@ -45,7 +46,9 @@ def offer_recovery(window: MainWindow, autosave: Autosave) -> None:
     """After a crash: offer to restore the newest unfinished consultation."""
     pending, problems = autosave.pending()
     for problem in problems:
-        QMessageBox.warning(window, "An autosave could not be read", problem)
+        show_message(
+            window, "An autosave could not be read", problem, icon=QMessageBox.Icon.Warning
+        )
     if not pending or window.model is None:
         return
     newest = pending[0]
@@ -53,6 +56,7 @@ def offer_recovery(window: MainWindow, autosave: Autosave) -> None:
     when = consultation.updated.astimezone().strftime("%d %b %Y at %H:%M")
     who = f" for {consultation.patient_label}" if consultation.patient_label else ""
     box = QMessageBox(window)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # the label comes from a file
     box.setWindowTitle("Restore the unfinished consultation?")
     box.setText(
         f"A consultation{who} from {when} was not closed ({len(consultation.answers)} answers). "

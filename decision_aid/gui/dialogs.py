@@ -1,10 +1,11 @@
 """The few dialogs the window needs: override (with its reason), and one way to show
-an error to a clinician, without a traceback."""
+a message (an error, without a traceback) to a clinician, always as plain text."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
 if TYPE_CHECKING:
     from decision_aid.domain import RuleSet
 
-__all__ = ["OverrideDialog", "show_error"]
+__all__ = ["OverrideDialog", "plain_message_box", "show_error", "show_message"]
 
 
 class OverrideDialog(QDialog):
@@ -69,8 +70,34 @@ class OverrideDialog(QDialog):
         return str(self.level.currentData()), self.reason.toPlainText().strip()
 
 
+def plain_message_box(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    *,
+    icon: QMessageBox.Icon = QMessageBox.Icon.Information,
+) -> QMessageBox:
+    """A message box that shows ``text`` as it is: file text never renders as markup."""
+    box = QMessageBox(icon, title, text, parent=parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    return box
+
+
+def show_message(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    *,
+    icon: QMessageBox.Icon = QMessageBox.Icon.Information,
+) -> None:
+    """Tell the clinician something, as plain text (``QMessageBox.information`` is not)."""
+    box = plain_message_box(parent, title, text, icon=icon)
+    box.setObjectName("message-dialog")
+    box.exec()
+
+
 def show_error(parent: QWidget | None, title: str, error: Exception | str) -> None:
     """The one way an error reaches a clinician: a plain message, never a traceback."""
-    box = QMessageBox(QMessageBox.Icon.Warning, title, str(error), parent=parent)
+    box = plain_message_box(parent, title, str(error), icon=QMessageBox.Icon.Warning)
     box.setObjectName("error-dialog")
     box.exec()

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLabel, QListWidget, QPushButton, QVBoxLayout, QWidget
+
+from decision_aid.gui.text import html_text
 
 if TYPE_CHECKING:
     from decision_aid.domain import Problem
@@ -20,6 +23,7 @@ class ErrorPanel(QWidget):
         self.setObjectName("error-panel")
         layout = QVBoxLayout(self)
         self.heading = QLabel()
+        self.heading.setTextFormat(Qt.TextFormat.RichText)  # our markup; the path is escaped
         self.heading.setWordWrap(True)
         self.problems = QListWidget()
         self.problems.setObjectName("problems")
@@ -35,9 +39,9 @@ class ErrorPanel(QWidget):
         count = len(problems)
         self.heading.setText(
             f"<h2>The rule set cannot be used</h2><p>{count} problem(s) were found in "
-            f"<code>{source}</code>. Until they are fixed, decision-aid gives no outcome, and "
-            "it does not fall back to another rule set. Fix the files and choose "
+            f"<code>{html_text(source)}</code>. Until they are fixed, decision-aid gives no "
+            "outcome, and it does not fall back to another rule set. Fix the files and choose "
             "<b>Reload rules</b>.</p>"
         )
         self.problems.clear()
-        self.problems.addItems([p.format() for p in problems])
+        self.problems.addItems([p.format() for p in problems])  # list items are plain text

@@ -35,9 +35,10 @@ from PySide6.QtWidgets import (
 )
 
 from decision_aid.domain.errors import DecisionAidError, RuleSetError
-from decision_aid.gui.dialogs import OverrideDialog, show_error
+from decision_aid.gui.dialogs import OverrideDialog, show_error, show_message
 from decision_aid.gui.error_panel import ErrorPanel
 from decision_aid.gui.outcome_panel import OutcomePanel
+from decision_aid.gui.text import literal_mnemonic, literal_title, plain_label, plain_tooltip
 from decision_aid.gui.theme import style_sheet
 from decision_aid.storage import (
     Autosave,
@@ -98,9 +99,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.central)
         self.error_panel = ErrorPanel()
         self.error_panel.reload_button.clicked.connect(lambda: self.reload_rules())  # noqa: PLW0108 - drop the bool
-        self.save_label = QLabel("Not saved yet")
-        self.progress_label = QLabel()
-        self.rules_label = QLabel()
+        self.save_label = plain_label("Not saved yet")  # may quote an error: plain text
+        self.progress_label = plain_label()
+        self.rules_label = plain_label()
         self.rules_label.setObjectName("rules-label")
         for label in (self.save_label, self.progress_label):
             self.statusBar().addWidget(label)
@@ -222,7 +223,7 @@ class MainWindow(QMainWindow):
         if basis_setting is not None:
             for choice in basis_setting.choices:
                 self.basis.addItem(choice.label, choice.id)
-            basis_label = QLabel(f"&{basis_setting.label}:")
+            basis_label = plain_label(f"&{literal_mnemonic(basis_setting.label)}:")
             basis_label.setBuddy(self.basis)
             self.basis.setAccessibleName(basis_setting.label)
             bar.addWidget(basis_label)
@@ -445,11 +446,17 @@ class MainWindow(QMainWindow):
         flag_text = " · " + " · ".join(flags) if flags else ""
         patient = self.model.consultation.patient_label if self.model else ""
         title = f"decision-aid — {info.title} · v{info.version}{flag_text}"
-        self.setWindowTitle(title + (f" — {patient}" if patient else ""))
+        self.setWindowTitle(literal_title(title + (f" — {patient}" if patient else "")))
         self.rules_label.setText(f"Rule set {info.version}{flag_text}")
         self.rules_label.setToolTip(
-            f"{info.title} ({info.id} {info.version}), review by {info.review_by:%d %b %Y}"
-            + (": a draft, not yet approved by a clinician" if info.status is Status.DRAFT else "")
+            plain_tooltip(
+                f"{info.title} ({info.id} {info.version}), review by {info.review_by:%d %b %Y}"
+                + (
+                    ": a draft, not yet approved by a clinician"
+                    if info.status is Status.DRAFT
+                    else ""
+                )
+            )
         )
         self.rules_label.setStyleSheet("font-weight:bold" if flags else "")
 
@@ -690,10 +697,10 @@ class MainWindow(QMainWindow):
             "Delete: clear an answer",
             "F1: help for a question",
         ]
-        QMessageBox.information(self, "Keyboard shortcuts", "\n".join(lines))
+        show_message(self, "Keyboard shortcuts", "\n".join(lines))
 
     def _tell(self, title: str, notices: tuple[str, ...]) -> None:
-        QMessageBox.information(self, title, "\n\n".join(notices))
+        show_message(self, title, "\n\n".join(notices))  # notices quote the file: plain text
 
     # -- closing -------------------------------------------------------------------------
 

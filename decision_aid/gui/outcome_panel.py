@@ -8,12 +8,12 @@ Links in it are reachable with Tab and followed with Enter.
 
 from __future__ import annotations
 
-from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
+from decision_aid.gui.text import html_text
 from decision_aid.levels import level_style
 
 if TYPE_CHECKING:
@@ -38,7 +38,8 @@ def _label(text: str = "", *, name: str) -> QLabel:
 
 def _sources(fired: FiredRule) -> str:
     cited = "; ".join(c.short + (f" ({c.grade})" if c.grade else "") for c in fired.citations)
-    return f"<br><small>[{escape(fired.rule_id)}{' · ' + escape(cited) if cited else ''}]</small>"
+    sources = html_text(fired.rule_id) + (" · " + html_text(cited) if cited else "")
+    return f"<br><small>[{sources}]</small>"
 
 
 def _items(title: str, items: list[str]) -> str:
@@ -78,7 +79,7 @@ class OutcomePanel(QWidget):
         self._set(
             self.badge,
             f"<span style='font-size:150%'>{style.shape}</span>&nbsp; "
-            f"<b style='font-size:130%'>{escape(assessment.outcome.label)}</b>",
+            f"<b style='font-size:130%'>{html_text(assessment.outcome.label)}</b>",
         )
         sheet = f"background:{style.background}; color:{style.foreground}; border-radius:6px;"
         if self.badge.styleSheet() != sheet:  # restyling is costly: only on a new level
@@ -110,8 +111,8 @@ class OutcomePanel(QWidget):
         self.override.setStyleSheet(f"border:2px dashed {style.background}; padding:6px;")
         self._set(
             self.override,
-            f"<b>Clinician override:</b> {style.shape} {escape(label)}<br>"
-            f"<i>Reason:</i> {escape(override.reason)}<br><small>Recorded {when}. "
+            f"<b>Clinician override:</b> {style.shape} {html_text(label)}<br>"
+            f"<i>Reason:</i> {html_text(override.reason)}<br><small>Recorded {when}. "
             "The rule outcome above stays on record.</small>",
         )
         self.override.setVisible(True)
@@ -119,9 +120,9 @@ class OutcomePanel(QWidget):
     def _details(self, assessment: Assessment, rule_set: RuleSet) -> str:
         certain = [f for f in assessment.fired if f.certain]
         possible = [f for f in assessment.fired if not f.certain]
-        parts = [_items("Why", [escape(f.patient_reason) + _sources(f) for f in certain])]
+        parts = [_items("Why", [html_text(f.patient_reason) + _sources(f) for f in certain])]
         if possible:
-            shown = [escape(f.title) + _sources(f) for f in possible[:MAX_POSSIBLE]]
+            shown = [html_text(f.title) + _sources(f) for f in possible[:MAX_POSSIBLE]]
             if len(possible) > MAX_POSSIBLE:
                 shown.append(
                     f"… and {len(possible) - MAX_POSSIBLE} more, once the answers are known"
@@ -130,15 +131,16 @@ class OutcomePanel(QWidget):
         if assessment.missing:
             links = []
             for item in assessment.missing:
-                changes = escape(item.changes_in_words(rule_set.levels_by_id))
+                changes = html_text(item.changes_in_words(rule_set.levels_by_id))
+                target = f"{QUESTION_SCHEME}:{html_text(item.question_id)}"
                 links.append(
-                    f"<a href='{QUESTION_SCHEME}:{item.question_id}'>{escape(item.label)}</a> "
-                    f"({item.status})<br><small>If answered: {changes}</small>"
+                    f"<a href='{target}'>{html_text(item.label)}</a> "
+                    f"({html_text(item.status)})<br><small>If answered: {changes}</small>"
                 )
             parts.append(_items("What we still need to know", links))
         for title, items in (("Actions", assessment.actions), ("Cautions", assessment.cautions)):
             if items:
-                parts.append(_items(title, [escape(i) for i in items]))
+                parts.append(_items(title, [html_text(i) for i in items]))
         return "".join(parts)
 
     def missing_links(self) -> list[str]:

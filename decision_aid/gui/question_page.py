@@ -8,10 +8,8 @@ what is asked (the page is told which questions are visible).
 
 from __future__ import annotations
 
-from html import escape
-
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QDoubleValidator, QIntValidator, QKeyEvent, QMouseEvent
+from PySide6.QtGui import QDoubleValidator, QFont, QIntValidator, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -28,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from decision_aid.domain import NOT_KNOWN, Answers
 from decision_aid.domain.questionnaire import Question, QuestionType, Section
+from decision_aid.gui.text import html_text, plain_label
 
 __all__ = ["QuestionPage", "QuestionWidget"]
 
@@ -79,8 +78,10 @@ class QuestionWidget(QGroupBox):
         )
         layout = QVBoxLayout(self)
         # A wrapped label, not the group box title: long questions must wrap at any font size.
-        self.text = QLabel(f"<b>{escape(question.text)}</b>")
-        self.text.setWordWrap(True)
+        self.text = plain_label(question.text, wrap=True)
+        bold = QFont()
+        bold.setBold(True)  # only the weight: the size still follows the application's font
+        self.text.setFont(bold)
         self.text.setObjectName("question-text")
         layout.addWidget(self.text)
         self.mark = QLabel()
@@ -95,8 +96,7 @@ class QuestionWidget(QGroupBox):
             self._build_number(layout)
         else:
             self._build_choices(layout)
-        self.help_label = QLabel(question.help or "")
-        self.help_label.setWordWrap(True)
+        self.help_label = plain_label(question.help or "", wrap=True)
         self.help_label.setVisible(False)
         self.help_label.setObjectName("help")
         tools = QHBoxLayout()
@@ -159,7 +159,7 @@ class QuestionWidget(QGroupBox):
         # An empty field never "finishes" under a validator: clear the answer as it empties.
         self.number.textEdited.connect(self._on_number_text)
         row.addWidget(self.number)
-        row.addWidget(QLabel(question.unit or ""))
+        row.addWidget(plain_label(question.unit or ""))
         row.addStretch(1)
         layout.addLayout(row)
         if question.not_known:
@@ -297,13 +297,13 @@ class QuestionPage(QWidget):
         self.section = section
         self.setObjectName(f"section-{section.id}")
         layout = QVBoxLayout(self)
-        heading = QLabel(f"<h2>{escape(section.title)}</h2>")
+        heading = QLabel(f"<h2>{html_text(section.title)}</h2>")
+        heading.setTextFormat(Qt.TextFormat.RichText)  # our heading; the title is escaped
         heading.setWordWrap(True)
         heading.setAccessibleName(section.title)
         layout.addWidget(heading)
         if section.intro:
-            intro = QLabel(section.intro)
-            intro.setWordWrap(True)
+            intro = plain_label(section.intro, wrap=True)
             layout.addWidget(intro)
         self.widgets: dict[str, QuestionWidget] = {}
         for question in section.questions:

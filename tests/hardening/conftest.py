@@ -21,8 +21,8 @@ def private_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def shown_messages(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     """Every message box the window shows, as (title, text); none blocks the test.
 
-    ``show_error`` builds a real QMessageBox and calls ``exec``; the notices use the
-    static helpers. Closing prompts answer "Discard".
+    ``show_error`` and ``show_message`` (the notices) build a real QMessageBox and call
+    ``exec``; the closing prompt uses the static ``question`` and answers "Discard".
     """
     from PySide6.QtWidgets import QMessageBox
 

@@ -1,0 +1,300 @@
+"""The markup sweeps: hostile text through a rule set, a consultation file and a broken
+rule set into the real window, each checked with :func:`tests.hardening.markup.check_shown`.
+
+Each sweep takes the window factory as a parameter, so a planted-bug test can hand it
+a deliberately weakened window and watch it report the slip.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import itertools
+import json
+import shutil
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtWidgets import QMainWindow
+
+from decision_aid.domain.rules import RuleSet
+from tests.hardening.markup import (
+    BoxRecorder,
+    Shown,
+    check_shown,
+    collect_shown,
+    fit,
+    swept_rule_set,
+    write_json,
+)
+
+__all__ = [
+    "SweepReport",
+    "none_kept_alive",
+    "rotating",
+    "sweep_consultation_files",
+    "sweep_error_panel",
+    "sweep_rule_set_window",
+]
+
+
+@contextlib.contextmanager
+def none_kept_alive() -> Iterator[None]:
+    """Give back the references to ``None`` that PySide6 loses during the block.
+
+    PySide6 6.12 on CPython 3.11 returns ``None`` from every void method without a new
+    reference (harmless from 3.12, where ``None`` is immortal): each ``setText`` costs
+    ``None`` one reference, and once they are all spent the interpreter aborts
+    ("none_dealloc"). A sweep makes tens of thousands of such calls in one test process;
+    this keeps a margin during the block and restores the count after it, so the sweep
+    leaves the process as it found it. The app's own exposure is not hidden: outside a
+    sweep nothing is given back.
+    """
+    margin = [None] * 500_000
+    before = sys.getrefcount(None)
+    try:
+        yield
+    finally:
+        lost = before - sys.getrefcount(None)
+        while lost > 0 and sys.getrefcount(None) < before:  # for good, even at exit
+            ctypes.pythonapi.Py_IncRef(ctypes.py_object(None))
+        del margin
+
+
+@dataclass
+class SweepReport:
+    """What one sweep tried: inputs (one text in one field), how many were clean, problems."""
+
+    inputs: int = 0
+    clean: int = 0
+    seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)
+    literal: set[str] = field(default_factory=set)
+    """``Model.field`` (or consultation field) names seen on screen exactly as written."""
+
+    def add(self, values: Mapping[str, str], kinds: Mapping[str, str], shown: list[Shown]) -> None:
+        problems, literal = check_shown(shown, values)
+        bad = {token for token in values if any(token in p for p in problems)}
+        self.inputs += len(values)
+        self.clean += len(values) - len(bad)
+        self.problems += problems
+        self.literal |= {kinds[token] for token in literal}
+
+
+def rotating(payloads: list[str]) -> Callable[[str], str]:
+    """A field → text assignment that hands out ``payloads`` in turn."""
+    count = iter(range(10**9))
+    return lambda where: payloads[next(count) % len(payloads)]
+
+
+def _profiles(rule_set: RuleSet) -> Iterator[dict[str, object]]:
+    """Answer sets that make different rules fire: none, all not known, each option in turn."""
+    from decision_aid.domain import NOT_KNOWN
+    from decision_aid.domain.questionnaire import QuestionType
+
+    questions = list(rule_set.questionnaire.questions())
+    yield {q.id: NOT_KNOWN for q in questions if q.not_known}
+    widest = max((len(q.choices) for q in questions), default=1)
+    for index in range(widest):
+        answers: dict[str, object] = {}
+        for question in questions:
+            if question.type is QuestionType.NUMBER:
+                answers[question.id] = float([40, 10, 90][index % 3])
+            elif question.type is QuestionType.MULTIPLE:
+                answers[question.id] = (question.choices[index % len(question.choices)].id,)
+            else:
+                answers[question.id] = question.choices[index % len(question.choices)].id
+        yield answers
+
+
+@none_kept_alive()
+def sweep_rule_set_window(
+    make_window: Callable[[Path], QMainWindow],
+    boxes: BoxRecorder,
+    source: Path,
+    scratch: Path,
+    rounds: list[list[str]],
+    *,
+    profiles: int | None = None,
+) -> SweepReport:
+    """Each round: every text field of a copy of ``source`` gets one of the round's
+    payloads; the window is opened on it, shown every answer profile, the override
+    dialog and the key list; every text on screen is checked. Stops after a round with
+    problems (so device markup only follows probes that passed). ``profiles`` caps the
+    answer sets shown in each round."""
+
+    from decision_aid.gui.dialogs import OverrideDialog
+    from decision_aid.gui.main_window import MainWindow
+
+    report = SweepReport()
+    start = time.monotonic()
+    for number, payloads in enumerate(rounds):
+        folder = scratch / f"round-{number}"
+        values, kinds = swept_rule_set(source, folder, rotating(payloads))
+        window = make_window(folder)
+        assert isinstance(window, MainWindow)
+        model = window.model
+        if model is None:
+            report.problems.append(f"round {number}: the swept rule set did not load")
+            break
+        shown = collect_shown(window)
+        for answers in itertools.islice(_profiles(model.rule_set), profiles):
+            consultation = model.consultation
+            for question_id, value in answers.items():
+                consultation = consultation.with_answer(question_id, value, now=model.clock())
+            model.replace(consultation)  # one change (and one autosave) per answer set
+            shown += collect_shown(window)
+        for setting in model.rule_set.info.settings:
+            for choice in setting.choices:
+                model.set_setting(setting.id, choice.id)
+                shown += collect_shown(window.outcome)
+        dialog = OverrideDialog(model.rule_set, model.assessment.outcome.id, window)
+        shown += collect_shown(dialog)
+        dialog.deleteLater()
+        window.show_keys()
+        report.add(values, kinds, shown + boxes.take())
+        window.close()
+        if report.problems:
+            break
+    report.seconds = time.monotonic() - start
+    return report
+
+
+def _file_name(text: str) -> str:
+    """``text`` as one file name: no ``/``, short enough for any file system."""
+    return text.replace("/", "\u2215").replace("\x00", "")
+
+
+@none_kept_alive()
+def sweep_consultation_files(
+    make_window: Callable[[Path], QMainWindow],
+    boxes: BoxRecorder,
+    rules: Path,
+    scratch: Path,
+    payloads: list[str],
+    *,
+    reload_every: int = 8,
+) -> SweepReport:
+    """Each payload in every text of a consultation file (label, notes, unknown answer
+    keys and settings, bad values, override, rule-set reference, the file's name); the
+    file is opened (its notices shown), offered for recovery and restored, its rule set
+    reloaded (quietly and not: for the first two payloads and every ``reload_every``-th),
+    and opened again with an unknown key (the error box),
+    and an autosave with that key is offered (its warning)."""
+
+    from decision_aid.gui.app import offer_recovery
+    from decision_aid.gui.main_window import MainWindow
+
+    report = SweepReport()
+    start = time.monotonic()
+    window = make_window(rules)
+    assert isinstance(window, MainWindow)
+    model = window.model
+    assert model is not None, "the rule set for the consultation sweep must load"
+    rule_set = model.rule_set
+    first = next(rule_set.questionnaire.questions()).id
+    setting = rule_set.info.settings[0].id if rule_set.info.settings else "basis"
+    scratch.mkdir(parents=True, exist_ok=True)
+    for number, payload in enumerate(payloads):
+        values: dict[str, str] = {}
+        kinds: dict[str, str] = {}
+
+        def mark(kind: str, limit: int | None = None) -> str:
+            token = f"§c{number}.{len(values)}§"  # noqa: B023 - used at once
+            values[token] = fit(payload, token, limit)  # noqa: B023
+            kinds[token] = kind  # noqa: B023
+            return values[token]  # noqa: B023
+
+        data = json.loads(model.consultation.to_json())
+        data.update(
+            id=uuid.uuid4().hex,
+            patient_label=mark("patient_label", 40),
+            notes=mark("notes"),
+            answers={mark("unknown answer key"): mark("its value"), first: mark("bad answer")},
+            settings={mark("unknown setting"): mark("its value"), setting: mark("bad setting")},
+            override={"level": mark("override level"), "reason": mark("override reason"),
+                      "at": data["updated"]},
+            rule_set={"id": mark("rule set id"), "version": mark("rule set version"),
+                      "digest": "0"},
+        )  # fmt: skip
+        name = _file_name(mark("file name", 80))
+        window.open_path(write_json(scratch / f"{name}.json", data))
+        shown = collect_shown(window) + boxes.take()
+        offer_recovery(window, window.autosave)
+        found, _ = window.autosave.pending()
+        window.restore(next(p for p in found if p.consultation.id == data["id"]))
+        shown += collect_shown(window) + boxes.take()
+        if number < 2 or number % reload_every == 0:  # a reload rebuilds the whole view
+            window.reload_rules(quiet=True)  # its notices in the status line
+            shown += collect_shown(window)
+            window.open_path(scratch / f"{name}.json")
+            window.reload_rules()  # its notices in a message box
+            shown += boxes.take()
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # old views
+        broken = {**data, "id": uuid.uuid4().hex, mark("unknown key", 80): 1}
+        window.open_path(write_json(scratch / f"{name}.broken.json", broken))
+        write_json(window.autosave.folder / f"{broken['id']}.json", broken)
+        offer_recovery(window, window.autosave)
+        report.add(values, kinds, shown + boxes.take() + collect_shown(window))
+        for left in window.autosave.folder.iterdir():  # each payload starts afresh
+            left.unlink()
+        if report.problems:  # device markup comes after the probes: never past a failure
+            break
+    window.close()
+    report.seconds = time.monotonic() - start
+    return report
+
+
+@none_kept_alive()
+def sweep_error_panel(
+    make_window: Callable[[Path], QMainWindow],
+    boxes: BoxRecorder,
+    source: Path,
+    scratch: Path,
+    payloads: list[str],
+) -> SweepReport:
+    """Each payload in a broken copy of ``source``: in its folder's name, an unknown key
+    and an unknown question a rule reads, so that the problems quote it; the window
+    opens on it (the error panel), and reloads it."""
+
+    from decision_aid.gui.main_window import MainWindow
+
+    report = SweepReport()
+    start = time.monotonic()
+    scratch.mkdir(parents=True, exist_ok=True)
+    for number, payload in enumerate(payloads):
+        token, key, question = f"§e{number}§", f"§e{number}k§", f"§e{number}q§"
+        values = {
+            token: fit(payload, token, 80),
+            key: fit(payload, key),
+            question: fit(payload, question),
+        }
+        kinds = {token: "rules folder", key: "unknown key", question: "question id"}
+        folder = scratch / _file_name(values[token])
+        shutil.copytree(source, folder)
+        info = yaml.safe_load((folder / "ruleset.yaml").read_text(encoding="utf-8"))
+        info[values[key]] = 1
+        (folder / "ruleset.yaml").write_text(yaml.safe_dump(info, allow_unicode=True), "utf-8")
+        with (folder / "rules" / "swept.yaml").open("w", encoding="utf-8") as out:
+            when = {"question": values[question], "is": "a"}
+            rule = {"id": "swept", "title": "t", "patient_reason": "r", "rationale": "r",
+                    "citations": ["x"], "when": when}  # fmt: skip
+            yaml.safe_dump({"rules": [rule]}, out, allow_unicode=True)
+        window = make_window(folder)
+        assert isinstance(window, MainWindow)
+        shown = collect_shown(window)
+        window.reload_rules()
+        shown += collect_shown(window) + boxes.take()
+        window.close()
+        values[token] = str(folder)  # the panel names the whole folder
+        report.add(values, kinds, shown)
+        if report.problems:
+            break
+    report.seconds = time.monotonic() - start
+    return report
