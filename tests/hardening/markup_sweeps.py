@@ -7,12 +7,9 @@ a deliberately weakened window and watch it report the slip.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import itertools
 import json
 import shutil
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -36,35 +33,11 @@ from tests.hardening.markup import (
 
 __all__ = [
     "SweepReport",
-    "none_kept_alive",
     "rotating",
     "sweep_consultation_files",
     "sweep_error_panel",
     "sweep_rule_set_window",
 ]
-
-
-@contextlib.contextmanager
-def none_kept_alive() -> Iterator[None]:
-    """Give back the references to ``None`` that PySide6 loses during the block.
-
-    PySide6 6.12 on CPython 3.11 returns ``None`` from every void method without a new
-    reference (harmless from 3.12, where ``None`` is immortal): each ``setText`` costs
-    ``None`` one reference, and once they are all spent the interpreter aborts
-    ("none_dealloc"). A sweep makes tens of thousands of such calls in one test process;
-    this keeps a margin during the block and restores the count after it, so the sweep
-    leaves the process as it found it. The app's own exposure is not hidden: outside a
-    sweep nothing is given back.
-    """
-    margin = [None] * 500_000
-    before = sys.getrefcount(None)
-    try:
-        yield
-    finally:
-        lost = before - sys.getrefcount(None)
-        while lost > 0 and sys.getrefcount(None) < before:  # for good, even at exit
-            ctypes.pythonapi.Py_IncRef(ctypes.py_object(None))
-        del margin
 
 
 @dataclass
@@ -113,7 +86,6 @@ def _profiles(rule_set: RuleSet) -> Iterator[dict[str, object]]:
         yield answers
 
 
-@none_kept_alive()
 def sweep_rule_set_window(
     make_window: Callable[[Path], QMainWindow],
     boxes: BoxRecorder,
@@ -171,7 +143,6 @@ def _file_name(text: str) -> str:
     return text.replace("/", "\u2215").replace("\x00", "")
 
 
-@none_kept_alive()
 def sweep_consultation_files(
     make_window: Callable[[Path], QMainWindow],
     boxes: BoxRecorder,
@@ -251,7 +222,6 @@ def sweep_consultation_files(
     return report
 
 
-@none_kept_alive()
 def sweep_error_panel(
     make_window: Callable[[Path], QMainWindow],
     boxes: BoxRecorder,
