@@ -405,7 +405,7 @@ class MainWindow(QMainWindow):
                 f"{state.state}: {state.answered} of {state.asked} answered, "
                 f"{state.not_known} not known"
             )
-        self.outcome.show_assessment(model.assessment, rule_set, model.consultation.override)
+        self.outcome.show_assessment(model.assessment, rule_set, model.override)
         with QSignalBlocker(self.basis):
             if self.basis_setting:
                 self.basis.setCurrentIndex(
@@ -665,7 +665,7 @@ class MainWindow(QMainWindow):
                 model.assessment,
                 model.answers,
                 model.rule_set,
-                override=model.consultation.override,
+                override=model.override,
             )
         finally:
             QApplication.restoreOverrideCursor()
