@@ -376,15 +376,15 @@ class Consultation(FrozenModel):
 _FIELDS = {
     "schema_version": "the file format",
     "id": "its id",
-    "created": "the date it was started (created)",
-    "updated": "the date it was last changed (updated)",
-    "rule_set": "the rule set it was made with (rule_set)",
+    "created": "the date it was started",
+    "updated": "the date it was last changed",
+    "rule_set": "the rule set it was made with",
     "settings": "the settings",
     "answers": "the answers",
     "override": "the override",
-    "override.at": "the date of the override (override.at)",
-    "override.level": "the override's outcome (override.level)",
-    "override.reason": "the override's reason (override.reason)",
+    "override.at": "the date of the override",
+    "override.level": "the override's outcome",
+    "override.reason": "the override's reason",
     "notes": "the notes",
     "patient_label": "the patient label",
 }
@@ -403,11 +403,14 @@ _REASONS = {
 
 
 def _field(loc: tuple[int | str, ...]) -> str:
-    dotted = ".".join(str(p) for p in loc)
-    if not dotted:
-        return "the file"
-    words = _FIELDS.get(dotted) or _FIELDS.get(".".join(str(p) for p in loc[:2]))
-    return words if words and words.endswith(")") else f"{words} ({dotted})" if words else dotted
+    """``the date of the override (override.at)``: the field in words, and its name."""
+    parts = [str(p) for p in loc]
+    dotted = ".".join(parts)
+    for end in range(len(parts), 0, -1):
+        words = _FIELDS.get(".".join(parts[:end]))
+        if words:
+            return f"{words} ({dotted})"
+    return dotted or "the file"
 
 
 def _reason(error: Any) -> str:

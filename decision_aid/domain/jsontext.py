@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from decision_aid.domain.errors import InputError
@@ -66,8 +67,11 @@ def _marking(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def _path_to(node: Any, key: str) -> list[str] | None:
     if isinstance(node, _Marked):
         return [key]
-    children = node.items() if isinstance(node, dict) else enumerate(node or ())
-    if not isinstance(node, dict | list):
+    if isinstance(node, dict):
+        children: Iterable[tuple[Any, Any]] = node.items()
+    elif isinstance(node, list):
+        children = enumerate(node)
+    else:
         return None
     for name, value in children:
         inner = _path_to(value, key)
