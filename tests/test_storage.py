@@ -86,7 +86,7 @@ def test_round_trip(tmp_path: Path) -> None:
         ),
         (
             '{"schema_version": 9}',
-            "saved by a newer decision-aid (file format 9; this version reads up to 1)",
+            "saved by a newer decision-aid (file format 9; this version reads up to 2)",
         ),
         ("[1, 2]", "not a consultation file"),
         (

@@ -28,7 +28,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, Field, Strict, ValidationError, field_validator
+from pydantic import (
+    AwareDatetime,
+    Field,
+    Strict,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from decision_aid.domain.base import FrozenModel
 from decision_aid.domain.errors import AnswersError, InputError, NewerFormatError
@@ -56,7 +63,8 @@ __all__ = [
     "RuleSetRef",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2 adds ``set_aside``; a file of format 1 reads as one with nothing set aside."""
 
 # -- the limits of a consultation file, in one place -----------------------------------
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
@@ -72,12 +80,13 @@ MAX_TEXT_LENGTH = 200
 """Ids, versions, digests, setting names and values, override levels, answer texts."""
 MAX_SETTINGS = 32
 MAX_ANSWERS = 5_000
-"""Answer keys; a questionnaire has tens of questions, old versions' keys included."""
+"""Answer keys, set aside ones included; a questionnaire has tens of questions."""
 MAX_KEY_LENGTH = 64
 MAX_ITEMS = 64
 """Items in one answer to a multiple-choice question."""
 MAX_ANSWERS_SIZE = 300_000
-"""The answers' size: characters of keys and items, plus 8 for each key and item."""
+"""The answers' size (set aside ones included): characters of keys and items, plus 8
+for each key and item."""
 _PUNCTUATION = 8
 _NOTICE_NAMES = 3
 
@@ -144,7 +153,7 @@ def _scalar_size(value: Any, key: str) -> int:
 
 def _answers_size(answers: dict[str, Any]) -> int:
     """What :data:`MAX_ANSWERS_SIZE` counts; raises ``ValueError`` on a misshapen answer."""
-    if len(answers) > MAX_ANSWERS:
+    if len(answers) > MAX_ANSWERS:  # checked here too, before a slow count of a huge file
         raise ValueError(
             f"it holds {len(answers)} answers; a consultation holds at most {MAX_ANSWERS}"
         )
@@ -174,13 +183,16 @@ class Consultation(FrozenModel):
     """The contract: a value read from a file passed :meth:`from_json`'s checks; edits
     (``with_*``) are not re-validated, so callers pass questionnaire answers only."""
 
-    schema_version: Literal[1] = 1
+    schema_version: Literal[1, 2] = 2
     id: str = Field(pattern=ID_PATTERN)
     created: Moment
     updated: Moment
     rule_set: RuleSetRef
     settings: dict[Text, Text] = Field(default_factory=dict, max_length=MAX_SETTINGS)
     answers: dict[str, Any] = Field(default_factory=dict)
+    set_aside: dict[str, Any] = Field(default_factory=dict)
+    """Answers that did not fit the rule set when last reconciled: kept, never counted.
+    Kept apart so that an edit copies only the answers in use, however many these are."""
     override: Override | None = None
     notes: str = Field(default="", max_length=MAX_NOTES_LENGTH)
     patient_label: str = Field(default="", max_length=MAX_LABEL_LENGTH)
@@ -190,15 +202,22 @@ class Consultation(FrozenModel):
     def _dated_after_earliest(cls, moment: datetime) -> datetime:
         return _after_earliest(moment)
 
-    @field_validator("answers")
-    @classmethod
-    def _answers_within_limits(cls, answers: dict[str, Any]) -> dict[str, Any]:
-        size = _answers_size(answers)
+    @model_validator(mode="after")
+    def _answers_within_limits(self) -> Consultation:
+        count = len(self.answers) + len(self.set_aside)
+        if count > MAX_ANSWERS:
+            raise ValueError(
+                f"the answers: it holds {count} answers; a consultation holds at most {MAX_ANSWERS}"
+            )
+        try:
+            size = _answers_size(self.answers) + _answers_size(self.set_aside)
+        except ValueError as error:
+            raise ValueError(f"the answers: {error}") from None
         if size > MAX_ANSWERS_SIZE:
             raise ValueError(
-                f"the answers are too long ({size} characters; at most {MAX_ANSWERS_SIZE})"
+                f"the answers: they are too long ({size} characters; at most {MAX_ANSWERS_SIZE})"
             )
-        return answers
+        return self
 
     @classmethod
     def new(cls, rule_set: RuleSet, *, now: datetime) -> Consultation:
@@ -271,7 +290,7 @@ class Consultation(FrozenModel):
         misfits: list[str] = []
         set_aside: list[str] = []
         by_id = rule_set.questionnaire.by_id
-        for key, value in self.answers.items():
+        for key, value in self._all_answers().items():
             if key not in by_id:
                 set_aside.append(key)
                 misfits.append(
@@ -306,6 +325,25 @@ class Consultation(FrozenModel):
             )
         answers = parse_answers(rule_set.questionnaire, fitting)
         return Reconciled(answers, tuple(notices), override, tuple(set_aside))
+
+    def _all_answers(self) -> dict[str, Any]:
+        return {**self.set_aside, **self.answers} if self.set_aside else self.answers
+
+    def with_misfits_set_aside(self, reconciled: Reconciled) -> Consultation:
+        """A copy whose ``answers`` are those that fit, and ``set_aside`` the rest.
+
+        ``reconciled`` is this consultation's :meth:`reconcile`. Nothing is dropped: an
+        answer set aside comes back when a later rule set asks its question again.
+        Not an edit, so ``updated`` stays as it is.
+        """
+        everything = self._all_answers()
+        aside = set(reconciled.set_aside)
+        return self.model_copy(
+            update={
+                "answers": {k: v for k, v in everything.items() if k not in aside},
+                "set_aside": {k: everything[k] for k in reconciled.set_aside},
+            }
+        )
 
     def valid_override(self, rule_set: RuleSet) -> Override | None:
         """The override, if its level is one of ``rule_set``'s; ``None`` otherwise."""
@@ -352,8 +390,9 @@ class Consultation(FrozenModel):
             consultation = cls.model_validate_json(text)
         except ValidationError as error:
             first = error.errors()[0]
+            where = _field(first["loc"])
             raise InputError(
-                f"not a valid consultation file: {_field(first['loc'])}: {_reason(first)}",
+                f"not a valid consultation file: {where}{': ' if where else ''}{_reason(first)}",
                 source=source,
             ) from None
         latest = now + MAX_AHEAD
@@ -381,6 +420,7 @@ _FIELDS = {
     "rule_set": "the rule set it was made with",
     "settings": "the settings",
     "answers": "the answers",
+    "set_aside": "the answers set aside",
     "override": "the override",
     "override.at": "the date of the override",
     "override.level": "the override's outcome",
@@ -396,7 +436,6 @@ _REASONS = {
     "datetime_parsing": "is not a date and time",
     "datetime_type": "is not a date and time",
     "dict_type": "must be a mapping of names to values",
-
     "missing": "is missing",
     "extra_forbidden": "is not part of a consultation file",
 }
@@ -410,7 +449,7 @@ def _field(loc: tuple[int | str, ...]) -> str:
         words = _FIELDS.get(".".join(parts[:end]))
         if words:
             return f"{words} ({dotted})"
-    return dotted or "the file"
+    return dotted  # empty: the whole file, and the reason names what is wrong
 
 
 def _reason(error: Any) -> str:

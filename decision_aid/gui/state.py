@@ -21,8 +21,8 @@ from PySide6.QtCore import QObject, Signal
 from decision_aid.domain import Answers, Assessment, RuleSet, evaluate
 from decision_aid.domain.consultation import Consultation, Override
 from decision_aid.domain.errors import AnswersError, StorageError
-from decision_aid.domain.questionnaire import parse_answers
 from decision_aid.domain.progress import Progress, progress
+from decision_aid.domain.questionnaire import parse_answers
 from decision_aid.storage import Autosave
 
 __all__ = ["ConsultationModel", "utc_now"]
@@ -70,8 +70,9 @@ class ConsultationModel(QObject):
         """Check every answer against the rule set: once per consultation shown."""
         reconciled = self.consultation.reconcile(self.rule_set)
         self.notices = reconciled.notices
-        aside = set(reconciled.set_aside)
-        self._fitting = {k: v for k, v in self.consultation.answers.items() if k not in aside}
+        # What no longer fits moves to ``set_aside``: an edit then copies only the rest.
+        self.consultation = self.consultation.with_misfits_set_aside(reconciled)
+        self._fitting = dict(self.consultation.answers)
         self._recompute()
 
     def _refit(self, question_id: str) -> None:

@@ -187,7 +187,7 @@ def test_a_date_up_to_a_day_ahead_of_the_readers_clock_is_accepted() -> None:
         ({"patient_label": "x" * 41}, "the patient label (patient_label): is longer than 40"),
         (
             {"answers": {f"k{i}": 1 for i in range(MAX_ANSWERS + 1)}},
-            "the answers (answers): it holds 5001 answers; a consultation holds at most 5000",
+            "valid consultation file: the answers: it holds 5001 answers; a consultation holds at most 5000",
         ),
         ({"answers": {"k" * 65: 1}}, "an answer's question id must be 1 to 64 characters"),
         ({"answers": {"goals": [[1]]}}, "the answer to 'goals' is not an answer"),
@@ -196,7 +196,7 @@ def test_a_date_up_to_a_day_ahead_of_the_readers_clock_is_accepted() -> None:
         ({"answers": {"age": "1" * 201}}, "the answer to 'age' is longer than 200 characters"),
         (
             {"answers": {f"k{i:04}": ["x" * 200] * 30 for i in range(60)}},
-            "the answers are too long (",
+            "file: the answers: they are too long (375180 characters; at most 300000)",
         ),
         ({"settings": {f"s{i}": "v" for i in range(33)}}, "the settings (settings): has more"),
         ({"rule_set__digest": "x" * 201}, "rule_set.digest): is longer than 200"),
@@ -282,3 +282,36 @@ def test_many_stale_answers_get_one_summarised_notice_and_stay_in_the_consultati
         "'old_0', 'old_1', 'old_2' and 309 more.",
     )
     assert len(consultation.answers) == 313
+
+
+def test_answers_set_aside_stay_in_the_file_and_come_back_when_asked_again(
+    mini_copy: Path,
+) -> None:
+    consultation = Consultation.new(RULES, now=NOW).with_answer("tried", "yes", now=NOW)
+    questionnaire = mini_copy / "questionnaire.yaml"
+    questionnaire.write_text(
+        questionnaire.read_text().replace("- id: tried\n", "- id: tried_first\n")
+    )
+    rules = mini_copy / "rules" / "main.yaml"
+    rules.write_text(rules.read_text().replace("{question: tried,", "{question: tried_first,"))
+    renamed = load_rule_set(mini_copy)
+    moved = consultation.with_misfits_set_aside(consultation.reconcile(renamed))
+    assert (moved.answers, moved.set_aside, moved.updated) == ({}, {"tried": "yes"}, NOW)
+    reread = Consultation.from_json(moved.to_json(), now=NOW)
+    assert reread.set_aside == {"tried": "yes"}
+    back = reread.with_misfits_set_aside(reread.reconcile(RULES))
+    assert (back.answers, back.set_aside) == ({"tried": "yes"}, {})
+    assert dict(back.reconcile(RULES).answers) == {"tried": "yes"}
+
+
+def test_a_file_of_format_1_reads_with_nothing_set_aside() -> None:
+    data = json.loads(_file())
+    data["schema_version"] = 1
+    del data["set_aside"]
+    assert Consultation.from_json(json.dumps(data), now=NOW).set_aside == {}
+
+
+def test_the_limits_count_answers_set_aside_too() -> None:
+    half = {f"k{i}": 1 for i in range(MAX_ANSWERS // 2 + 1)}
+    text = _file(answers=half, set_aside={f"old_{k}": 1 for k in half})
+    assert "it holds 5002 answers; a consultation holds at most 5000" in _refusal(text)

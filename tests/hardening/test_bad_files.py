@@ -128,7 +128,7 @@ def _swap(key: str, value: Any) -> Callable[[bytes], bytes]:
 
 
 BAD_CONSULTATIONS: dict[str, Callable[[bytes], bytes]] = {
-    "newer-schema-version": _swap("schema_version", 2),
+    "newer-schema-version": _swap("schema_version", 3),
     "schema-version-as-text": _swap("schema_version", "1"),
     "answers-as-text": _swap("answers", "diagnosis=a"),
     "created-not-a-date": _swap("created", "yesterday"),
