@@ -137,7 +137,7 @@ class Reconciled:
 
 def _after_earliest(moment: datetime) -> datetime:
     if moment < EARLIEST:
-        raise ValueError(f"{moment:%Y-%m-%d} is before {EARLIEST:%Y}; the date is wrong")
+        raise ValueError(f"{moment.date().isoformat()} is before 2000; the date is wrong")
     return moment
 
 
