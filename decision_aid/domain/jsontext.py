@@ -91,7 +91,11 @@ def _where(text: str, key: str) -> str:
 
 def _line_of_key(text: str, key: str) -> int | None:
     """The line of the second ``"key":`` in the text (a good guess, not a parse)."""
-    found = list(itertools.islice(re.finditer(re.escape(json.dumps(key)) + r"\s*:", text), 2))
+    found = list(
+        itertools.islice(
+            re.finditer(re.escape(json.dumps(key, ensure_ascii=False)) + r"\s*:", text), 2
+        )
+    )
     return text.count("\n", 0, found[1].start()) + 1 if len(found) == 2 else None
 
 

@@ -699,9 +699,12 @@ class MainWindow(QMainWindow):
 
     def _unsaved(self) -> bool:
         model = self.model
-        if model is None or not (model.consultation.answers or model.consultation.notes):
+        consultation = model.consultation if model is not None else None
+        if consultation is None or not (
+            consultation.answers or consultation.set_aside or consultation.notes
+        ):
             return False
-        return self.saved_version != model.consultation.updated
+        return self.saved_version != consultation.updated
 
     def _ask_save(self) -> QMessageBox.StandardButton:
         return QMessageBox.question(

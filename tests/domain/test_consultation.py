@@ -187,7 +187,7 @@ def test_a_date_up_to_a_day_ahead_of_the_readers_clock_is_accepted() -> None:
         ({"patient_label": "x" * 41}, "the patient label (patient_label): is longer than 40"),
         (
             {"answers": {f"k{i}": 1 for i in range(MAX_ANSWERS + 1)}},
-            "valid consultation file: the answers: it holds 5001 answers; a consultation holds at most 5000",
+            "file: the answers: it holds 5001 answers; a consultation holds at most 5000",
         ),
         ({"answers": {"k" * 65: 1}}, "an answer's question id must be 1 to 64 characters"),
         ({"answers": {"goals": [[1]]}}, "the answer to 'goals' is not an answer"),
@@ -216,10 +216,10 @@ def test_sizes_beyond_the_limits_are_refused_naming_the_field(
 def _distinct(count: int, length: int, alphabet: str) -> list[str]:
     """``count`` different strings of ``length`` characters, each costly to write in JSON."""
     found = []
-    for number in range(count):
-        digits = ""
-        while number or not digits:
-            number, digit = divmod(number, len(alphabet))
+    for index in range(count):
+        digits, rest = "", index
+        while rest or not digits:
+            rest, digit = divmod(rest, len(alphabet))
             digits += alphabet[digit]
         found.append((digits + "\x00" * length)[:length])
     return found

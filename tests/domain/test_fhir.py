@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from fhir.resources.R4B.questionnaire import Questionnaire
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from decision_aid.domain import load_rule_set
 from decision_aid.domain.consultation import Consultation

@@ -7,8 +7,6 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-
 from decision_aid.domain import load_rule_set
 from decision_aid.domain.consultation import Consultation
 from decision_aid.gui.state import ConsultationModel
@@ -80,7 +78,7 @@ def test_an_answer_that_does_not_fit_is_kept_but_never_counted(tmp_path: Path) -
     assert model.consultation.answers["age"] == 999
 
 
-def test_an_override_whose_level_is_not_a_level_is_neither_shown_nor_kept_from_the_file(
+def test_an_override_whose_level_is_not_a_level_is_not_shown_until_a_real_one_is_set(
     tmp_path: Path,
 ) -> None:
     consultation = Consultation.new(RULES, now=NOW).with_override("x", "because", now=NOW)
@@ -93,8 +91,7 @@ def test_an_override_whose_level_is_not_a_level_is_neither_shown_nor_kept_from_t
     assert model.override.level == level
 
 
-@pytest.mark.parametrize("how", ["replace"])
-def test_reconciling_happens_when_a_consultation_is_shown(tmp_path: Path, how: str) -> None:
+def test_reconciling_happens_when_another_consultation_is_shown(tmp_path: Path) -> None:
     model = ConsultationModel(RULES, Consultation.new(RULES, now=NOW), Recorded(tmp_path))
     assert model.notices == ()
     model.replace(_stale(4))
