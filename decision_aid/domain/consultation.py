@@ -74,7 +74,7 @@ EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 MAX_AHEAD = timedelta(days=1)
 """How far past the reader's clock a date may be (clocks differ; a year ahead is wrong)."""
 MAX_LABEL_LENGTH = 40
-MAX_NOTES_LENGTH = 20_000
+MAX_NOTES_LENGTH = 200_000
 MAX_REASON_LENGTH = 2_000
 MAX_TEXT_LENGTH = 200
 """Ids, versions, digests, setting names and values, override levels, answer texts."""
