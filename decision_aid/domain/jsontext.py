@@ -103,10 +103,11 @@ def loads_strict(text: str, *, source: str | None = None) -> Any:
     """Parse one JSON text; raise :class:`JsonError` for anything we do not read.
 
     Refused: bad syntax, two equal keys in one object, ``NaN`` / ``Infinity``, nesting
-    deeper than the reader goes, numbers too long to convert.
+    deeper than the reader goes, numbers too long to convert, and half characters
+    (a lone ``\\ud800`` escape), which no UTF-8 file can hold.
     """
     try:
-        return json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant)
+        data = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant)
     except _Duplicate as duplicate:
         where = _where(text, duplicate.key)
         line = _line_of_key(text, duplicate.key)
@@ -126,3 +127,34 @@ def loads_strict(text: str, *, source: str | None = None) -> Any:
     except ValueError as error:  # NaN/Infinity, or more digits than Python converts (4,300)
         message = str(error) if "JSON number" in str(error) else "a number too long to read"
         raise JsonError(f"not JSON we read: {message}", line=None, source=source) from None
+    if _SURROGATE.search(text) and not _all_text(data):
+        escape = _SURROGATE.search(text)
+        assert escape is not None
+        line = text.count("\n", 0, escape.start()) + 1
+        raise JsonError(
+            f"line {line}: not JSON we read: an escape such as {escape.group()} that is half "
+            "of a character, not a character",
+            line=line,
+            source=source,
+        )
+    return data
+
+
+# ``\ud800``-``\udfff`` escape half a character; JSON allows one alone, UTF-8 text cannot
+# hold it, so a value that carries it would break the first write.
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _all_text(node: Any) -> bool:
+    """Whether every string in ``node`` (keys too) can be written as UTF-8."""
+    if isinstance(node, str):
+        try:
+            node.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(node, dict):
+        return all(_all_text(k) and _all_text(v) for k, v in node.items())
+    if isinstance(node, list):
+        return all(_all_text(item) for item in node)
+    return True

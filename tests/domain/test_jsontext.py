@@ -47,6 +47,8 @@ def test_whatever_json_dumps_writes_reads_back_the_same(value: Any) -> None:
         ('{"age": 1' + "0" * 5_000 + "}", "not JSON we read: a number too long to read"),
         ("[" * 100_000 + "]" * 100_000, "it is nested too deeply"),
         ('{"a": 1', "line 1: not JSON: Expecting ',' delimiter"),
+        ('{\n"\\ud800": 1}', "line 2: not JSON we read: an escape such as \\ud800 that is half"),
+        ('["ok", "\\udfffx"]', "line 1: not JSON we read: an escape such as \\udfff"),
         ("", "line 1: not JSON: Expecting value"),
     ],
 )
@@ -55,6 +57,10 @@ def test_what_is_refused_is_said_with_its_key_and_line(text: str, message: str) 
         loads_strict(text, source="c.json")
     assert isinstance(caught.value, InputError)
     assert str(caught.value).startswith(f"c.json: {message}"), str(caught.value)
+
+
+def test_a_pair_of_escapes_that_make_one_character_is_read() -> None:
+    assert loads_strict('["\\ud83d\\ude00", "\\\\ud800"]') == ["\U0001f600", "\\ud800"]
 
 
 @given(key=st.text(min_size=1, max_size=8), first=JSON, second=JSON, depth=st.integers(0, 4))

@@ -205,6 +205,8 @@ def consultation_cases(valid: Consultation, rule_set: RuleSet, *, now: datetime)
         ("answers", {"goals": {"pain": True}}, "the answer to 'goals' is not an answer"),
         ("set_aside", {"old": [[1]]}, "the answer to 'old' is not an answer"),
         ("answers", {f"k{i:03}": ["x" * 200] * 64 for i in range(30)}, "they are too long"),
+        ("notes", "\ud800", "half of a character"),
+        ("answers", {"\udc80": "yes"}, "half of a character"),
     ]  # fmt: skip
     for dotted, value, message in big:
         cases.append(Case("oversize", dotted, _edit(base, dotted, value), (message,)))
@@ -291,6 +293,8 @@ BAD_LINES: dict[str, list[tuple[bytes, str]]] = {
         (b'{"diagnosis": "\xc3("}', "not UTF-8 text"),
         (b'{"age": 40}\xed\xa0\x80', "not UTF-8 text"),
         (b'{"diagnosis": "a\x80"}', "not UTF-8 text"),
+        (b'{"\\ud800": 1}', "half of a character"),
+        (b'{"diagnosis": "\\udfff"}', "half of a character"),
     ],
     "duplicate": [
         (b'{"age": 40, "age": 500}', "the key 'age' is given twice"),
