@@ -144,11 +144,15 @@ def _after_earliest(moment: datetime) -> datetime:
 def _scalar_size(value: Any, key: str) -> int:
     if isinstance(value, str):
         if len(value) > MAX_TEXT_LENGTH:
-            raise ValueError(f"the answer to '{key}' is longer than {MAX_TEXT_LENGTH} characters")
+            raise ValueError(
+                f"the answer to {_short(key)} is longer than {MAX_TEXT_LENGTH} characters"
+            )
         return len(value)
     if value is None or isinstance(value, bool | int | float):
         return len(str(value))
-    raise ValueError(f"the answer to '{key}' is not an answer (a list in a list, or a mapping)")
+    raise ValueError(
+        f"the answer to {_short(key)} is not an answer (a list in a list, or a mapping)"
+    )
 
 
 def _answers_size(answers: dict[str, Any]) -> int:
@@ -164,7 +168,7 @@ def _answers_size(answers: dict[str, Any]) -> int:
         size += len(key) + _PUNCTUATION
         if isinstance(value, list):
             if len(value) > MAX_ITEMS:
-                raise ValueError(f"the answer to '{key}' has more than {MAX_ITEMS} items")
+                raise ValueError(f"the answer to {_short(key)} has more than {MAX_ITEMS} items")
             size += sum(_scalar_size(item, key) + _PUNCTUATION for item in value)
         else:
             size += _scalar_size(value, key)
