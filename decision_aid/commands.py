@@ -11,7 +11,7 @@ import argparse
 import importlib.util
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -28,6 +28,7 @@ from decision_aid.domain import (
     parse_answers,
 )
 from decision_aid.domain.engine import resolve_settings
+from decision_aid.domain.jsontext import loads_strict
 from decision_aid.domain.yamlsource import read_yaml
 from decision_aid.report import text_report
 from decision_aid.storage import atomic_write
@@ -473,31 +474,39 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _json_line(line: str) -> object:
-    """One JSON value; nesting too deep or a number too long is bad input, not a crash."""
+def _json_line(line: bytes) -> object:
+    """One JSON value from one line: UTF-8, strict (no key twice), never a crash."""
     try:
-        return json.loads(line)
-    except json.JSONDecodeError:
-        raise
-    except (RecursionError, ValueError):  # deeper than json goes; more than 4,300 digits
-        raise InputError(
-            "not JSON this program can read: nested too deeply or a number too long"
-        ) from None
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(f"not UTF-8 text (byte {error.start + 1})") from None
+    return loads_strict(text)
 
 
 def _evaluate_lines(rule_set: RuleSet, settings: dict[str, str]) -> int:
-    """One answers object per input line, one JSON result per output line, aligned."""
+    """One answers object per input line, one JSON result per output line, aligned.
+
+    Each line stands alone: a line that is not UTF-8 or not JSON gets its error and
+    the next line is read; the exit code says 2 at the end if any line failed.
+    """
     status = EXIT_OK
-    for number, line in enumerate(sys.stdin, start=1):
+    stream = getattr(sys.stdin, "buffer", None)  # a text stand-in (a test's) has none
+    lines: Iterable[bytes] = (
+        stream if stream is not None else (t.encode("utf-8", "surrogatepass") for t in sys.stdin)
+    )
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             raw = _json_line(line)
             result: dict[str, Any] = _assess(rule_set, raw, settings).as_dict()
             del result["trace"]
-        except json.JSONDecodeError as error:
-            result, status = {"error": f"line {number}: not JSON: {error.msg}"}, EXIT_INPUT
         except DecisionAidError as error:
-            result, status = {"error": f"line {number}: {error}"}, EXIT_INPUT
+            result, status = {"error": f"line {number}: {_without_line(error)}"}, EXIT_INPUT
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     return status
+
+
+def _without_line(error: DecisionAidError) -> str:
+    # loads_strict says "line 1: ..." of the one-line text; the stream's line is given instead.
+    return str(error).removeprefix("line 1: ")

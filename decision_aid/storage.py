@@ -16,6 +16,7 @@ import contextlib
 import os
 import tempfile
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -104,8 +105,11 @@ def write_consultation(
     atomic_write(path, consultation.to_json().encode("utf-8"), private_folder=private_folder)
 
 
-def read_consultation(path: Path) -> Consultation:
-    """Read a saved consultation; an unreadable one is an :class:`InputError`."""
+def read_consultation(path: Path, *, now: datetime | None = None) -> Consultation:
+    """Read a saved consultation; an unreadable one is an :class:`InputError`.
+
+    ``now`` is the reader's clock (the present by default): no date may lie past it.
+    """
     from decision_aid.domain.consultation import Consultation  # the models load on first use
 
     try:
@@ -116,7 +120,7 @@ def read_consultation(path: Path) -> Consultation:
         raise InputError("not a consultation file (not UTF-8 text)", source=str(path)) from None
     except OSError as error:
         raise InputError(error.strerror or str(error), source=str(path)) from None
-    return Consultation.from_json(text, source=str(path))
+    return Consultation.from_json(text, source=str(path), now=now or datetime.now(UTC))
 
 
 @dataclass(frozen=True)

@@ -230,3 +230,53 @@ def test_rules_given_before_the_command_are_used(
     )
     assert code == 0
     assert json.loads(out)["rule_set"]["version"] == "9.9.9"
+
+
+def test_jsonl_reads_bytes_and_each_line_fails_or_succeeds_on_its_own(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = b'{"diagnosis": "a", "tried": "yes", "sex": "male", "risk": "none", "age": 40}'
+    lines = [
+        good,
+        b'{"diagnosis": "a", "age": 40, "age": 500}',
+        b"\xff\xfe not UTF-8",
+        b'{"age": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        b'{"age": NaN}',
+        good,
+    ]
+    stdin = io.TextIOWrapper(io.BytesIO(b"\n".join(lines) + b"\n"), encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", stdin)
+    code, out, err = run(capsys, "evaluate", "--jsonl", "--rules", str(MINI))
+    results = [json.loads(line) for line in out.splitlines()]
+    assert code == 2
+    assert "Traceback" not in out + err
+    assert [r.get("error") for r in results] == [
+        None,
+        "line 2: the key 'age' is given twice; which one is meant is unclear, so the file "
+        "is not read",
+        "line 3: not UTF-8 text (byte 1)",
+        "line 4: it is nested too deeply",
+        "line 5: not JSON we read: 'NaN' is not a JSON number",
+        None,
+    ]
+    assert results[0]["outcome"] == results[5]["outcome"] == "go"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "where"),
+    [
+        ("flow.yaml", '{"pregnant": "yes", "pregnant": "no"}', ":1:21:"),
+        ("answers.json", '{\n  "pregnant": "yes",\n  "pregnant": "no"\n}', ":3:3:"),
+        ("nested.json", '{"goals": ["pain"],\n "age": 40, "age": 41}', ":2:13:"),
+    ],
+)
+def test_an_answers_file_that_gives_a_key_twice_is_refused_with_key_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, text: str, where: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    code, out, err = run(capsys, "evaluate", str(path), "--rules", str(MINI))
+    assert code == 2
+    assert out == ""
+    assert f"{path}{where} error[duplicate-key]: duplicate key" in err
+    assert "'pregnant'" in err or "'age'" in err

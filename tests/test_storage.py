@@ -86,10 +86,13 @@ def test_round_trip(tmp_path: Path) -> None:
         ),
         (
             '{"schema_version": 9}',
-            "saved by a newer decision-aid (file format 9; this version reads up to 1)",
+            "saved by a newer decision-aid (file format 9; this version reads up to 2)",
         ),
         ("[1, 2]", "not a consultation file"),
-        ('{"schema_version": 1, "id": 5}', "not a valid consultation file: id"),
+        (
+            '{"schema_version": 1, "id": 5}',
+            "not a valid consultation file: its id (id): must be text",
+        ),
     ],
 )
 def test_bad_consultation_files_say_what_is_wrong(tmp_path: Path, text: str, message: str) -> None:

@@ -7,35 +7,98 @@ can re-render from it and the autosave can write it whole. There is no clock her
 callers pass ``now``.
 
 A consultation saved against another version of the rule set is reconciled on
-opening: answers that no longer fit are set aside with a notice, never silently.
+opening: answers that no longer fit are set aside with a notice, never silently, and
+an override whose level is not one of the rule set's is set aside too (never shown,
+never printed). Set aside is not deleted: the answers stay in the file.
+
+A consultation file is untrusted (it comes from colleagues and e-mail), so reading
+one checks every field: strict JSON (no key given twice), an id that is safe
+anywhere, dates with a time zone between 2000 and a day past the reader's clock,
+and sizes within the limits below. The limits are chosen so that any valid
+consultation, written out, fits in the storage's ``MAX_CONSULTATION_BYTES``
+(4 MiB): every character costs at most 6 bytes in JSON, and the answers' size
+charges each key and item 8 characters for its punctuation and indentation.
 """
 
 from __future__ import annotations
 
-import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, Strict, ValidationError, field_validator
+from pydantic import (
+    AwareDatetime,
+    Field,
+    Strict,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from decision_aid.domain.base import FrozenModel
 from decision_aid.domain.errors import AnswersError, InputError, NewerFormatError
+from decision_aid.domain.jsontext import loads_strict
 from decision_aid.domain.questionnaire import Answers, parse_answers
 from decision_aid.domain.rules import RuleSet
 
-__all__ = ["SCHEMA_VERSION", "Consultation", "Override", "Reconciled", "RuleSetRef"]
+__all__ = [
+    "EARLIEST",
+    "ID_PATTERN",
+    "MAX_AHEAD",
+    "MAX_ANSWERS",
+    "MAX_ANSWERS_SIZE",
+    "MAX_ITEMS",
+    "MAX_KEY_LENGTH",
+    "MAX_LABEL_LENGTH",
+    "MAX_NOTES_LENGTH",
+    "MAX_REASON_LENGTH",
+    "MAX_SETTINGS",
+    "MAX_TEXT_LENGTH",
+    "SCHEMA_VERSION",
+    "Consultation",
+    "Override",
+    "Reconciled",
+    "RuleSetRef",
+]
 
-SCHEMA_VERSION = 1
-Moment = Annotated[datetime, Strict(False)]
+SCHEMA_VERSION = 2
+"""2 adds ``set_aside``; a file of format 1 reads as one with nothing set aside."""
+
+# -- the limits of a consultation file, in one place -----------------------------------
+ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+"""A consultation id: safe as a file name, in a URL and in a FHIR id."""
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+"""No consultation is dated before this."""
+MAX_AHEAD = timedelta(days=1)
+"""How far past the reader's clock a date may be (clocks differ; a year ahead is wrong)."""
+MAX_LABEL_LENGTH = 40
+MAX_NOTES_LENGTH = 200_000
+MAX_REASON_LENGTH = 2_000
+MAX_TEXT_LENGTH = 200
+"""Ids, versions, digests, setting names and values, override levels, answer texts."""
+MAX_SETTINGS = 32
+MAX_ANSWERS = 5_000
+"""Answer keys, set aside ones included; a questionnaire has tens of questions."""
+MAX_KEY_LENGTH = 64
+MAX_ITEMS = 64
+"""Items in one answer to a multiple-choice question."""
+MAX_ANSWERS_SIZE = 300_000
+"""The answers' size (set aside ones included): characters of keys and items, plus 8
+for each key and item."""
+_PUNCTUATION = 8
+_NOTICE_NAMES = 3
+
+Moment = Annotated[AwareDatetime, Strict(False)]
+Text = Annotated[str, Field(max_length=MAX_TEXT_LENGTH)]
 
 
 class Override(FrozenModel):
     """The clinician's own outcome, shown beside (never instead of) the rule outcome."""
 
-    level: str = Field(min_length=1)
-    reason: str = Field(min_length=1)
+    level: str = Field(min_length=1, max_length=MAX_TEXT_LENGTH)
+    reason: str = Field(min_length=1, max_length=MAX_REASON_LENGTH)
     at: Moment
 
     @field_validator("reason")
@@ -45,11 +108,16 @@ class Override(FrozenModel):
             raise ValueError("an override needs a written reason")
         return reason.strip()
 
+    @field_validator("at")
+    @classmethod
+    def _not_too_early(cls, at: datetime) -> datetime:
+        return _after_earliest(at)
+
 
 class RuleSetRef(FrozenModel):
-    id: str
-    version: str
-    digest: str
+    id: Text
+    version: Text
+    digest: Text
 
     def describe(self) -> str:
         return f"{self.id} {self.version}"
@@ -61,19 +129,99 @@ class Reconciled:
 
     answers: Answers
     notices: tuple[str, ...]
+    override: Override | None = None
+    """The override, if its level is one of the rule set's; otherwise set aside."""
+    set_aside: tuple[str, ...] = ()
+    """The keys of the answers that no longer fit (still in the consultation)."""
+
+
+def _after_earliest(moment: datetime) -> datetime:
+    if moment < EARLIEST:
+        raise ValueError(f"{moment.date().isoformat()} is before 2000; the date is wrong")
+    return moment
+
+
+def _scalar_size(value: Any, key: str) -> int:
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT_LENGTH:
+            raise ValueError(
+                f"the answer to {_short(key)} is longer than {MAX_TEXT_LENGTH} characters"
+            )
+        return len(value)
+    if value is None or isinstance(value, bool | int | float):
+        return len(str(value))
+    raise ValueError(
+        f"the answer to {_short(key)} is not an answer (a list in a list, or a mapping)"
+    )
+
+
+def _answers_size(answers: dict[str, Any]) -> int:
+    """What :data:`MAX_ANSWERS_SIZE` counts; raises ``ValueError`` on a misshapen answer."""
+    if len(answers) > MAX_ANSWERS:  # checked here too, before a slow count of a huge file
+        raise ValueError(
+            f"it holds {len(answers)} answers; a consultation holds at most {MAX_ANSWERS}"
+        )
+    size = 0
+    for key, value in answers.items():
+        if not key or len(key) > MAX_KEY_LENGTH:
+            raise ValueError(f"an answer's question id must be 1 to {MAX_KEY_LENGTH} characters")
+        size += len(key) + _PUNCTUATION
+        if isinstance(value, list):
+            if len(value) > MAX_ITEMS:
+                raise ValueError(f"the answer to {_short(key)} has more than {MAX_ITEMS} items")
+            size += sum(_scalar_size(item, key) + _PUNCTUATION for item in value)
+        else:
+            size += _scalar_size(value, key)
+    return size
+
+
+def _names(keys: Iterable[str]) -> str:
+    """``a, b, c and 309 more``: a few names, each quoted and cut short."""
+    listed = [repr(k if len(k) <= 40 else k[:39] + "…") for k in keys]
+    shown = ", ".join(listed[:_NOTICE_NAMES])
+    more = len(listed) - _NOTICE_NAMES
+    return f"{shown} and {more} more" if more > 0 else shown
 
 
 class Consultation(FrozenModel):
-    schema_version: Literal[1] = 1
-    id: str = Field(min_length=1)
+    """The contract: a value read from a file passed :meth:`from_json`'s checks; edits
+    (``with_*``) are not re-validated, so callers pass questionnaire answers only."""
+
+    schema_version: Literal[1, 2] = 2
+    id: str = Field(pattern=ID_PATTERN)
     created: Moment
     updated: Moment
     rule_set: RuleSetRef
-    settings: dict[str, str] = Field(default_factory=dict)
+    settings: dict[Text, Text] = Field(default_factory=dict, max_length=MAX_SETTINGS)
     answers: dict[str, Any] = Field(default_factory=dict)
+    set_aside: dict[str, Any] = Field(default_factory=dict)
+    """Answers that did not fit the rule set when last reconciled: kept, never counted.
+    Kept apart so that an edit copies only the answers in use, however many these are."""
     override: Override | None = None
-    notes: str = ""
-    patient_label: str = Field(default="", max_length=40)
+    notes: str = Field(default="", max_length=MAX_NOTES_LENGTH)
+    patient_label: str = Field(default="", max_length=MAX_LABEL_LENGTH)
+
+    @field_validator("created", "updated")
+    @classmethod
+    def _dated_after_earliest(cls, moment: datetime) -> datetime:
+        return _after_earliest(moment)
+
+    @model_validator(mode="after")
+    def _answers_within_limits(self) -> Consultation:
+        count = len(self.answers) + len(self.set_aside)
+        if count > MAX_ANSWERS:
+            raise ValueError(
+                f"the answers: it holds {count} answers; a consultation holds at most {MAX_ANSWERS}"
+            )
+        try:
+            size = _answers_size(self.answers) + _answers_size(self.set_aside)
+        except ValueError as error:
+            raise ValueError(f"the answers: {error}") from None
+        if size > MAX_ANSWERS_SIZE:
+            raise ValueError(
+                f"the answers: they are too long ({size} characters; at most {MAX_ANSWERS_SIZE})"
+            )
+        return self
 
     @classmethod
     def new(cls, rule_set: RuleSet, *, now: datetime) -> Consultation:
@@ -112,10 +260,11 @@ class Consultation(FrozenModel):
         return self._edit(now, override=None)
 
     def with_notes(self, notes: str, *, now: datetime) -> Consultation:
-        return self._edit(now, notes=notes)
+        """Set the notes, cut to :data:`MAX_NOTES_LENGTH` characters (so the file reads back)."""
+        return self._edit(now, notes=notes[:MAX_NOTES_LENGTH])
 
     def with_patient_label(self, label: str, *, now: datetime) -> Consultation:
-        return self._edit(now, patient_label=label.strip()[:40])
+        return self._edit(now, patient_label=label.strip()[:MAX_LABEL_LENGTH])
 
     def with_rule_set(self, rule_set: RuleSet, *, now: datetime) -> Consultation:
         """Re-point at ``rule_set`` (after the clinician saw the reconciliation notices)."""
@@ -124,7 +273,12 @@ class Consultation(FrozenModel):
         return self._edit(now, rule_set=ref, settings={**rule_set.default_settings(), **settings})
 
     def reconcile(self, rule_set: RuleSet) -> Reconciled:
-        """The answers that fit ``rule_set``; one notice for each that does not."""
+        """The answers and override that fit ``rule_set``, and notices of what does not.
+
+        Up to three answers that no longer fit get a notice each; more get one notice
+        that names a few and counts the rest. Keys the questionnaire does not know are
+        set aside without parsing, so a file of thousands of stale keys opens quickly.
+        """
         notices: list[str] = []
         if self.rule_set.digest != rule_set.digest:
             now = f"{rule_set.info.id} {rule_set.info.version}"
@@ -137,23 +291,70 @@ class Consultation(FrozenModel):
                 )
             )
         fitting: dict[str, Any] = {}
-        for key, value in self.answers.items():
+        misfits: list[str] = []
+        set_aside: list[str] = []
+        by_id = rule_set.questionnaire.by_id
+        for key, value in self._all_answers().items():
+            if key not in by_id:
+                set_aside.append(key)
+                misfits.append(
+                    f"'{key}' is no longer asked; its answer {_short(value)} was set aside."
+                )
+                continue
             try:
                 parse_answers(rule_set.questionnaire, {key: value})
             except AnswersError as error:
-                if key not in rule_set.questionnaire.by_id:
-                    notices.append(
-                        f"'{key}' is no longer asked; its answer {value!r} was set aside."
-                    )
-                else:
-                    notices.append(f"The answer to {error} no longer fits; it was set aside.")
+                set_aside.append(key)
+                misfits.append(f"The answer to {error} no longer fits; it was set aside.")
                 continue
             fitting[key] = value
+        if len(set_aside) > _NOTICE_NAMES:
+            notices.append(
+                f"{len(set_aside)} answers no longer fit this rule set and were set aside "
+                f"(the file keeps them): {_names(set_aside)}."
+            )
+        else:
+            notices += misfits
         for name, value in self.settings.items():
             setting = rule_set.setting(name)
             if setting is None or setting.choice(value) is None:
-                notices.append(f"Setting {name} = {value} no longer exists; the default is used.")
-        return Reconciled(parse_answers(rule_set.questionnaire, fitting), tuple(notices))
+                shown = f"{name} = {value}"
+                shown = shown if len(shown) <= 60 else shown[:59] + "…"
+                notices.append(f"Setting {shown} no longer exists; the default is used.")
+        override = self.valid_override(rule_set)
+        if self.override is not None and override is None:
+            notices.append(
+                f"The override {_short(self.override.level)} is not an outcome of this rule set; "
+                "it was set aside and is neither shown nor printed (the file keeps it)."
+            )
+        answers = parse_answers(rule_set.questionnaire, fitting)
+        return Reconciled(answers, tuple(notices), override, tuple(set_aside))
+
+    def _all_answers(self) -> dict[str, Any]:
+        return {**self.set_aside, **self.answers} if self.set_aside else self.answers
+
+    def with_misfits_set_aside(self, reconciled: Reconciled) -> Consultation:
+        """A copy whose ``answers`` are those that fit, and ``set_aside`` the rest.
+
+        ``reconciled`` is this consultation's :meth:`reconcile`. Nothing is dropped: an
+        answer set aside comes back when a later rule set asks its question again.
+        Not an edit, so ``updated`` stays as it is.
+        """
+        everything = self._all_answers()
+        aside = set(reconciled.set_aside)
+        return self.model_copy(
+            update={
+                "answers": {k: v for k, v in everything.items() if k not in aside},
+                "set_aside": {k: everything[k] for k in reconciled.set_aside},
+            }
+        )
+
+    def valid_override(self, rule_set: RuleSet) -> Override | None:
+        """The override, if its level is one of ``rule_set``'s; ``None`` otherwise."""
+        override = self.override
+        return (
+            override if override is not None and override.level in rule_set.levels_by_id else None
+        )
 
     def valid_settings(self, rule_set: RuleSet) -> dict[str, str]:
         settings = rule_set.default_settings()
@@ -167,24 +368,18 @@ class Consultation(FrozenModel):
         return self.model_dump_json(indent=2)
 
     @classmethod
-    def from_json(cls, text: str, *, source: str | None = None) -> Consultation:
-        """Parse a saved consultation; any fault is an :class:`InputError` that says what."""
+    def from_json(cls, text: str, *, now: datetime, source: str | None = None) -> Consultation:
+        """Parse a saved consultation read at ``now`` (the reader's clock).
+
+        Any fault is an :class:`InputError` that names the field and what is wrong.
+        """
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
+            data = loads_strict(text, source=source)
+        except InputError as error:
+            message = str(error).removeprefix(f"{source}: ") if source else str(error)
+            cut = " (it may be cut short)" if "not JSON:" in message else ""
             raise InputError(
-                f"not a readable consultation file (it may be cut short): {error.msg} "
-                f"at line {error.lineno}",
-                source=source,
-            ) from None
-        except RecursionError:  # nested deeper than the JSON reader goes: not one of ours
-            raise InputError(
-                "not a readable consultation file: it is nested too deeply", source=source
-            ) from None
-        except ValueError:  # a number of more digits than Python converts (4,300)
-            raise InputError(
-                "not a readable consultation file: it holds a number too long to read",
-                source=source,
+                f"not a readable consultation file{cut}: {message}", source=source
             ) from None
         if not isinstance(data, dict):
             raise InputError("not a consultation file", source=source)
@@ -196,10 +391,85 @@ class Consultation(FrozenModel):
                 source=source,
             )
         try:
-            return cls.model_validate_json(text)
+            consultation = cls.model_validate_json(text)
         except ValidationError as error:
             first = error.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or "the file"
+            where = _field(first["loc"])
             raise InputError(
-                f"not a valid consultation file: {where}: {first['msg']}", source=source
+                f"not a valid consultation file: {where}{': ' if where else ''}{_reason(first)}",
+                source=source,
             ) from None
+        latest = now + MAX_AHEAD
+        for where, moment in consultation._moments():
+            if moment > latest:
+                raise InputError(
+                    f"not a valid consultation file: {where}: {moment:%Y-%m-%d %H:%M} is in "
+                    "the future; the date is wrong (or this computer's clock is)",
+                    source=source,
+                )
+        return consultation
+
+    def _moments(self) -> list[tuple[str, datetime]]:
+        moments = [(_field(("created",)), self.created), (_field(("updated",)), self.updated)]
+        if self.override is not None:
+            moments.append((_field(("override", "at")), self.override.at))
+        return moments
+
+
+_FIELDS = {
+    "schema_version": "the file format",
+    "id": "its id",
+    "created": "the date it was started",
+    "updated": "the date it was last changed",
+    "rule_set": "the rule set it was made with",
+    "settings": "the settings",
+    "answers": "the answers",
+    "set_aside": "the answers set aside",
+    "override": "the override",
+    "override.at": "the date of the override",
+    "override.level": "the override's outcome",
+    "override.reason": "the override's reason",
+    "notes": "the notes",
+    "patient_label": "the patient label",
+}
+_REASONS = {
+    "string_pattern_mismatch": "must be 1 to 64 letters, digits, '-' or '_'",
+    "timezone_aware": "has no time zone",
+    "string_type": "must be text",
+    "datetime_from_date_parsing": "is not a date and time",
+    "datetime_parsing": "is not a date and time",
+    "datetime_type": "is not a date and time",
+    "dict_type": "must be a mapping of names to values",
+    "missing": "is missing",
+    "extra_forbidden": "is not part of a consultation file",
+}
+
+
+def _field(loc: tuple[int | str, ...]) -> str:
+    """``the date of the override (override.at)``: the field in words, and its name."""
+    parts = [str(p) for p in loc]
+    dotted = ".".join(parts)
+    for end in range(len(parts), 0, -1):
+        words = _FIELDS.get(".".join(parts[:end]))
+        if words:
+            return f"{words} ({dotted})"
+    return dotted  # empty: the whole file, and the reason names what is wrong
+
+
+def _reason(error: Any) -> str:
+    kind = error["type"]
+    if kind == "value_error":
+        return str(error["ctx"]["error"])
+    if kind in _REASONS:
+        return _REASONS[kind]
+    if kind == "string_too_long":
+        return f"is longer than {error['ctx']['max_length']} characters"
+    if kind == "too_long":
+        return f"has more than {error['ctx']['max_length']} entries"
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+def _short(value: Any) -> str:
+    """A value from a file, for a notice: quoted, one line, cut short."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"

@@ -13,6 +13,7 @@ from typing import Any
 
 from decision_aid.domain.conditions import AnyOf, In, Is
 from decision_aid.domain.consultation import Consultation
+from decision_aid.domain.progress import progress
 from decision_aid.domain.questionnaire import NOT_KNOWN, Answers, Question, QuestionType
 from decision_aid.domain.rules import RuleSet, Status
 
@@ -118,13 +119,19 @@ def _answer(rule_set: RuleSet, question: Question, answers: Answers) -> list[dic
 def response_resource(
     rule_set: RuleSet, consultation: Consultation, answers: Answers, *, complete: bool
 ) -> dict[str, Any]:
-    """The answers given (``answers`` as reconciled with ``rule_set``), by section."""
+    """The answers given (``answers`` as reconciled with ``rule_set``), by section.
+
+    Only questions that are asked: in the questionnaire and shown under these answers
+    (as the window shows them). An answer kept for a question its lead question now
+    hides never counts, so it is not exported either.
+    """
+    asked = progress(rule_set, answers).displayed
     sections = []
     for section in rule_set.questionnaire.sections:
         items = [
             {"linkId": q.id, "text": q.text, "answer": _answer(rule_set, q, answers)}
             for q in section.questions
-            if q.id in answers or q.id in answers.not_known
+            if q.id in asked and (q.id in answers or q.id in answers.not_known)
         ]
         if items:
             sections.append({"linkId": section.id, "text": section.title, "item": items})

@@ -406,7 +406,7 @@ class MainWindow(QMainWindow):
                 f"{state.state}: {state.answered} of {state.asked} answered, "
                 f"{state.not_known} not known"
             )
-        self.outcome.show_assessment(model.assessment, rule_set, model.consultation.override)
+        self.outcome.show_assessment(model.assessment, rule_set, model.override)
         with QSignalBlocker(self.basis):
             if self.basis_setting:
                 self.basis.setCurrentIndex(
@@ -672,7 +672,7 @@ class MainWindow(QMainWindow):
                 model.assessment,
                 model.answers,
                 model.rule_set,
-                override=model.consultation.override,
+                override=model.override,
             )
         finally:
             QApplication.restoreOverrideCursor()
@@ -706,9 +706,12 @@ class MainWindow(QMainWindow):
 
     def _unsaved(self) -> bool:
         model = self.model
-        if model is None or not (model.consultation.answers or model.consultation.notes):
+        consultation = model.consultation if model is not None else None
+        if consultation is None or not (
+            consultation.answers or consultation.set_aside or consultation.notes
+        ):
             return False
-        return self.saved_version != model.consultation.updated
+        return self.saved_version != consultation.updated
 
     def _ask_save(self) -> QMessageBox.StandardButton:
         return QMessageBox.question(

@@ -3,19 +3,26 @@
 Every edit goes through :class:`ConsultationModel`, which makes a new immutable
 :class:`Consultation`, re-evaluates, emits ``changed`` once, and autosaves. Widgets
 listen to ``changed`` and re-render; none of them keeps decision logic of its own.
+
+The consultation is reconciled with the rule set once, when it is shown (opened,
+restored, or the rule set reloaded): an answer change then re-parses only the
+changed answer, so a file full of answers to questions no longer asked costs
+nothing per click. Those answers stay in the consultation (and its file).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from decision_aid.domain import Answers, Assessment, RuleSet, evaluate
-from decision_aid.domain.consultation import Consultation
-from decision_aid.domain.errors import StorageError
+from decision_aid.domain.consultation import Consultation, Override
+from decision_aid.domain.errors import AnswersError, StorageError
 from decision_aid.domain.progress import Progress, progress
+from decision_aid.domain.questionnaire import parse_answers
 from decision_aid.storage import Autosave
 
 __all__ = ["ConsultationModel", "utc_now"]
@@ -48,23 +55,50 @@ class ConsultationModel(QObject):
         self.autosave = autosave
         self.clock = clock
         self.notices: tuple[str, ...] = ()
+        """What reconciling the consultation with the rule set set aside, when it was shown."""
         self.consultation = consultation
         self.answers = Answers()
+        self.override: Override | None = None
+        """The override to show and print: the consultation's, if its level is a level."""
         self.settings: dict[str, str] = {}
         self.assessment: Assessment
         self.progress: Progress
-        self._recompute()
+        self._fitting: dict[str, Any] = {}
+        self._reconcile()
 
-    def _recompute(self) -> None:
+    def _reconcile(self) -> None:
+        """Check every answer against the rule set: once per consultation shown."""
         reconciled = self.consultation.reconcile(self.rule_set)
         self.notices = reconciled.notices
-        self.answers = reconciled.answers
+        # What no longer fits moves to ``set_aside``: an edit then copies only the rest.
+        self.consultation = self.consultation.with_misfits_set_aside(reconciled)
+        self._fitting = dict(self.consultation.answers)
+        self._recompute()
+
+    def _refit(self, question_id: str) -> None:
+        """Re-check the one answer an edit changed."""
+        value = self.consultation.answers.get(question_id)
+        self._fitting.pop(question_id, None)
+        if value is None:
+            return
+        try:
+            parse_answers(self.rule_set.questionnaire, {question_id: value})
+        except AnswersError:
+            return  # kept in the consultation, as a stale answer is; never counted
+        self._fitting[question_id] = value
+
+    def _recompute(self) -> None:
+        self.answers = parse_answers(self.rule_set.questionnaire, self._fitting)
+        self.override = self.consultation.valid_override(self.rule_set)
         self.settings = self.consultation.valid_settings(self.rule_set)
         self.assessment = evaluate(self.rule_set, self.answers, self.settings)
         self.progress = progress(self.rule_set, self.answers)
 
-    def _commit(self, consultation: Consultation) -> None:
+    def _commit(self, consultation: Consultation, *, changed: str | None = None) -> None:
+        """Show ``consultation``; ``changed`` names the one answer an edit changed."""
         self.consultation = consultation
+        if changed is not None:
+            self._refit(changed)
         self._recompute()
         self.changed.emit()
         self.save_now()
@@ -79,7 +113,8 @@ class ConsultationModel(QObject):
 
     def set_answer(self, question_id: str, value: object) -> None:
         """Set an answer in answers-file form: option id, tuple, number, "unknown" or None."""
-        self._commit(self.consultation.with_answer(question_id, value, now=self.clock()))
+        edited = self.consultation.with_answer(question_id, value, now=self.clock())
+        self._commit(edited, changed=question_id)
 
     def set_setting(self, name: str, value: str) -> None:
         self._commit(self.consultation.with_setting(name, value, now=self.clock()))
@@ -98,5 +133,11 @@ class ConsultationModel(QObject):
         self._commit(self.consultation.with_patient_label(label, now=self.clock()))
 
     def replace(self, consultation: Consultation) -> None:
-        """Show another consultation (opened or restored); the old autosave stays as it is."""
-        self._commit(consultation)
+        """Show another consultation (opened or restored); the old autosave stays as it is.
+
+        It is reconciled with the rule set here, and :attr:`notices` says what was set aside.
+        """
+        self.consultation = consultation
+        self._reconcile()
+        self.changed.emit()
+        self.save_now()

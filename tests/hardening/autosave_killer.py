@@ -36,8 +36,9 @@ def state(number: int) -> Consultation:
     }
     answers["age"] = number % 121
     answers["goals"] = ["pain", "sleep"][: 1 + number % 2]
-    # Big enough that writing it takes a while, so kills land inside writes too.
-    padding = "x" * (200_000 + (number % 5) * 100_000)
+    # Big enough that writing it takes a while, so kills land inside writes too (and
+    # within the notes' limit, MAX_NOTES_LENGTH).
+    padding = "x" * (100_000 + (number % 5) * 24_000)
     return Consultation(
         id="killed-consultation",
         created=START,

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
 from decision_aid.cli import main
 from decision_aid.domain import load_rule_set
@@ -128,7 +129,7 @@ def _swap(key: str, value: Any) -> Callable[[bytes], bytes]:
 
 
 BAD_CONSULTATIONS: dict[str, Callable[[bytes], bytes]] = {
-    "newer-schema-version": _swap("schema_version", 2),
+    "newer-schema-version": _swap("schema_version", 3),
     "schema-version-as-text": _swap("schema_version", "1"),
     "answers-as-text": _swap("answers", "diagnosis=a"),
     "created-not-a-date": _swap("created", "yesterday"),
@@ -209,3 +210,26 @@ def test_corrupt_autosave_is_set_aside_and_reported_and_a_newer_one_is_kept_unto
     assert any("newer decision-aid" in p and "b.json" in p for p in problems)
     assert (folder / "a.corrupt").read_bytes() == cut
     assert newer.read_bytes() == newer_data
+
+
+def test_opening_a_consultation_whose_override_is_no_level_never_shows_it(
+    tmp_path: Path, make_window: Callable[..., Any], shown_messages: list[tuple[str, str]]
+) -> None:
+    path = tmp_path / "override.json"
+    override = {"level": "<b>suitable</b>", "reason": "r", "at": NOW.isoformat()}
+    data = _swap("override", override)(_valid_json())
+    path.write_bytes(data)
+    window = make_window(MINI)
+    window.open_path(path)
+    (title, text), *_ = shown_messages
+    assert title == "Opened with changes"
+    assert "The override '<b>suitable</b>' is not an outcome of this rule set" in text
+    assert window.model.override is None
+    assert window.outcome.override.isHidden(), "never shown"
+    assert window.model.consultation.override is not None, "kept in the consultation"
+    window.model.set_answer("tried", "yes")
+    assert window.outcome.override.isHidden()
+    sheet = "".join(p.extract_text() for p in PdfReader(io.BytesIO(window.sheet_pdf())).pages)
+    assert "override" not in sheet.lower(), "never printed"
+    assert "suitable" not in sheet
+    assert path.read_bytes() == data

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 
 import pytest
@@ -112,7 +112,9 @@ def test_an_override_is_printed_beside_the_rule_outcome() -> None:
     answers = answers_of("crps-asra")
     assessment = evaluate(RULES, answers)
     override = Override(
-        level="not_suitable_now", reason="Prefers to finish the programme.", at=PRINTED
+        level="not_suitable_now",
+        reason="Prefers to finish the programme.",
+        at=PRINTED.replace(tzinfo=UTC),  # a recorded time carries its zone
     )
     pdf = render(assessment, answers, RULES, override=override, printed=PRINTED)
     pages = [flat(p.extract_text()) for p in PdfReader(io.BytesIO(pdf)).pages]
