@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from decision_aid.levels import level_style
+from decision_aid.report import SET_ASIDE_HEADING
 
 if TYPE_CHECKING:
     from decision_aid.domain import Assessment, RuleSet
@@ -136,6 +137,9 @@ class OutcomePanel(QWidget):
                     f"({item.status})<br><small>If answered: {changes}</small>"
                 )
             parts.append(_items("What we still need to know", links))
+        if assessment.set_aside:
+            kept = [escape(f"{a.label}: {a.answer}") for a in assessment.set_aside]
+            parts.append(_items(SET_ASIDE_HEADING, kept))
         for title, items in (("Actions", assessment.actions), ("Cautions", assessment.cautions)):
             if items:
                 parts.append(_items(title, [escape(i) for i in items]))
