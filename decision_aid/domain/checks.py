@@ -680,17 +680,33 @@ def _check_reserved_ids(where: Located[Any]) -> list[Problem]:
     ]
 
 
-def _labelled_groups(where: Located[Any]) -> Iterator[tuple[str, list[tuple[YamlPath, str]]]]:
-    """Groups of labels a reader must tell apart, as (what they label, [(path, label)])."""
+BUILT_IN_LABELS: tuple[str, ...] = ("Not known", "Unknown")
+"""How the window and the sheet name the built-in "Not known" answer: no option of a question
+that offers it may read the same."""
+
+_Labels = list[tuple[YamlPath | None, str]]
+
+
+def _labelled_groups(where: Located[Any]) -> Iterator[tuple[str, _Labels]]:
+    """Groups of labels a reader must tell apart, as (what they label, [(path, label)]);
+    a path of None is a label the program itself shows."""
     item = where.item
     if isinstance(item, Questionnaire):
         for si, section in enumerate(item.sections):
             for qi, question in enumerate(section.questions):
                 at: YamlPath = ("sections", si, "questions", qi, "options")
-                yield (
-                    f"options of question '{question.id}'",
-                    [((*at, i, "label"), o.label) for i, o in enumerate(question.options)],
-                )
+                labels: _Labels = [(None, b) for b in BUILT_IN_LABELS if question.not_known]
+                labels += [((*at, i, "label"), o.label) for i, o in enumerate(question.options)]
+                yield f"options of question '{question.id}'", labels
+        yield (
+            "questions",
+            [
+                (("sections", si, "questions", qi, "label"), question.label)
+                for si, section in enumerate(item.sections)
+                for qi, question in enumerate(section.questions)
+            ],
+        )
+        yield "sections", [(("sections", i, "title"), s.title) for i, s in enumerate(item.sections)]
     elif isinstance(item, RuleSetInfo):
         yield "levels", [(("levels", i, "label"), lv.label) for i, lv in enumerate(item.levels)]
         for si, setting in enumerate(item.settings):
@@ -707,22 +723,27 @@ def _check_duplicate_labels(where: Located[Any]) -> list[Problem]:
     """Two options (levels, choices) a reader cannot tell apart record different answers."""
     problems: list[Problem] = []
     for what, labels in _labelled_groups(where):
-        first: dict[str, tuple[YamlPath, str]] = {}
+        first: dict[str, tuple[YamlPath | None, str]] = {}
         for path, label in labels:
             key = label_key(label)
-            if key in first:
-                earlier_path, earlier = first[key]
-                mark = where.document.mark(earlier_path)
-                problems.append(
-                    where.problem(
-                        path,
-                        "duplicate-label",
-                        f"the {what} must read differently: {label!r} reads as {earlier!r} "
-                        f"at {where.document.file}:{mark.line}:{mark.column}",
-                    )
-                )
-            else:
+            if key not in first:
                 first[key] = (path, label)
+                continue
+            if path is None:
+                continue
+            earlier_path, earlier = first[key]
+            if earlier_path is None:
+                place = f"the built-in answer {earlier!r}"
+            else:
+                mark = where.document.mark(earlier_path)
+                place = f"{earlier!r} at {where.document.file}:{mark.line}:{mark.column}"
+            problems.append(
+                where.problem(
+                    path,
+                    "duplicate-label",
+                    f"the {what} must read differently: {label!r} reads as {place}",
+                )
+            )
     return problems
 
 

@@ -39,6 +39,7 @@ from tests.hardening.harness import CASES, rule_files
 __all__ = [
     "HOSTILE_CHARACTERS",
     "LABEL_TWINS",
+    "NOT_KNOWN_TWINS",
     "SHOW_WHEN_KINDS",
     "Loader",
     "SweepReport",
@@ -452,17 +453,34 @@ def _questions_of(condition: Any) -> set[str]:
     return set()
 
 
-def _label_groups(work: _Workspace) -> Iterator[tuple[str, Path_]]:
-    """Every list of labelled items a reader picks from: (file, path of the list)."""
-    for si, section in enumerate(work.trees["questionnaire.yaml"]["sections"]):
+def _label_groups(work: _Workspace) -> Iterator[tuple[str, Path_, str]]:
+    """Every list of labelled items a reader tells apart: (file, path of the list, the key
+    of the label)."""
+    sections = work.trees["questionnaire.yaml"]["sections"]
+    if len(sections) >= 2:
+        yield "questionnaire.yaml", ("sections",), "title"
+    for si, section in enumerate(sections):
+        if len(section["questions"]) >= 2:
+            yield "questionnaire.yaml", ("sections", si, "questions"), "label"
         for qi, question in enumerate(section["questions"]):
             if len(question.get("options") or ()) >= 2:
-                yield "questionnaire.yaml", ("sections", si, "questions", qi, "options")
+                yield "questionnaire.yaml", ("sections", si, "questions", qi, "options"), "label"
     info = work.trees["ruleset.yaml"]
-    yield "ruleset.yaml", ("levels",)
+    yield "ruleset.yaml", ("levels",), "label"
     for si, setting in enumerate(info.get("settings") or ()):
         if len(setting["choices"]) >= 2:
-            yield "ruleset.yaml", ("settings", si, "choices")
+            yield "ruleset.yaml", ("settings", si, "choices"), "label"
+
+
+NOT_KNOWN_TWINS = (
+    "Not known",
+    "NOT KNOWN",
+    "not\u00a0known",
+    " Not  known ",
+    "Unknown",
+    "\uff35nknown",
+)
+"""Option labels that read as the built-in "Not known" answer."""
 
 
 def sweep_duplicate_labels(
@@ -470,23 +488,41 @@ def sweep_duplicate_labels(
     source: Path,
     *,
     twins: tuple[tuple[str, str, str], ...] = LABEL_TWINS,
+    spread: int = 4,
     enough: int | None = None,
 ) -> SweepReport:
-    """Two items of each group labelled alike by each normalisation, one load each."""
+    """Two items of a group labelled alike by each normalisation, in ``spread`` groups taken
+    in turn (so each group meets many normalisations); and each question that offers Not
+    known with an option that reads as it. One load each."""
 
     def body(report: SweepReport, scratch: Path) -> None:
         work = _Workspace(source, scratch)
         groups = list(_label_groups(work))
-        for how, first, second in twins:
-            for name, at in groups:
+        for number, (how, first, second) in enumerate(twins):
+            # each normalisation in `spread` groups, turn about: every group meets many
+            for name, at, key in [
+                groups[(number + k) % len(groups)] for k in range(min(spread, len(groups)))
+            ]:
                 tree = _read(work.root / name)
                 items = _get(tree, at)
                 # the last two items: a multiple-choice question's "none of these" is last
-                items[-2]["label"], items[-1]["label"] = first, second
+                items[-2][key], items[-1][key] = first, second
                 _write(work.root / name, tree)
-                path = (*at, len(items) - 1, "label")
+                path = (*at, len(items) - 1, key)
                 expect = [(name, path, "duplicate-label", work.place(name, path))]
                 _run(load, work.root, expect, f"{how} in {name} {at}", report)
+                work.restore()
+        name = "questionnaire.yaml"
+        for at in [g for f, g, _ in groups if f == name and g[-1] == "options"]:
+            if not _get(work.trees[name], at[:-1]).get("not_known"):
+                continue
+            for twin in NOT_KNOWN_TWINS:
+                tree = _read(work.root / name)
+                _get(tree, at)[0]["label"] = twin
+                _write(work.root / name, tree)
+                path = (*at, 0, "label")
+                expect = [(name, path, "duplicate-label", work.place(name, path))]
+                _run(load, work.root, expect, f"{twin!r} in {name} {at}", report)
                 work.restore()
 
     return _sweep("duplicate-labels", body, enough)

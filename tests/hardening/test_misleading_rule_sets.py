@@ -63,7 +63,7 @@ SWEEPS: dict[str, tuple[Sweep, str]] = {
         "safety-hidden",
     ),
     "labels that read alike": (
-        lambda load, **kw: sweep_duplicate_labels(load, MINI, **kw),
+        lambda load, **kw: sweep_duplicate_labels(load, MINI, spread=budget(4), **kw),
         "duplicate-label",
     ),
 }
