@@ -4,7 +4,9 @@ Each check reports a Problem at the YAML node at fault: unknown question, option
 level, setting or reference ids (with "did you mean …?"), duplicate ids, predicates
 that do not fit the question's type, ``show_when`` cycles, safety questions that do
 not offer "Not known", and ``not_known`` used where it could make an outcome more
-favourable.
+favourable. And what the clinician sees must be what is recorded: no id the engine
+reserves, no invisible character in any text, no line break in a one-line text, no two
+labels that read alike, no safety question that might not be asked.
 """
 
 from __future__ import annotations
@@ -643,6 +645,12 @@ def _check_shown_text(where: Located[Any]) -> list[Problem]:
     for path, key, text in _text_fields(where.item, ()):
         prose = key in PROSE_FIELDS
         found = invisible_character(text, prose=prose)
+        if text and not text.strip() and found is None:
+            problems.append(
+                where.problem(
+                    path, "invisible-character", f"'{key}' is blank: it would show nothing"
+                )
+            )
         if found is not None:
             index, char = found
             problems.append(
@@ -656,12 +664,12 @@ def _check_shown_text(where: Located[Any]) -> list[Problem]:
             )
         at = None if prose else line_break(text)
         if at is not None:
+            hint = " (a block '>' or '|' ends with one: write '>-')" if at == len(text) - 1 else ""
             problems.append(
                 where.problem(
                     path,
                     "multi-line-title",
-                    f"'{key}' must be one line, but has a line break at character {at + 1} "
-                    "(a folded block '>' ends with one: write '>-')",
+                    f"'{key}' must be one line, but has a line break at character {at + 1}{hint}",
                 )
             )
     return problems

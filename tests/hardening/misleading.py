@@ -317,10 +317,12 @@ def sweep_hidden_characters(
     source: Path,
     *,
     characters: tuple[str, ...] = HOSTILE_CHARACTERS,
+    blank: bool = False,
     enough: int | None = None,
 ) -> SweepReport:
     """Each character in every text field of every file at once, one load per character;
-    each field must be refused with its own code at its own place."""
+    each field must be refused with its own code at its own place. ``blank`` makes each
+    text only the character, three times (for spaces: a blank text shows nothing)."""
 
     def body(report: SweepReport, scratch: Path) -> None:
         work = _Workspace(source, scratch)
@@ -330,11 +332,13 @@ def sweep_hidden_characters(
                 tree = copy.deepcopy(work.trees[name])
                 leaves = list(_text_leaves(tree))
                 for i, (path, _) in enumerate(leaves):
-                    _set(tree, path, _insert(_get(tree, path), char, number + i))
+                    text = char * 3 if blank else _insert(_get(tree, path), char, number + i)
+                    _set(tree, path, text)
                 _write(work.root / name, tree)
                 places = work.places(name, [path for path, _ in leaves])
                 for (path, field_name), place in zip(leaves, places, strict=True):
-                    expect.append((name, path, _expected(char, field_name), place))
+                    code = "invisible-character" if blank else _expected(char, field_name)
+                    expect.append((name, path, code, place))
             _run(load, work.root, expect, f"U+{ord(char):04X}", report)
             work.restore()
 

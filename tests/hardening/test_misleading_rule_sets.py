@@ -48,6 +48,12 @@ SWEEPS: dict[str, tuple[Sweep, str]] = {
         ),
         "invisible-character",
     ),
+    "blank text in the mini rule set": (
+        lambda load, **kw: sweep_hidden_characters(
+            load, MINI, characters=(" ", "\u00a0", "\u3000", "\u2003"), blank=True, **kw
+        ),
+        "invisible-character",
+    ),
     "reserved ids in the mini rule set": (
         lambda load, **kw: sweep_reserved_ids(load, MINI, **kw),
         "reserved-id",
