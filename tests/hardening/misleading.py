@@ -12,6 +12,8 @@ The classes of input:
   invisible character in each text field of each file (``invisible-character``; a line
   break in a one-line field is ``multi-line-title``; prose may hold line breaks and tabs).
 * :func:`sweep_reserved_ids`: each reserved id in each position an id is declared.
+* :func:`sweep_hostile_ids`: a hostile character in each id, reference and fixed word
+  (refused, whatever the code, at its place: ids are plain).
 * :func:`sweep_hidden_safety_questions`: a safety question under every kind of
   ``show_when``, directly and as a follow-up (``safety-hidden``).
 * :func:`sweep_duplicate_labels`: two labels that read alike by every normalisation, in
@@ -33,7 +35,7 @@ from typing import Any
 import yaml
 
 from decision_aid.domain import RuleSetError
-from decision_aid.domain.yamlsource import read_yaml
+from decision_aid.domain.yamlsource import parse_yaml, read_yaml
 from tests.hardening.harness import CASES, rule_files
 
 __all__ = [
@@ -46,6 +48,7 @@ __all__ = [
     "sweep_duplicate_labels",
     "sweep_hidden_characters",
     "sweep_hidden_safety_questions",
+    "sweep_hostile_ids",
     "sweep_reserved_ids",
     "without_code",
 ]
@@ -176,10 +179,11 @@ def _read(path: Path) -> Any:
     return _plain(document.data)
 
 
-def _write(path: Path, data: Any) -> None:
+def _write(path: Path, data: Any) -> str:
     # ASCII only: every hostile character is written as an escape, which YAML reads back.
     text = yaml.dump(data, Dumper=_DUMPER, allow_unicode=False, sort_keys=False, width=10**6)
     path.write_text(text, encoding="ascii")
+    return text
 
 
 def _get(tree: Any, path: Path_) -> Any:
@@ -214,6 +218,17 @@ def _text_leaves(tree: Any, path: Path_ = (), key: str = "") -> Iterator[tuple[P
             yield from _text_leaves(item, (*path, index), key)
     elif isinstance(tree, str):
         yield path, key
+
+
+def _str_leaves(tree: Any, path: Path_ = ()) -> Iterator[Path_]:
+    if isinstance(tree, dict):
+        for name, value in tree.items():
+            yield from _str_leaves(value, (*path, name))
+    elif isinstance(tree, list):
+        for index, item in enumerate(tree):
+            yield from _str_leaves(item, (*path, index))
+    elif isinstance(tree, str):
+        yield path
 
 
 def _id_leaves(tree: Any, path: Path_ = ()) -> Iterator[Path_]:
@@ -258,8 +273,14 @@ class _Workspace:
     def place(self, name: str, path: Path_) -> tuple[int, int]:
         return self.places(name, [path])[0]
 
-    def places(self, name: str, paths: list[Path_]) -> list[tuple[int, int]]:
-        document, _ = read_yaml(self.root / name)
+    def places(
+        self, name: str, paths: list[Path_], text: str | None = None
+    ) -> list[tuple[int, int]]:
+        """Where each path's value is written (in ``text``, the file's, if given)."""
+        if text is None:
+            document, _ = read_yaml(self.root / name)
+        else:
+            document, _ = parse_yaml(text, name)
         marks = [document.mark(path) for path in paths]
         return [(mark.line, mark.column) for mark in marks]
 
@@ -279,17 +300,20 @@ def _run(
         refused = False
     except RuleSetError as error:
         problems, refused = error.problems, True
+    at: dict[tuple[str, int, int], list[Any]] = {}
+    for problem in problems:
+        at.setdefault((problem.file, problem.line, problem.column), []).append(problem)
     for name, path, code, (line, column) in expect:
         report.tried += 1
         file = str(root / name)
-        here = [p for p in problems if p.file == file and (p.line, p.column) == (line, column)]
+        here = at.get((file, line, column), [])
         if code is None:
             if any(p.code in {"invisible-character", "multi-line-title"} for p in here):
                 report.misses.append(f"{what}: allowed text refused at {file}:{line}:{column}")
             continue
         if not refused:
             report.misses.append(f"{what}: loaded, though {name} {path} must give {code}")
-        elif not any(p.code == code for p in here):
+        elif not any(p.code == code or not code for p in here):
             found = [p.format() for p in problems if p.file == file][:3]
             report.misses.append(
                 f"{what}: no {code} at {file}:{line}:{column} ({'/'.join(map(str, path))}); "
@@ -334,13 +358,13 @@ def sweep_hidden_characters(
                 for i, (path, _) in enumerate(leaves):
                     text = char * 3 if blank else _insert(_get(tree, path), char, number + i)
                     _set(tree, path, text)
-                _write(work.root / name, tree)
-                places = work.places(name, [path for path, _ in leaves])
+                written = _write(work.root / name, tree)
+                places = work.places(name, [path for path, _ in leaves], written)
                 for (path, field_name), place in zip(leaves, places, strict=True):
                     code = "invisible-character" if blank else _expected(char, field_name)
                     expect.append((name, path, code, place))
             _run(load, work.root, expect, f"U+{ord(char):04X}", report)
-            work.restore()
+        work.restore()  # each character rewrites every file: restore once, at the end
 
     return _sweep("hidden-characters", body, enough)
 
@@ -387,6 +411,38 @@ def _rename_keys(tree: Any, old: str, new: str) -> None:
     elif isinstance(tree, list):
         for item in tree:
             _rename_keys(item, old, new)
+
+
+def sweep_hostile_ids(
+    load: Loader,
+    source: Path,
+    *,
+    characters: tuple[str, ...] = HOSTILE_CHARACTERS,
+    each: int = 1,
+    enough: int | None = None,
+) -> SweepReport:
+    """A hostile character in each id, each reference to one and each fixed word (every
+    text value that is not shown as text), ``each`` characters per place taken in turn;
+    one load each. Whatever the code, it must be refused at that place."""
+
+    def body(report: SweepReport, scratch: Path) -> None:
+        work = _Workspace(source, scratch)
+        count = 0
+        for name in work.files:
+            tree = work.trees[name]
+            text = {path for path, _ in _text_leaves(tree)}
+            for path in [p for p in _str_leaves(tree) if p not in text]:
+                for _ in range(each):
+                    count += 1
+                    char = characters[count * 7 % len(characters)]
+                    edited = copy.deepcopy(tree)
+                    _set(edited, path, _insert(_get(edited, path), char, count))
+                    _write(work.root / name, edited)
+                    expect = [(name, path, "", work.place(name, path))]
+                    _run(load, work.root, expect, f"U+{ord(char):04X} in {name}", report)
+                    work.restore()
+
+    return _sweep("hostile-ids", body, enough)
 
 
 SHOW_WHEN_KINDS: tuple[tuple[str, Any], ...] = (

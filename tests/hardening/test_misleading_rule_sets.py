@@ -18,6 +18,7 @@ from tests.hardening.misleading import (
     sweep_duplicate_labels,
     sweep_hidden_characters,
     sweep_hidden_safety_questions,
+    sweep_hostile_ids,
     sweep_reserved_ids,
     without_code,
 )
@@ -31,7 +32,7 @@ def _every_other(count: int) -> tuple[str, ...]:
     return HOSTILE_CHARACTERS[::step][:count]
 
 
-SWEEPS: dict[str, tuple[Sweep, str]] = {
+SWEEPS: dict[str, tuple[Sweep, str]] = {  # the sweep, and the code a planted bug drops
     "hidden characters in the mini rule set": (
         lambda load, **kw: sweep_hidden_characters(load, MINI, **kw),
         "invisible-character",
@@ -55,7 +56,7 @@ SWEEPS: dict[str, tuple[Sweep, str]] = {
         "invisible-character",
     ),
     "reserved ids in the mini rule set": (
-        lambda load, **kw: sweep_reserved_ids(load, MINI, **kw),
+        lambda load, **kw: sweep_reserved_ids(load, MINI, each=budget(1), **kw),
         "reserved-id",
     ),
     "reserved ids in the bundled sheet and properties": (
@@ -63,6 +64,10 @@ SWEEPS: dict[str, tuple[Sweep, str]] = {
             load, BUNDLED, files={"sheet.yaml", "properties.yaml"}, each=budget(1), **kw
         ),
         "reserved-id",
+    ),
+    "hostile characters in ids and references": (
+        lambda load, **kw: sweep_hostile_ids(load, MINI, each=budget(1), **kw),
+        "unknown-question",  # any code will do; the planted bug drops this one
     ),
     "safety questions under show_when": (
         lambda load, **kw: sweep_hidden_safety_questions(load, MINI, **kw),
