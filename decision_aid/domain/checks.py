@@ -560,6 +560,11 @@ def invisible_character(text: str, *, prose: bool) -> tuple[int, str] | None:
     a control, zero-width, bidirectional or other format character. Prose may hold line
     breaks and tabs; in one-line text a line break is left to :func:`line_break`."""
     allowed = _PROSE_WHITESPACE if prose else _LINE_BREAKS
+    # The fast path: printable text (no control, format, separator or unassigned character
+    # but the space) that holds none of the extras; most text is.
+    plain = text.replace("\n", " ").replace("\t", " ") if prose else text
+    if plain.isprintable() and _INVISIBLE_EXTRA.isdisjoint(text):
+        return None
     for index, char in enumerate(text):
         if char in allowed:
             continue
@@ -589,60 +594,52 @@ def _character_name(char: str) -> str:
     return f"U+{ord(char):04X} ({unicodedata.name(char, 'unnamed')})"
 
 
-def _text_fields(model: BaseModel, path: YamlPath) -> Iterator[tuple[YamlPath, str, str]]:
-    """Every text value in ``model`` and the models it holds, as (YAML path, field, text).
+_Found = tuple[YamlPath, str, str]
+"""(YAML path, field, value): a declared id has the field ``id``."""
 
-    Conditions are left out: they hold only ids, which other checks match to the
-    questionnaire."""
-    for name, field in type(model).model_fields.items():
-        key = field.alias or name
-        yield from _texts_in(getattr(model, name), (*path, key), key)
+_KEYS: dict[type[BaseModel], tuple[tuple[str, str], ...]] = {}
 
 
-def _texts_in(value: object, path: YamlPath, key: str) -> Iterator[tuple[YamlPath, str, str]]:
+def _keys(model: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    """A model's (attribute, YAML key) pairs, worked out once per model."""
+    found = _KEYS.get(model)
+    if found is None:
+        found = _KEYS[model] = tuple(
+            (name, field.alias or name) for name, field in model.model_fields.items()
+        )
+    return found
+
+
+def _strings(model: BaseModel, path: YamlPath) -> Iterator[_Found]:
+    """Every text value in ``model`` and the models it holds, as (YAML path, the field it
+    belongs to, text); the ``id`` fields are the ids declared. Conditions are left out:
+    they hold only ids, which other checks match to the questionnaire."""
+    values = model.__dict__
+    for name, key in _keys(type(model)):
+        yield from _strings_in(values[name], (*path, key), key)
+
+
+def _strings_in(value: object, path: YamlPath, key: str) -> Iterator[_Found]:
     if isinstance(value, str):
         yield path, key, value
     elif isinstance(value, ConditionNode):
         return
     elif isinstance(value, BaseModel):
-        yield from _text_fields(value, path)
+        yield from _strings(value, path)
     elif isinstance(value, tuple | list):
         for index, item in enumerate(value):
-            yield from _texts_in(item, (*path, index), key)
+            yield from _strings_in(item, (*path, index), key)
     elif isinstance(value, Mapping):
         for name, item in value.items():
             if isinstance(name, str):
-                yield from _texts_in(item, (*path, name), key)
+                yield from _strings_in(item, (*path, name), key)
 
 
-def _declared_ids(model: BaseModel, path: YamlPath) -> Iterator[tuple[YamlPath, str]]:
-    """Every ``id`` declared in ``model`` and the models it holds, as (YAML path, id)."""
-    for name, field in type(model).model_fields.items():
-        value = getattr(model, name)
-        if name == "id" and isinstance(value, str):
-            yield (*path, "id"), value
-        yield from _ids_in(value, (*path, field.alias or name))
-
-
-def _ids_in(value: object, path: YamlPath) -> Iterator[tuple[YamlPath, str]]:
-    if isinstance(value, ConditionNode):
-        return
-    if isinstance(value, BaseModel):
-        yield from _declared_ids(value, path)
-    elif isinstance(value, tuple | list):
-        for index, item in enumerate(value):
-            yield from _ids_in(item, (*path, index))
-    elif isinstance(value, Mapping):
-        for name, item in value.items():
-            if isinstance(name, str):
-                yield from _ids_in(item, (*path, name))
-
-
-def _check_shown_text(where: Located[Any]) -> list[Problem]:
+def _check_shown_text(where: Located[Any], strings: Iterable[_Found]) -> list[Problem]:
     """Text from a file is shown as it is: nothing in it may be invisible, and what is
     shown on one line (titles, labels, names) holds no line break."""
     problems: list[Problem] = []
-    for path, key, text in _text_fields(where.item, ()):
+    for path, key, text in strings:
         prose = key in PROSE_FIELDS
         found = invisible_character(text, prose=prose)
         if text and not text.strip() and found is None:
@@ -675,7 +672,7 @@ def _check_shown_text(where: Located[Any]) -> list[Problem]:
     return problems
 
 
-def _check_reserved_ids(where: Located[Any]) -> list[Problem]:
+def _check_reserved_ids(where: Located[Any], strings: Iterable[_Found]) -> list[Problem]:
     """No declared id may be one the engine uses itself."""
     return [
         where.problem(
@@ -683,8 +680,8 @@ def _check_reserved_ids(where: Located[Any]) -> list[Problem]:
             "reserved-id",
             f"'{ident}' is reserved ({RESERVED_IDS[ident]}); choose another id",
         )
-        for path, ident in _declared_ids(where.item, ())
-        if ident in RESERVED_IDS
+        for path, key, ident in strings
+        if key == "id" and ident in RESERVED_IDS
     ]
 
 
@@ -809,8 +806,9 @@ def _check_what_is_shown(
     parts += [part for part in (info, questionnaire, sheet) if part is not None]
     problems: list[Problem] = []
     for part in parts:
-        problems += _check_reserved_ids(part)
-        problems += _check_shown_text(part)
+        strings = list(_strings(part.item, ()))
+        problems += _check_reserved_ids(part, strings)
+        problems += _check_shown_text(part, strings)
         problems += _check_duplicate_labels(part)
     if questionnaire is not None:
         problems += _check_safety_asked(questionnaire)

@@ -270,17 +270,20 @@ class _Workspace:
         for name, data in self.original.items():
             (self.root / name).write_bytes(data)
 
-    def place(self, name: str, path: Path_) -> tuple[int, int]:
-        return self.places(name, [path])[0]
+    def tree(self, name: str) -> Any:
+        """A fresh, editable copy of the file's data."""
+        return copy.deepcopy(self.trees[name])
 
-    def places(
-        self, name: str, paths: list[Path_], text: str | None = None
-    ) -> list[tuple[int, int]]:
-        """Where each path's value is written (in ``text``, the file's, if given)."""
-        if text is None:
-            document, _ = read_yaml(self.root / name)
-        else:
-            document, _ = parse_yaml(text, name)
+    def put(self, name: str, tree: Any, path: Path_) -> tuple[int, int]:
+        """Write ``tree`` as the file; the place of the value at ``path`` in it."""
+        return self.places(name, [path], _write(self.root / name, tree))[0]
+
+    def put_back(self, name: str) -> None:
+        (self.root / name).write_bytes(self.original[name])
+
+    def places(self, name: str, paths: list[Path_], text: str) -> list[tuple[int, int]]:
+        """Where each path's value is written in ``text`` (what was written as the file)."""
+        document, _ = parse_yaml(text, name)
         marks = [document.mark(path) for path in paths]
         return [(mark.line, mark.column) for mark in marks]
 
@@ -353,7 +356,7 @@ def sweep_hidden_characters(
         for number, char in enumerate(characters):
             expect = []
             for name in work.files:
-                tree = copy.deepcopy(work.trees[name])
+                tree = work.tree(name)
                 leaves = list(_text_leaves(tree))
                 for i, (path, _) in enumerate(leaves):
                     text = char * 3 if blank else _insert(_get(tree, path), char, number + i)
@@ -390,14 +393,13 @@ def sweep_reserved_ids(
                 count += 1
                 for step in range(each or len(reserved)):
                     ident = reserved[(count + step) % len(reserved)]
-                    tree = _read(work.root / name)
+                    tree = work.tree(name)
                     old = _get(tree, path)
                     _set(tree, path, ident)
                     _rename_keys(tree, old, ident)  # the sheet's grid answers name its options
-                    _write(work.root / name, tree)
-                    expect = [(name, path, "reserved-id", work.place(name, path))]
+                    expect = [(name, path, "reserved-id", work.put(name, tree, path))]
                     _run(load, work.root, expect, f"{ident} at {name}", report)
-                    work.restore()
+                    work.put_back(name)
 
     return _sweep("reserved-ids", body, enough)
 
@@ -437,10 +439,9 @@ def sweep_hostile_ids(
                     char = characters[count * 7 % len(characters)]
                     edited = copy.deepcopy(tree)
                     _set(edited, path, _insert(_get(edited, path), char, count))
-                    _write(work.root / name, edited)
-                    expect = [(name, path, "", work.place(name, path))]
+                    expect = [(name, path, "", work.put(name, edited, path))]
                     _run(load, work.root, expect, f"U+{ord(char):04X} in {name}", report)
-                    work.restore()
+                    work.put_back(name)
 
     return _sweep("hostile-ids", body, enough)
 
@@ -489,15 +490,14 @@ def sweep_hidden_safety_questions(
                 question = _get(tree, at)
                 if question["id"] in _questions_of(condition):
                     continue  # a cycle, refused as one
-                edited = _read(work.root / name)
+                edited = work.tree(name)
                 target = _get(edited, at)
                 target["safety"], target["not_known"] = True, True
                 target["show_when"] = condition
-                _write(work.root / name, edited)
                 path = (*at, "show_when")
-                expect = [(name, path, "safety-hidden", work.place(name, path))]
+                expect = [(name, path, "safety-hidden", work.put(name, edited, path))]
                 _run(load, work.root, expect, f"{question['id']} under {kind}", report)
-                work.restore()
+                work.put_back(name)
 
     return _sweep("hidden-safety-questions", body, enough)
 
@@ -563,26 +563,24 @@ def sweep_duplicate_labels(
             for name, at, key in [
                 groups[(number + k) % len(groups)] for k in range(min(spread, len(groups)))
             ]:
-                tree = _read(work.root / name)
+                tree = work.tree(name)
                 items = _get(tree, at)
                 # the last two items: a multiple-choice question's "none of these" is last
                 items[-2][key], items[-1][key] = first, second
-                _write(work.root / name, tree)
                 path = (*at, len(items) - 1, key)
-                expect = [(name, path, "duplicate-label", work.place(name, path))]
+                expect = [(name, path, "duplicate-label", work.put(name, tree, path))]
                 _run(load, work.root, expect, f"{how} in {name} {at}", report)
-                work.restore()
+                work.put_back(name)
         name = "questionnaire.yaml"
         for at in [g for f, g, _ in groups if f == name and g[-1] == "options"]:
             if not _get(work.trees[name], at[:-1]).get("not_known"):
                 continue
             for twin in NOT_KNOWN_TWINS:
-                tree = _read(work.root / name)
+                tree = work.tree(name)
                 _get(tree, at)[0]["label"] = twin
-                _write(work.root / name, tree)
                 path = (*at, 0, "label")
-                expect = [(name, path, "duplicate-label", work.place(name, path))]
+                expect = [(name, path, "duplicate-label", work.put(name, tree, path))]
                 _run(load, work.root, expect, f"{twin!r} in {name} {at}", report)
-                work.restore()
+                work.put_back(name)
 
     return _sweep("duplicate-labels", body, enough)
