@@ -7,7 +7,9 @@ from decision_aid.domain import Assessment, RuleSet
 from decision_aid.domain.consultation import Override
 from decision_aid.levels import level_style
 
-__all__ = ["text_report"]
+__all__ = ["SET_ASIDE_HEADING", "text_report"]
+
+SET_ASIDE_HEADING = "Answers not counted (question not asked now)"
 
 
 def text_report(assessment: Assessment, rule_set: RuleSet, override: Override | None = None) -> str:
@@ -46,4 +48,7 @@ def text_report(assessment: Assessment, rule_set: RuleSet, override: Override | 
             lines.append(
                 f"  - {missing.label} [{missing.question_id}] ({missing.status}): {changes}"
             )
+    if assessment.set_aside:
+        lines += ["", f"{SET_ASIDE_HEADING}:"]
+        lines += [f"  - {a.label} [{a.question_id}]: {a.answer}" for a in assessment.set_aside]
     return "\n".join(lines)

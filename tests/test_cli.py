@@ -124,7 +124,7 @@ def test_questions_as_json(capsys: pytest.CaptureFixture[str]) -> None:
         "label": "Pregnancy",
         "text": "Could the patient be pregnant?",
         "type": "yes_no",
-        "safety": True,
+        "safety": False,
         "not_known": True,
         "show_when": {"question": "sex", "is": "female"},
         "options": ["yes", "no"],

@@ -23,6 +23,7 @@ __all__ = [
     "MissingItem",
     "RuleSetIdentity",
     "RuleTrace",
+    "SetAsideAnswer",
     "Verdict",
 ]
 
@@ -206,6 +207,33 @@ class MissingItem:
 
 
 @dataclass(frozen=True)
+class SetAsideAnswer:
+    """An answer kept for a question that is not asked now (its ``show_when`` is false):
+    it does not count, and the people reading the outcome are told so."""
+
+    question_id: str
+    label: str
+    section_id: str
+    answer: str
+    """The answer in words: the option labels, the number with its unit, or "Not known"."""
+    value: str | float | tuple[str, ...]
+    """The answer as recorded: option id(s), the number, or ``"unknown"``."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "question_id": self.question_id,
+            "label": self.label,
+            "section": self.section_id,
+            "answer": self.answer,
+            "value": list(self.value) if isinstance(self.value, tuple) else self.value,
+        }
+
+
+def _none_set_aside() -> tuple[SetAsideAnswer, ...]:
+    return ()
+
+
+@dataclass(frozen=True)
 class Assessment:
     """The whole result: what the GUI, the sheet and the CLI all read."""
 
@@ -219,12 +247,21 @@ class Assessment:
     citations: tuple[CitedReference, ...]
     trace: tuple[RuleTrace, ...] = field(repr=False)
     compute_missing: Callable[[], tuple[MissingItem, ...]] = field(repr=False, compare=False)
+    compute_set_aside: Callable[[], tuple[SetAsideAnswer, ...]] = field(
+        default=_none_set_aside, repr=False, compare=False
+    )
 
     @cached_property
     def missing(self) -> tuple[MissingItem, ...]:
         """What is still missing, worked out on first use: it tries every missing answer,
         which the window and the sheet need but a batch of test cases does not."""
         return self.compute_missing()
+
+    @cached_property
+    def set_aside(self) -> tuple[SetAsideAnswer, ...]:
+        """The answers given to questions that are not asked now, in questionnaire order:
+        kept (the question may come back) but not counted."""
+        return self.compute_set_aside()
 
     @property
     def fired_ids(self) -> tuple[str, ...]:
@@ -239,6 +276,7 @@ class Assessment:
             "fired": [f.as_dict() for f in self.fired],
             "missing": [m.question_id for m in self.missing],
             "missing_detail": [m.as_dict() for m in self.missing],
+            "set_aside": [s.as_dict() for s in self.set_aside],
             "cautions": list(self.cautions),
             "actions": list(self.actions),
             "citations": [c.as_dict() for c in self.citations],

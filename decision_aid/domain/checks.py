@@ -4,15 +4,21 @@ Each check reports a Problem at the YAML node at fault: unknown question, option
 level, setting or reference ids (with "did you mean …?"), duplicate ids, predicates
 that do not fit the question's type, ``show_when`` cycles, safety questions that do
 not offer "Not known", and ``not_known`` used where it could make an outcome more
-favourable.
+favourable. And what the clinician sees must be what is recorded: no id the engine
+reserves, no invisible character in any text, no line break in a one-line text, no two
+labels that read alike, no safety question that might not be asked.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+import unicodedata
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from pydantic import BaseModel
+
+from decision_aid.domain.assessment import DEFAULT_RULE_ID
 from decision_aid.domain.conditions import (
     AtLeast,
     AtMost,
@@ -224,8 +230,6 @@ def _check_question(
         ((o.id, where, (*at, "options", i, "id")) for i, o in enumerate(question.options)), "option"
     )
     for i, option in enumerate(question.options):
-        if option.id == NOT_KNOWN:
-            report(("options", i, "id"), "reserved-id", f"'{NOT_KNOWN}' is reserved for Not known")
         if option.exclusive and question.type is not QuestionType.MULTIPLE:
             report(
                 ("options", i, "exclusive"),
@@ -518,4 +522,294 @@ def check_rule_set(
     problems += _duplicates(((p.item.id, p, ("id",)) for p in properties), "property")
     for prop in properties:
         problems += _check_property(prop, info.item if info else None, questions, reference_ids)
+    problems += _check_what_is_shown(
+        info, questionnaire, references, rules, sheet=sheet, properties=properties
+    )
+    return problems
+
+
+# -- what the clinician sees is what is recorded ------------------------------------------
+
+RESERVED_IDS: Mapping[str, str] = {
+    NOT_KNOWN: "it records a 'Not known' answer",
+    DEFAULT_RULE_ID: "the default outcome is reported under it",
+}
+"""Ids the engine itself uses; no level, setting, section, question, option, reference,
+rule, property or sheet item may declare one."""
+
+PROSE_FIELDS = frozenset(
+    {
+        "description", "help", "intro", "rationale", "patient_reason", "unverified",
+        "default_reason", "update_policy", "funding", "citation", "note", "caveat", "points",
+        "cautions", "actions", "answers", "next_steps", "decision", "questions_to_ask",
+        "lint_ignore",
+    }
+)  # fmt: skip
+"""Text fields written as paragraphs: the only ones where a line break may stand. Every
+other text field (a title, a label, a name) is shown on one line."""
+
+_LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+_PROSE_WHITESPACE = frozenset("\n\t")
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs"})
+_INVISIBLE_EXTRA = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0")
+"""Characters that draw nothing though they are neither controls nor format characters."""
+
+
+def invisible_character(text: str, *, prose: bool) -> tuple[int, str] | None:
+    """The first character of ``text`` a reader cannot see, as (0-based index, character):
+    a control, zero-width, bidirectional or other format character. Prose may hold line
+    breaks and tabs; in one-line text a line break is left to :func:`line_break`."""
+    allowed = _PROSE_WHITESPACE if prose else _LINE_BREAKS
+    # The fast path: printable text (no control, format, separator or unassigned character
+    # but the space) that holds none of the extras; most text is.
+    plain = text.replace("\n", " ").replace("\t", " ") if prose else text
+    if plain.isprintable() and _INVISIBLE_EXTRA.isdisjoint(text):
+        return None
+    for index, char in enumerate(text):
+        if char in allowed:
+            continue
+        if unicodedata.category(char) in _INVISIBLE_CATEGORIES or char in _INVISIBLE_EXTRA:
+            return index, char
+    return None
+
+
+def line_break(text: str) -> int | None:
+    """The 0-based index of the first line break in ``text``, if any."""
+    return next((i for i, char in enumerate(text) if char in _LINE_BREAKS), None)
+
+
+def label_key(text: str) -> str:
+    """A label as a reader tells labels apart: NFKC, case folded, whitespace folded, and
+    invisible characters dropped."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    visible = "".join(
+        c
+        for c in folded
+        if unicodedata.category(c) not in _INVISIBLE_CATEGORIES and c not in _INVISIBLE_EXTRA
+    )
+    return " ".join(visible.split())
+
+
+def _character_name(char: str) -> str:
+    return f"U+{ord(char):04X} ({unicodedata.name(char, 'unnamed')})"
+
+
+_Found = tuple[YamlPath, str, str]
+"""(YAML path, field, value): a declared id has the field ``id``."""
+
+_KEYS: dict[type[BaseModel], tuple[tuple[str, str], ...]] = {}
+
+
+def _keys(model: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    """A model's (attribute, YAML key) pairs, worked out once per model."""
+    found = _KEYS.get(model)
+    if found is None:
+        found = _KEYS[model] = tuple(
+            (name, field.alias or name) for name, field in model.model_fields.items()
+        )
+    return found
+
+
+def _strings(model: BaseModel, path: YamlPath) -> Iterator[_Found]:
+    """Every text value in ``model`` and the models it holds, as (YAML path, the field it
+    belongs to, text); the ``id`` fields are the ids declared. Conditions are left out:
+    they hold only ids, which other checks match to the questionnaire."""
+    values = model.__dict__
+    for name, key in _keys(type(model)):
+        yield from _strings_in(values[name], (*path, key), key)
+
+
+def _strings_in(value: object, path: YamlPath, key: str) -> Iterator[_Found]:
+    if isinstance(value, str):
+        yield path, key, value
+    elif isinstance(value, ConditionNode):
+        return
+    elif isinstance(value, BaseModel):
+        yield from _strings(value, path)
+    elif isinstance(value, tuple | list):
+        for index, item in enumerate(value):
+            yield from _strings_in(item, (*path, index), key)
+    elif isinstance(value, Mapping):
+        for name, item in value.items():
+            if isinstance(name, str):
+                yield from _strings_in(item, (*path, name), key)
+
+
+def _check_shown_text(where: Located[Any], strings: Iterable[_Found]) -> list[Problem]:
+    """Text from a file is shown as it is: nothing in it may be invisible, and what is
+    shown on one line (titles, labels, names) holds no line break."""
+    problems: list[Problem] = []
+    for path, key, text in strings:
+        prose = key in PROSE_FIELDS
+        found = invisible_character(text, prose=prose)
+        if text and not text.strip() and found is None:
+            problems.append(
+                where.problem(
+                    path, "invisible-character", f"'{key}' is blank: it would show nothing"
+                )
+            )
+        if found is not None:
+            index, char = found
+            problems.append(
+                where.problem(
+                    path,
+                    "invisible-character",
+                    f"'{key}' holds the invisible character {_character_name(char)} at "
+                    f"character {index + 1}; what is shown would not be what is written: "
+                    "remove it",
+                )
+            )
+        at = None if prose else line_break(text)
+        if at is not None:
+            hint = " (a block '>' or '|' ends with one: write '>-')" if at == len(text) - 1 else ""
+            problems.append(
+                where.problem(
+                    path,
+                    "multi-line-title",
+                    f"'{key}' must be one line, but has a line break at character {at + 1}{hint}",
+                )
+            )
+    return problems
+
+
+def _check_reserved_ids(where: Located[Any], strings: Iterable[_Found]) -> list[Problem]:
+    """No declared id may be one the engine uses itself."""
+    return [
+        where.problem(
+            path,
+            "reserved-id",
+            f"'{ident}' is reserved ({RESERVED_IDS[ident]}); choose another id",
+        )
+        for path, key, ident in strings
+        if key == "id" and ident in RESERVED_IDS
+    ]
+
+
+BUILT_IN_LABELS: tuple[str, ...] = ("Not known", "Unknown")
+"""How the window and the sheet name the built-in "Not known" answer: no option of a question
+that offers it may read the same."""
+
+_Labels = list[tuple[YamlPath | None, str]]
+
+
+def _labelled_groups(where: Located[Any]) -> Iterator[tuple[str, _Labels]]:
+    """Groups of labels a reader must tell apart, as (what they label, [(path, label)]);
+    a path of None is a label the program itself shows."""
+    item = where.item
+    if isinstance(item, Questionnaire):
+        for si, section in enumerate(item.sections):
+            for qi, question in enumerate(section.questions):
+                at: YamlPath = ("sections", si, "questions", qi, "options")
+                labels: _Labels = [(None, b) for b in BUILT_IN_LABELS if question.not_known]
+                labels += [((*at, i, "label"), o.label) for i, o in enumerate(question.options)]
+                yield f"options of question '{question.id}'", labels
+        yield (
+            "questions",
+            [
+                (("sections", si, "questions", qi, "label"), question.label)
+                for si, section in enumerate(item.sections)
+                for qi, question in enumerate(section.questions)
+            ],
+        )
+        yield "sections", [(("sections", i, "title"), s.title) for i, s in enumerate(item.sections)]
+    elif isinstance(item, RuleSetInfo):
+        yield "levels", [(("levels", i, "label"), lv.label) for i, lv in enumerate(item.levels)]
+        for si, setting in enumerate(item.settings):
+            yield (
+                f"choices of setting '{setting.id}'",
+                [
+                    (("settings", si, "choices", i, "label"), c.label)
+                    for i, c in enumerate(setting.choices)
+                ],
+            )
+
+
+def _check_duplicate_labels(where: Located[Any]) -> list[Problem]:
+    """Two options (levels, choices) a reader cannot tell apart record different answers."""
+    problems: list[Problem] = []
+    for what, labels in _labelled_groups(where):
+        first: dict[str, tuple[YamlPath | None, str]] = {}
+        for path, label in labels:
+            key = label_key(label)
+            if key not in first:
+                first[key] = (path, label)
+                continue
+            if path is None:
+                continue
+            earlier_path, earlier = first[key]
+            if earlier_path is None:
+                place = f"the built-in answer {earlier!r}"
+            else:
+                mark = where.document.mark(earlier_path)
+                place = f"{earlier!r} at {where.document.file}:{mark.line}:{mark.column}"
+            problems.append(
+                where.problem(
+                    path,
+                    "duplicate-label",
+                    f"the {what} must read differently: {label!r} reads as {place}",
+                )
+            )
+    return problems
+
+
+def _check_safety_asked(where: Located[Questionnaire]) -> list[Problem]:
+    """A safety question is always asked: no ``show_when`` may hide it, directly or through
+    the question it follows up."""
+    questionnaire = where.item
+    problems: list[Problem] = []
+    for si, section in enumerate(questionnaire.sections):
+        for qi, question in enumerate(section.questions):
+            if not question.safety or question.show_when is None:
+                continue
+            chain = _lead_chain(questionnaire, question)
+            through = f" (it follows up {' -> '.join(chain)})" if len(chain) > 1 else ""
+            problems.append(
+                where.problem(
+                    ("sections", si, "questions", qi, "show_when"),
+                    "safety-hidden",
+                    f"safety question '{question.id}' has show_when, so an answer to it "
+                    f"could be set aside{through}; a safety question is always asked: "
+                    "remove show_when (offer an option such as 'not applicable' instead)",
+                )
+            )
+    return problems
+
+
+def _lead_chain(questionnaire: Questionnaire, question: Question) -> list[str]:
+    """The questions ``question`` follows up through ``show_when``, nearest first."""
+    chain: list[str] = []
+    pending = list(question.show_when.questions()) if question.show_when else []
+    while pending:
+        lead = pending.pop(0)
+        if lead in chain or lead == question.id:
+            continue
+        chain.append(lead)
+        found = questionnaire.by_id.get(lead)
+        if found is not None and found.show_when is not None:
+            pending.extend(found.show_when.questions())
+    return chain
+
+
+def _check_what_is_shown(
+    info: Located[RuleSetInfo] | None,
+    questionnaire: Located[Questionnaire] | None,
+    references: Sequence[Located[Reference]] | None,
+    rules: Sequence[Located[Rule]],
+    *,
+    sheet: Located[SheetContent] | None,
+    properties: Sequence[Located[Property]],
+) -> list[Problem]:
+    """What the clinician sees is what is recorded, and nothing a file says is hidden: ids
+    the engine reserves, invisible characters, line breaks in titles, labels that read
+    alike, and safety questions that may not be asked."""
+    parts: list[Located[Any]] = [*rules, *(references or ()), *properties]
+    parts += [part for part in (info, questionnaire, sheet) if part is not None]
+    problems: list[Problem] = []
+    for part in parts:
+        strings = list(_strings(part.item, ()))
+        problems += _check_reserved_ids(part, strings)
+        problems += _check_shown_text(part, strings)
+        problems += _check_duplicate_labels(part)
+    if questionnaire is not None:
+        problems += _check_safety_asked(questionnaire)
     return problems

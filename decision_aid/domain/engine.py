@@ -32,6 +32,7 @@ from decision_aid.domain.assessment import (
     MissingItem,
     RuleSetIdentity,
     RuleTrace,
+    SetAsideAnswer,
     Verdict,
 )
 from decision_aid.domain.compiler import Values, compile_conditions
@@ -44,7 +45,13 @@ from decision_aid.domain.conditions import (
     walk,
 )
 from decision_aid.domain.errors import InputError
-from decision_aid.domain.questionnaire import Answers, Question, Questionnaire, QuestionType
+from decision_aid.domain.questionnaire import (
+    NOT_KNOWN,
+    Answers,
+    Question,
+    Questionnaire,
+    QuestionType,
+)
 from decision_aid.domain.rules import IfUnknown, Rule, RuleSet, applies
 from decision_aid.domain.truth import Truth
 
@@ -395,6 +402,34 @@ def _missing(
     return tuple(item for _, _, item in sorted(found, key=lambda f: (f[0], f[1])))
 
 
+def _set_aside(questionnaire: Questionnaire, answers: Answers) -> tuple[SetAsideAnswer, ...]:
+    """The answered questions whose ``show_when`` is false: not asked, so not counted."""
+    context = AnswerContext(questionnaire, answers)
+    found = []
+    for question in questionnaire.questions():
+        if question.show_when is None:
+            continue
+        value = answers.get(question.id)
+        if value is None and question.id not in answers.not_known:
+            continue
+        if context.visibility(question.id) is not Truth.FALSE:
+            continue
+        if value is None:
+            words, value = "Not known", NOT_KNOWN
+        else:
+            words = context.answer_text(question.id).removeprefix("answer: ")
+        found.append(
+            SetAsideAnswer(
+                question.id,
+                question.label,
+                questionnaire.section_of[question.id].id,
+                words,
+                value,
+            )
+        )
+    return tuple(found)
+
+
 DEFAULT_RATIONALE = (
     "No rule with an outcome certainly applies to these answers, so the rule set's default "
     "outcome is given. Check the answers; a rule author may need to cover this case."
@@ -435,7 +470,7 @@ def evaluate(
     top = max(map(itemgetter(0), fired))
     ordered = list(map(itemgetter(1), sorted(fired, key=itemgetter(0), reverse=True)))
     outcome = rule_set.info.levels[top]
-    # The frozen dataclass's __init__ sets its ten fields one object.__setattr__ at a
+    # The frozen dataclass's __init__ sets its fields one object.__setattr__ at a
     # time, which costs as much as the rest of this function after the conditions.
     assessment: Assessment = new_object(Assessment)
     assessment.__dict__.update(
@@ -450,5 +485,6 @@ def evaluate(
         citations=tuple({id(c): c for f in ordered for c in f.citations}.values()),
         trace=plan.in_rule_order(entries),
         compute_missing=lambda: _missing(rule_set, plan, answers, outcome.id),
+        compute_set_aside=lambda: _set_aside(rule_set.questionnaire, answers),
     )
     return assessment

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from decision_aid.gui.text import html_text
 from decision_aid.levels import level_style
+from decision_aid.report import SET_ASIDE_HEADING
 
 if TYPE_CHECKING:
     from decision_aid.domain import Assessment, RuleSet
@@ -138,6 +139,9 @@ class OutcomePanel(QWidget):
                     f"({html_text(item.status)})<br><small>If answered: {changes}</small>"
                 )
             parts.append(_items("What we still need to know", links))
+        if assessment.set_aside:
+            kept = [escape(f"{a.label}: {a.answer}") for a in assessment.set_aside]
+            parts.append(_items(SET_ASIDE_HEADING, kept))
         for title, items in (("Actions", assessment.actions), ("Cautions", assessment.cautions)):
             if items:
                 parts.append(_items(title, [html_text(i) for i in items]))

@@ -133,10 +133,10 @@ BROKEN = [
     ),
     pytest.param(
         "questionnaire.yaml",
-        "        safety: true\n        not_known: true\n        show_when",
-        "        safety: true\n        not_known: false\n        show_when",
+        "        safety: true\n        not_known: true\n        options:\n          - {id: none",
+        "        safety: true\n        not_known: false\n        options:\n          - {id: none",
         [
-            "questionnaire.yaml:34:20: error[safety-not-known]: safety question 'pregnant' must "
+            "questionnaire.yaml:41:20: error[safety-not-known]: safety question 'risk' must "
             "offer Not known (not_known: true)"
         ],
         id="safety question without Not known",
