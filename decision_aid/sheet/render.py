@@ -53,7 +53,7 @@ from decision_aid.levels import level_style
 from decision_aid.sheet.fonts import BOLD, REGULAR, register_fonts
 from decision_aid.sheet.icons import IconArray
 
-__all__ = ["MAX_FIELD_CHARS", "NOT_A_DECISION", "SURE_ITEMS", "render"]
+__all__ = ["MAX_FIELD_CHARS", "NOT_A_DECISION", "SURE_ITEMS", "SplittingTable", "render"]
 
 Markup = NewType("Markup", str)
 """Text reportlab may parse: the app's own markup around escaped input, nothing else."""
@@ -182,9 +182,52 @@ def _plain(text: str, style: ParagraphStyle) -> Paragraph:
     return _para(_text(text), style)
 
 
-def _table(rows: list[list[Any]], **options: Any) -> Table:
-    """A table that splits inside a row when one cell is taller than the page."""
-    return Table(rows, splitByRow=1, splitInRow=1, **options)
+REPEAT_HEADER_POINTS = 120.0  # a taller header is not repeated: it could not split
+
+
+def _height(cell: Any, width: float) -> float:
+    cells = cell if isinstance(cell, list) else [cell]
+    return sum(c.wrap(width, 1e9)[1] for c in cells if isinstance(c, Flowable))
+
+
+class SplittingTable(Table):
+    """A table that splits inside a row when one cell is taller than the page.
+
+    reportlab refuses an in-row split that would leave less than ``splitInRow`` points
+    for the next page, so a row a hair taller than the frame could not be placed at
+    all (LayoutError); then the split is tried again a little higher up.
+    """
+
+    def __init__(self, rows: Any, *args: Any, **options: Any) -> None:
+        options.setdefault("splitByRow", 1)  # reportlab re-creates the pieces of a split
+        options.setdefault("splitInRow", 1)
+        super().__init__(rows, *args, **options)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        if not parts and availHeight > 4 * SPLIT_SLACK:
+            parts = super().split(availWidth, availHeight - SPLIT_SLACK)
+        return parts
+
+
+SPLIT_SLACK = 12.0
+FIGURE_TEXT_POINTS = 260.0  # beside the pictures up to this; longer text goes above them
+
+
+def _table(rows: list[list[Any]], *, repeatRows: int = 0, **options: Any) -> Table:
+    """A table that splits inside a row when one cell is taller than the page.
+
+    reportlab cannot split a repeated header row, so a header row made tall by long
+    text (an option's title) is printed once instead of on every page.
+    """
+    widths = options.get("colWidths") or [A4[0]] * len(rows[0])
+    if repeatRows and any(
+        _height(cell, width - 12) > REPEAT_HEADER_POINTS
+        for row in rows[:repeatRows]
+        for cell, width in zip(row, widths, strict=False)
+    ):
+        repeatRows = 0
+    return SplittingTable(rows, repeatRows=repeatRows, **options)
 
 
 def _answer_words(rule_set: RuleSet, answers: Answers, question_id: str) -> str:
@@ -358,6 +401,12 @@ class _Sheet:
             _para(Markup("<b>With ketamine</b>"), s["small"]),
             _para(Markup("<b>Without</b>"), s["small"]),
         ]
+        if _height(text, 78 * mm - 12) > FIGURE_TEXT_POINTS:
+            # The pictures cannot split, so a long text beside them could not either:
+            # the words go above, where they may run on to the next page.
+            table = _table([heads, cells], colWidths=[46 * mm, 46 * mm], hAlign="LEFT")
+            table.setStyle(_table_style([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+            return KeepTogether([*text, table, Spacer(1, 3 * mm)])
         table = _table(
             [[text, heads[0], heads[1]], ["", cells[0], cells[1]]],
             colWidths=[78 * mm, 46 * mm, 46 * mm],
