@@ -67,7 +67,7 @@ def _clean(text: str) -> str:
     kept = re.sub(r"\.{2,}", ".", kept)  # never "..", nor "..." that Windows trims to nothing
     kept = re.sub(r"[\s-]*-[\s-]*", "-", kept)
     kept = re.sub(r"\s+", " ", kept)
-    return kept.strip(" .-_")  # no hidden file, no option-like name, no trailing dot or space
+    return kept.strip(" .-_~")  # no hidden file, option, home (~) or backup (x~), nor trailing dot
 
 
 def _cap(text: str, limit: int) -> str:
