@@ -15,6 +15,7 @@ Consultations are saved by :mod:`decision_aid.storage`, which keeps its own word
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Mapping
@@ -127,6 +128,11 @@ def write_files(
     try:
         for path, data in files.items():
             current = path
+            if path.exists() and not path.is_file():
+                # The rename would put a file in place of a device (/dev/full), FIFO or folder.
+                raise OSError(
+                    errno.EEXIST, "is a folder" if path.is_dir() else "not a regular file"
+                )
             if make_folders:
                 made += _make_folders(path.parent)
             staged.append((path, _stage(path, data, private=private)))

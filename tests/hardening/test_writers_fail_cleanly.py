@@ -376,3 +376,27 @@ def test_temporary_names_stay_short_for_a_long_target_name(tmp_path: Path) -> No
     write_files({target: b"pdf"})
     assert target.read_bytes() == b"pdf"
     assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "device"])
+def test_a_target_that_is_not_a_regular_file_is_left_alone(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``-o /dev/full`` must not replace the device with a file (the app may run as root)."""
+    if kind == "device":
+        target = Path("/dev/full")
+        if not target.exists():
+            pytest.skip("no /dev/full here")
+    else:
+        target = tmp_path / "out.pdf"
+        os.mkfifo(target) if kind == "fifo" else target.mkdir()
+    before = target.lstat()
+    answers = _answers(tmp_path / "x")
+    assert main(["sheet", "--rules", str(MINI), str(answers), "-o", str(target)]) == 1
+    words = "is a folder" if kind == "folder" else "not a regular file"
+    assert capsys.readouterr().err == (
+        f"error: could not write {target}: {words}; nothing was written\n"
+    )
+    assert target.lstat().st_mode == before.st_mode
+    assert target.lstat().st_ino == before.st_ino
+    assert not [p for p in target.parent.iterdir() if p.name.startswith(f".{target.name}.")]
