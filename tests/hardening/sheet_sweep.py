@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -169,33 +170,37 @@ def many_lines(lines: int) -> str:
     return "\n".join(f"line {n}" for n in range(lines))
 
 
-def _everywhere(samples: list[str]) -> Callable[[str, int], str]:
-    return lambda where, i: samples[i % len(samples)]
+Make = Callable[[str, int, int], str]
+"""``Class.field``, the how-manyth field of all, of its kind → the text to put there."""
 
 
-def _in_cells(make: Callable[[], str]) -> Callable[[str, int], str]:
-    """``make()`` in the first two fields of each table-cell kind (every rule's and level's,
+def _everywhere(samples: list[str]) -> Make:
+    return lambda where, i, k: samples[i % len(samples)]
+
+
+def _in_cells(make: Callable[[int], str]) -> Make:
+    """``make(i)`` in the first two fields of each table-cell kind (every rule's and level's,
     since only the fired rules and the outcome are printed); plain words elsewhere."""
-    seen: dict[str, int] = {}
 
-    def text(where: str, i: int) -> str:
-        seen[where] = seen.get(where, 0) + 1
-        if where in TABLE_FIELDS and (seen[where] <= 2 or where.startswith(("Rule.", "Level."))):
-            return make()
+    def text(where: str, i: int, k: int) -> str:
+        if where in TABLE_FIELDS and (k <= 2 or where.startswith(("Rule.", "Level."))):
+            return make(i)
         return f"plain {i}"
 
     return text
 
 
-HOSTILE: dict[str, Callable[[str, int], str]] = {
+HOSTILE: dict[str, Make] = {
     "markup in every field": _everywhere(MARKUP),
     "unicode in every field": _everywhere(UNICODE),
-    "a long word in every table cell": _in_cells(lambda: long_word(2_600)),
-    "a long paragraph in every table cell": _in_cells(lambda: long_paragraph(2_600)),
-    "many lines in every table cell": _in_cells(lambda: many_lines(220)),
-    "past the length cap": lambda where, i: long_word(12_000) if i == 1 else f"plain {i}",
+    # long words and long paragraphs alternate, to cost one case, not two
+    "long text in every table cell": _in_cells(
+        lambda n: long_word(2_600) if n % 2 else long_paragraph(2_600)
+    ),
+    "many lines in every table cell": _in_cells(lambda n: many_lines(120)),
+    "past the length cap": lambda where, i, k: long_word(12_000) if i == 1 else f"plain {i}",
 }
-"""The table: where (``Class.field``) and the how-manyth field → its hostile text."""
+"""The table: one kind of hostile text, placed by :data:`Make`."""
 
 
 def hostile_text() -> st.SearchStrategy[str]:
@@ -342,14 +347,13 @@ def check_sheet(
         raise ContractViolation(f"{context}: the probe {PROBE!r} is not shown literally")
 
 
-def _inputs(
-    rule_set: RuleSet, make: Callable[[str, int], str], reason: str
-) -> tuple[Any, Override]:
-    count = [0]
+def _inputs(rule_set: RuleSet, make: Make, reason: str) -> tuple[Any, Override]:
+    count: Counter[str] = Counter()
 
     def text(where: str) -> str:
-        count[0] += 1
-        return make(where, count[0])
+        count["all"] += 1
+        count[where] += 1
+        return make(where, count["all"], count[where])
 
     hostile = hostile_rule_set(rule_set, text)
     info = hostile.info.model_construct(
@@ -372,7 +376,7 @@ def sweep_sheet(render: Renderer, *, max_examples: int, shrink: bool = True) -> 
     answers = parse_answers(rule_set.questionnaire, data)
     ran = 0
     for kind, make in HOSTILE.items():
-        hostile, override = _inputs(rule_set, make, make("Override.reason", 0))
+        hostile, override = _inputs(rule_set, make, make("Override.reason", 0, 0))
         check_sheet(render, hostile, answers, override, context=f"[sheet table: {kind}]")
         ran += 1
 
@@ -396,7 +400,7 @@ def sweep_sheet(render: Renderer, *, max_examples: int, shrink: bool = True) -> 
         nonlocal ran
         ran += 1
         hostile, override = _inputs(
-            rule_set, lambda where, i: chosen.get(where, f"plain {i}"), reason
+            rule_set, lambda where, i, k: chosen.get(where, f"plain {i}"), reason
         )
         shown = {k: v[:60] for k, v in chosen.items()}
         check_sheet(render, hostile, answers, override, context=f"[sheet: {shown!r}]")
