@@ -37,7 +37,7 @@ def _stage(path: Path, data: bytes, *, private: bool) -> Path:
     temp = Path(name)
     try:
         try:
-            if not private:
+            if not private and hasattr(os, "fchmod"):  # not on Windows before 3.13
                 os.fchmod(fd, 0o644)  # a reference or schema is for sharing
             view = memoryview(data)
             while view:

@@ -400,3 +400,14 @@ def test_a_target_that_is_not_a_regular_file_is_left_alone(
     assert target.lstat().st_mode == before.st_mode
     assert target.lstat().st_ino == before.st_ino
     assert not [p for p in target.parent.iterdir() if p.name.startswith(f".{target.name}.")]
+
+
+def test_references_are_for_sharing_and_sheets_are_private(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["docs", str(MINI), "-o", str(tmp_path / "docs")]) == 0
+    answers = _answers(tmp_path / "x")
+    assert main(["sheet", "--rules", str(MINI), str(answers), "-o", str(tmp_path / "s.pdf")]) == 0
+    assert (tmp_path / "docs" / "mini.md").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "docs" / "mini.html").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "s.pdf").stat().st_mode & 0o777 == 0o600
