@@ -28,10 +28,12 @@ from decision_aid.domain import (
     parse_answers,
 )
 from decision_aid.domain.engine import resolve_settings
+from decision_aid.domain.errors import StorageError
 from decision_aid.domain.jsontext import loads_strict
 from decision_aid.domain.yamlsource import read_yaml
+from decision_aid.paths import safe_file_name
 from decision_aid.report import text_report
-from decision_aid.storage import atomic_write
+from decision_aid.writing import write_file, write_files
 
 __all__ = [
     "cmd_check",
@@ -242,11 +244,15 @@ def cmd_sheet(args: argparse.Namespace) -> int:
         return EXIT_INPUT
     from decision_aid.sheet import render  # reportlab loads only for sheets
 
-    data = render(assessment, answers, rule_set)
     try:
-        atomic_write(Path(args.output), data)
-    except DecisionAidError as error:
-        print(f"error: {error}", file=sys.stderr)
+        data = render(assessment, answers, rule_set)
+    except Exception as error:  # reportlab's failures have no common base
+        print(f"error: the discussion sheet could not be drawn: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        write_file(Path(args.output), data)
+    except StorageError as error:
+        print(f"error: could not write {error}", file=sys.stderr)
         return EXIT_FAILED
     print(f"{args.output}: discussion sheet written ({len(data)} bytes)")
     return EXIT_OK
@@ -319,17 +325,15 @@ def cmd_docs(args: argparse.Namespace) -> int:
     if rule_set is None:
         return EXIT_FAILED
     parts = blocks(rule_set)
-    stem = args.output / rule_set.info.id
+    name = safe_file_name(rule_set.info.id, suffix="", fallback="rule-set")  # an id is no path
     written = {
-        stem.with_suffix(".md"): to_markdown(parts),
-        stem.with_suffix(".html"): to_html(parts, rule_set.info.title),
+        args.output / f"{name}.md": to_markdown(parts).encode("utf-8"),
+        args.output / f"{name}.html": to_html(parts, rule_set.info.title).encode("utf-8"),
     }
     try:
-        args.output.mkdir(parents=True, exist_ok=True)
-        for path, text in written.items():
-            path.write_text(text)
-    except OSError as error:
-        print(f"error: {error}", file=sys.stderr)
+        write_files(written, private=False, make_folders=True)
+    except StorageError as error:
+        print(f"error: could not write {error}", file=sys.stderr)
         return EXIT_FAILED
     _print_written(list(written), args.format)
     return EXIT_OK
@@ -467,8 +471,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
     try:
         written = write_schemas(args.output)
-    except OSError as error:
-        print(f"error: {error}", file=sys.stderr)
+    except StorageError as error:
+        print(f"error: could not write {error}", file=sys.stderr)
         return EXIT_FAILED
     _print_written(written, args.format)
     return EXIT_OK

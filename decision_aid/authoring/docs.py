@@ -4,10 +4,15 @@ Both come from one list of blocks, so they never disagree: the identity and gove
 the outcome levels and which rules can give each, the settings, every question with its
 branching in words, every rule with its condition in words, reasons, rationale and
 sources, the evidence figures and the references.
+
+Every string in a block is rule-set text, so both writers treat it as text: HTML
+escapes it, and Markdown folds it onto one line and backslash-escapes whatever could
+start a heading, list, quote, table row, link, image, emphasis or raw HTML.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -189,17 +194,27 @@ def blocks(rule_set: RuleSet) -> list[Block]:
     return out
 
 
+# Emphasis, code, links, raw HTML, table cells, math; "_" inside a word (an id) is safe.
+_MD_INLINE = re.compile(r"([\\`*\[\]<>|~&!#$]|(?<![^\W_])_|_(?![^\W_]))")
+_MD_BLOCK_START = re.compile(r"^([-+=>]|\d+(?=[.)]))")  # a list, rule, setext line or quote
+
+
 def _md_cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+    """Rule-set text as literal Markdown on one line (a table cell, item or heading)."""
+    flat = " ".join(text.split())  # no line break: nothing can start a block mid-text
+    flat = _MD_INLINE.sub(r"\\\1", flat)
+    return _MD_BLOCK_START.sub(
+        lambda m: f"{m.group(1)}\\" if m.group(1)[0].isdigit() else f"\\{m.group(1)}", flat
+    )
 
 
 def to_markdown(parts: Sequence[Block]) -> str:
     lines: list[str] = []
     for block in parts:
         if block.kind.startswith("h"):
-            lines += ["#" * int(block.kind[1]) + " " + block.text, ""]
+            lines += ["#" * int(block.kind[1]) + " " + _md_cell(block.text), ""]
         elif block.kind == "p":
-            lines += [" ".join(block.text.split()), ""]
+            lines += [_md_cell(block.text), ""]
         elif block.kind == "ul":
             lines += [f"- {_md_cell(item)}" for item in block.items] + [""]
         else:

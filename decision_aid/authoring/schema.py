@@ -16,6 +16,7 @@ from decision_aid.authoring.cases import CaseFile
 from decision_aid.domain.leaflet import SheetContent
 from decision_aid.domain.questionnaire import Questionnaire
 from decision_aid.domain.rules import Property, Reference, Rule, RuleSetInfo
+from decision_aid.writing import write_files
 
 __all__ = ["SCHEMA_FILES", "schemas", "write_schemas"]
 
@@ -64,10 +65,10 @@ def schemas() -> dict[str, dict[str, Any]]:
 
 
 def write_schemas(folder: Path) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, schema in schemas().items():
-        path = folder / name
-        path.write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n")
-        written.append(path)
-    return written
+    """Write every schema into ``folder``, all or none (:class:`StorageError` on failure)."""
+    files = {
+        folder / name: (json.dumps(schema, indent=2, sort_keys=True) + "\n").encode("utf-8")
+        for name, schema in schemas().items()
+    }
+    write_files(files, private=False, make_folders=True)
+    return list(files)

@@ -40,13 +40,14 @@ from decision_aid.gui.error_panel import ErrorPanel
 from decision_aid.gui.outcome_panel import OutcomePanel
 from decision_aid.gui.text import literal_mnemonic, literal_title, plain_label, plain_tooltip
 from decision_aid.gui.theme import style_sheet
+from decision_aid.paths import documents_dir, safe_file_name
 from decision_aid.storage import (
     Autosave,
     Pending,
-    atomic_write,
     read_consultation,
     write_consultation,
 )
+from decision_aid.writing import write_file, write_files
 
 if TYPE_CHECKING:
     from decision_aid.domain import RuleSet
@@ -60,8 +61,8 @@ if TYPE_CHECKING:
 __all__ = ["MainWindow"]
 
 
-def _write_json(path: Path, resource: dict[str, object]) -> None:
-    atomic_write(path, json.dumps(resource, indent=2, ensure_ascii=False).encode("utf-8"))
+def _json_bytes(resource: dict[str, object]) -> bytes:
+    return json.dumps(resource, indent=2, ensure_ascii=False).encode("utf-8")
 
 
 _MARKS = {"not started": "○", "in progress": "◐", "complete": "✓"}
@@ -79,6 +80,9 @@ class MainWindow(QMainWindow):
 
     loaded = Signal()
     """After the rule set was loaded (or found broken): the window is ready to use."""
+
+    last_folder: Path | None = None
+    """The folder the user last chose to save into; the next save dialog starts there."""
 
     def __init__(self, rules_dir: Path, autosave: Autosave, *, defer_load: bool = False) -> None:
         """``defer_load`` shows the window first and loads the rule set just after."""
@@ -585,11 +589,21 @@ class MainWindow(QMainWindow):
     def save_file_as(self) -> bool:
         if self.model is None:
             return False
-        label = self.model.consultation.patient_label or "consultation"
+        label = self.model.consultation.patient_label
+        suggested = safe_file_name(label, suffix=".json", fallback="consultation")
         name, _ = QFileDialog.getSaveFileName(
-            self, "Save the consultation", f"{label}.json", "Consultations (*.json)"
+            self, "Save the consultation", self.suggest(suggested), "Consultations (*.json)"
         )
-        return bool(name) and self._write(Path(name))
+        return bool(name) and self._write(self.chosen(name))
+
+    def suggest(self, name: str) -> str:
+        """Where a save dialog starts: the last folder chosen, else the user's documents."""
+        return str((self.last_folder or documents_dir()) / name)
+
+    def chosen(self, name: str) -> Path:
+        path = Path(name)
+        self.last_folder = path.parent
+        return path
 
     def _write(self, path: Path) -> bool:
         if self.model is None:
@@ -607,25 +621,33 @@ class MainWindow(QMainWindow):
         """For rule authors: the current answers and outcome as a case file to review."""
         if self.model is None:
             return
-        default = self.rules_dir / "tests" / "new-case.yaml"
+        # Never into the rule set's own tests/ (under version control), never named
+        # after the patient: the author moves a reviewed case there by hand.
+        outcome = self.model.assessment.outcome.id
+        default = safe_file_name(
+            f"case {outcome}", suffix=".yaml", fallback="case", when=date.today()
+        )
         name, _ = QFileDialog.getSaveFileName(
-            self, "Save as a test case", str(default), "YAML (*.yaml)"
+            self, "Save as a test case", self.suggest(default), "YAML (*.yaml)"
         )
         if name:
-            self.write_test_case(Path(name))
+            self.write_test_case(self.chosen(name))
 
-    def write_test_case(self, path: Path) -> None:
+    def write_test_case(self, path: Path) -> bool:
+        """Only the answers, settings and expectations: no label, no notes."""
         from decision_aid.authoring.cases import case_file_text
         from decision_aid.gui.state import utc_now
 
         assert self.model is not None
         model = self.model
-        name = model.consultation.patient_label or f"Case saved {utc_now():%Y-%m-%d %H:%M}"
+        name = f"{model.assessment.outcome.label} (saved {utc_now():%Y-%m-%d %H:%M})"
         text = case_file_text(name, model.answers.to_data(), model.settings, model.assessment)
         try:
-            atomic_write(path, text.encode("utf-8"))
+            write_file(path, text.encode("utf-8"))
         except DecisionAidError as error:
             show_error(self, "The test case was not saved", error)
+            return False
+        return True
 
     def export_fhir(self) -> None:
         if self.model is None:
@@ -633,14 +655,14 @@ class MainWindow(QMainWindow):
         name, _ = QFileDialog.getSaveFileName(
             self,
             "Export the answers (FHIR QuestionnaireResponse)",
-            "questionnaire-response.json",
+            self.suggest("questionnaire-response.json"),
             "JSON (*.json)",
         )
         if name:
-            self.export_to(Path(name))
+            self.export_to(self.chosen(name))
 
     def export_to(self, path: Path) -> tuple[Path, Path]:
-        """Write the response to ``path`` and the questionnaire beside it."""
+        """Write the response to ``path`` and the questionnaire beside it, both or neither."""
         from decision_aid.domain.fhir import questionnaire_resource, response_resource
 
         assert self.model is not None
@@ -654,8 +676,7 @@ class MainWindow(QMainWindow):
         questionnaire = questionnaire_resource(model.rule_set)
         beside = path.with_name(path.stem + ".questionnaire.json")
         try:
-            _write_json(path, response)
-            _write_json(beside, questionnaire)
+            write_files({path: _json_bytes(response), beside: _json_bytes(questionnaire)})
         except DecisionAidError as error:
             show_error(self, "Export failed", error)
         return path, beside
@@ -683,8 +704,14 @@ class MainWindow(QMainWindow):
 
         if self.model is None:
             return
-        label = self.model.consultation.patient_label or "discussion-sheet"
-        SheetPreview(self.sheet_pdf(), f"{label}.pdf", self).exec()
+        label = self.model.consultation.patient_label
+        name = safe_file_name(label, suffix=".pdf", fallback="discussion-sheet", when=date.today())
+        try:
+            preview = SheetPreview(self.sheet_pdf(), self.suggest(name), self)
+        except Exception as error:  # reportlab and PDFium share no error base
+            show_error(self, "The sheet could not be made", f"It could not be drawn: {error}")
+            return
+        preview.exec()
 
     def show_keys(self) -> None:
         lines = [

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from decision_aid.domain.errors import DecisionAidError
 from decision_aid.gui.dialogs import show_error
-from decision_aid.storage import atomic_write
+from decision_aid.writing import write_file
 
 __all__ = ["SheetPreview", "page_images"]
 
@@ -92,7 +92,7 @@ class SheetPreview(QDialog):
 
     def save_to(self, path: Path) -> bool:
         try:
-            atomic_write(path, self.pdf)
+            write_file(path, self.pdf)
         except DecisionAidError as error:
             show_error(self, "The sheet was not saved", error)
             return False
@@ -103,9 +103,20 @@ class SheetPreview(QDialog):
         if QPrintDialog(printer, self).exec():
             self.print_to(printer)
 
-    def print_to(self, printer: QPrinter) -> None:
-        images = page_images(self.pdf, dpi=min(300, printer.resolution()))
-        painter = QPainter(printer)
+    def print_to(self, printer: QPrinter) -> bool:
+        """Print every page; on any failure say why in a dialog (never silently nothing)."""
+        try:
+            images = page_images(self.pdf, dpi=min(300, printer.resolution()))
+        except Exception as error:  # PDFium's errors share no base with ours
+            show_error(self, "The sheet was not printed", f"The pages could not be drawn: {error}")
+            return False
+        painter = QPainter()
+        if not painter.begin(printer):
+            where = printer.outputFileName() or printer.printerName() or "the printer"
+            show_error(
+                self, "The sheet was not printed", f"{where} could not be opened for printing."
+            )
+            return False
         try:
             for index, image in enumerate(images):
                 if index:
@@ -114,4 +125,7 @@ class SheetPreview(QDialog):
                 scaled = image.size().scaled(page.size(), Qt.AspectRatioMode.KeepAspectRatio)
                 painter.drawImage(QRect(page.topLeft(), scaled), image)
         finally:
-            painter.end()
+            ended = painter.end()
+        if not ended:
+            show_error(self, "The sheet was not printed", "The printer did not accept the pages.")
+        return ended

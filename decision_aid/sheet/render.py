@@ -3,15 +3,23 @@
 ``render`` is deterministic for the same inputs (reportlab's invariant mode, and the
 printing date is a parameter), so tests can compare sheets and a sheet can be
 reproduced from a saved consultation.
+
+Every string from a rule set or a consultation is untrusted. reportlab's ``Paragraph``
+parses its text as markup (``<img src=...>`` would read a file, ``<font size=...>``
+would break the layout), so text reaches a Paragraph only through :func:`_text`, which
+escapes it, and every Paragraph is built by :func:`_para`, which takes :data:`Markup`
+only: mypy rejects a plain ``str`` there. Tables split inside a row, so no text is too
+long for a page; a field is shortened (visibly) only past :data:`MAX_FIELD_CHARS`.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from html import escape
-from typing import Any
+from typing import Any, NewType
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -45,7 +53,14 @@ from decision_aid.levels import level_style
 from decision_aid.sheet.fonts import BOLD, REGULAR, register_fonts
 from decision_aid.sheet.icons import IconArray
 
-__all__ = ["NOT_A_DECISION", "SURE_ITEMS", "render"]
+__all__ = ["MAX_FIELD_CHARS", "NOT_A_DECISION", "SURE_ITEMS", "SplittingTable", "render"]
+
+Markup = NewType("Markup", str)
+"""Text reportlab may parse: the app's own markup around escaped input, nothing else."""
+
+MAX_FIELD_CHARS = 10_000
+"""Past this a field is cut, with a note saying so: a sheet is read, not searched."""
+FOOTER_CHARS = 160  # the footer has room for about two lines of each
 
 NOT_A_DECISION = "This sheet supports a conversation; it does not make the decision."
 # The SURE test, in its published wording (Légaré et al. 2010); "yes" scores 1.
@@ -94,13 +109,13 @@ class _Citations:
         self.rule_set = rule_set
         self.order: list[str] = []
 
-    def mark(self, ids: Sequence[str]) -> str:
+    def mark(self, ids: Sequence[str]) -> Markup:
         numbers = []
         for ref in ids:
             if ref not in self.order:
                 self.order.append(ref)
             numbers.append(self.order.index(ref) + 1)
-        return f" <font size='9'>[{', '.join(str(n) for n in sorted(set(numbers)))}]</font>"
+        return Markup(f" <font size='9'>[{', '.join(str(n) for n in sorted(set(numbers)))}]</font>")
 
 
 class _NumberedCanvas(Canvas):
@@ -139,11 +154,80 @@ def _sentence(text: str) -> str:
 def _first(text: str) -> str:
     """The first sentence, for the footer; the whole text is printed on the last page."""
     end = text.find(". ")
-    return text if end < 0 else text[: end + 1]
+    first = text if end < 0 else text[: end + 1]
+    return first if len(first) <= FOOTER_CHARS else first[: FOOTER_CHARS - 1].rstrip() + "…"
 
 
-def _para(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(text, style)
+# C0 and C1 controls (but tab and newline) and lone surrogates: reportlab can neither
+# measure nor encode them. NUL would end a C string in a viewer.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _text(value: object) -> Markup:
+    """Any text from a file, as literal Paragraph text: escaped, printable, length-capped."""
+    text = _UNPRINTABLE.sub("\ufffd", str(value))
+    if len(text) > MAX_FIELD_CHARS:
+        cut = len(text) - MAX_FIELD_CHARS
+        text = f"{text[:MAX_FIELD_CHARS]} […{cut} more characters, not printed]"
+    return Markup(escape(text, quote=False))
+
+
+def _para(markup: Markup, style: ParagraphStyle, *, bullet: bool = False) -> Paragraph:
+    """The only way a Paragraph is made: from :data:`Markup`, never from a plain ``str``."""
+    return Paragraph(markup, style, bulletText="•" if bullet else None)
+
+
+def _plain(text: str, style: ParagraphStyle) -> Paragraph:
+    """Text shown as it is, whatever it holds."""
+    return _para(_text(text), style)
+
+
+REPEAT_HEADER_POINTS = 120.0  # a taller header is not repeated: it could not split
+
+
+def _height(cell: Any, width: float) -> float:
+    cells = cell if isinstance(cell, list) else [cell]
+    return sum(c.wrap(width, 1e9)[1] for c in cells if isinstance(c, Flowable))
+
+
+class SplittingTable(Table):
+    """A table that splits inside a row when one cell is taller than the page.
+
+    reportlab refuses an in-row split that would leave less than ``splitInRow`` points
+    for the next page, so a row a hair taller than the frame could not be placed at
+    all (LayoutError); then the split is tried again a little higher up.
+    """
+
+    def __init__(self, rows: Any, *args: Any, **options: Any) -> None:
+        options.setdefault("splitByRow", 1)  # reportlab re-creates the pieces of a split
+        options.setdefault("splitInRow", 1)
+        super().__init__(rows, *args, **options)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        if not parts and availHeight > 4 * SPLIT_SLACK:
+            parts = super().split(availWidth, availHeight - SPLIT_SLACK)
+        return parts
+
+
+SPLIT_SLACK = 12.0
+FIGURE_TEXT_POINTS = 260.0  # beside the pictures up to this; longer text goes above them
+
+
+def _table(rows: list[list[Any]], *, repeatRows: int = 0, **options: Any) -> Table:
+    """A table that splits inside a row when one cell is taller than the page.
+
+    reportlab cannot split a repeated header row, so a header row made tall by long
+    text (an option's title) is printed once instead of on every page.
+    """
+    widths = options.get("colWidths") or [A4[0]] * len(rows[0])
+    if repeatRows and any(
+        _height(cell, width - 12) > REPEAT_HEADER_POINTS
+        for row in rows[:repeatRows]
+        for cell, width in zip(row, widths, strict=False)
+    ):
+        repeatRows = 0
+    return SplittingTable(rows, repeatRows=repeatRows, **options)
 
 
 def _answer_words(rule_set: RuleSet, answers: Answers, question_id: str) -> str:
@@ -208,10 +292,12 @@ class _Sheet:
         )  # fmt: skip
         canvas.drawRightString(width - MARGIN, 21 * mm, f"Page {canvas.getPageNumber()} of {total}")
         small = ParagraphStyle("footer", fontName=REGULAR, fontSize=7.5, leading=9)
-        note = Paragraph(
-            f"{NOT_A_DECISION} Produced {info.date:%d %B %Y}; review by "
-            f"{info.review_by:%d %B %Y}. <b>Updates:</b> {escape(_first(info.update_policy))} "
-            f"<b>Funding:</b> {escape(_first(info.funding))} (In full on the last page.)",
+        note = _para(
+            Markup(
+                f"{NOT_A_DECISION} Produced {info.date:%d %B %Y}; review by "
+                f"{info.review_by:%d %B %Y}. <b>Updates:</b> {_text(_first(info.update_policy))} "
+                f"<b>Funding:</b> {_text(_first(info.funding))} (In full on the last page.)"
+            ),
             small,
         )
         _, height = note.wrapOn(canvas, width - 2 * MARGIN, 20 * mm)
@@ -223,8 +309,8 @@ class _Sheet:
     def badge(self) -> Flowable:
         rank = self.rs.level_rank[self.a.outcome.id]
         style = level_style(rank, len(self.rs.info.levels))
-        text = _para(f"{style.shape}&nbsp; {escape(self.a.outcome.label)}", self.s["badge"])
-        table = Table([[text]], colWidths=[A4[0] - 2 * MARGIN])
+        text = _para(Markup(f"{style.shape}&nbsp; {_text(self.a.outcome.label)}"), self.s["badge"])
+        table = _table([[text]], colWidths=[A4[0] - 2 * MARGIN])
         table.setStyle(
             _table_style(
                 [
@@ -238,56 +324,59 @@ class _Sheet:
         )
         return table
 
-    def bullet_list(self, items: Sequence[str]) -> list[Flowable]:
-        return [Paragraph(item, self.s["bullet"], bulletText="•") for item in items]
+    def bullet_list(self, items: Sequence[Markup]) -> list[Flowable]:
+        return [_para(item, self.s["bullet"], bullet=True) for item in items]
 
     def page_for_you(self) -> list[Flowable]:
         s, content = self.s, self.content
         title = content.decision if content else self.rs.info.title
-        story: list[Flowable] = [Spacer(1, 6 * mm), _para(escape(title), s["title"])]
+        story: list[Flowable] = [Spacer(1, 6 * mm), _plain(title, s["title"])]
         story.append(
-            _para(f"<i>{NOT_A_DECISION}</i> You and your team decide together.", s["body"])
+            _para(Markup(f"<i>{NOT_A_DECISION}</i> You and your team decide together."), s["body"])
         )
         story.append(Spacer(1, 4 * mm))
-        story.append(_para("What the decision aid found", s["h2"]))
+        story.append(_plain("What the decision aid found", s["h2"]))
         story.append(self.badge())
         story.append(Spacer(1, 2 * mm))
-        story.append(_para(escape(self.a.outcome.description), s["body"]))
+        story.append(_plain(self.a.outcome.description, s["body"]))
         if self.override is not None:
             level = self.rs.levels_by_id.get(self.override.level)
             story.append(
                 _para(
-                    "<b>Your clinician's view:</b> "
-                    f"{escape(level.label if level else self.override.level)}. "
-                    f"<b>Why:</b> {escape(self.override.reason)}",
+                    Markup(
+                        "<b>Your clinician's view:</b> "
+                        f"{_text(level.label if level else self.override.level)}. "
+                        f"<b>Why:</b> {_text(self.override.reason)}"
+                    ),
                     s["body"],
                 )
             )
-        story.append(_para("What this means for you", s["h2"]))
+        story.append(_plain("What this means for you", s["h2"]))
         reasons = [
-            escape(f.patient_reason) + self.cite.mark([c.id for c in f.citations])
+            Markup(_text(f.patient_reason) + self.cite.mark([c.id for c in f.citations]))
             for f in self.a.fired
             if f.certain and f.rule_id != "default"
         ]
         if any(f.rule_id == "default" for f in self.a.fired):
-            reasons.append(escape(self.rs.info.default_reason))
+            reasons.append(_text(self.rs.info.default_reason))
         story += self.bullet_list(reasons)
         if self.a.missing:
-            labels = ", ".join(escape(m.label) for m in self.a.missing)
-            story.append(
-                _para(f"<b>Still to check:</b> {labels}. The answers could change this.", s["body"])
-            )
+            labels = ", ".join(_text(m.label) for m in self.a.missing)
+            still = f"<b>Still to check:</b> {labels}. The answers could change this."
+            story.append(_para(Markup(still), s["body"]))
         if content:
             step = content.next_steps.get(self.a.outcome.id)
             if step:
-                story.append(_para("What happens next", s["h2"]))
-                story.append(_para(escape(step), s["body"]))
-            story.append(_para(escape(content.condition.title), s["h2"]))
+                story.append(_plain("What happens next", s["h2"]))
+                story.append(_plain(step, s["body"]))
+            story.append(_plain(content.condition.title, s["h2"]))
             story += self.bullet_list(
-                [escape(p) for p in content.condition.points[:-1]]
+                [_text(p) for p in content.condition.points[:-1]]
                 + [
-                    escape(content.condition.points[-1])
-                    + self.cite.mark(content.condition.citations)
+                    Markup(
+                        _text(content.condition.points[-1])
+                        + self.cite.mark(content.condition.citations)
+                    )
                 ]
             )
         return story
@@ -296,20 +385,29 @@ class _Sheet:
         s = self.s
         colour = BENEFIT if figure.kind == "benefit" else HARM
         cells: list[Any] = [IconArray(figure.with_treatment, colour)]
-        words = [f"<b>{escape(figure.label)}</b>" + self.cite.mark(figure.citations)]
+        words = [f"<b>{_text(figure.label)}</b>{self.cite.mark(figure.citations)}"]
         words.append(f"With ketamine: <b>{figure.with_treatment} out of 100</b> people.")
         if figure.without_treatment is not None:
             cells.append(IconArray(figure.without_treatment, colour))
             words.append(f"Without it: <b>{figure.without_treatment} out of 100</b>.")
         else:
-            cells.append(_para("No comparison group was studied.", s["cell"]))
-        words.append(f"{escape(_sentence(figure.when))} {escape(_sentence(figure.who))}")
-        words.append(f"How sure is this? <b>{escape(figure.certainty.capitalize())}</b> certainty.")
+            cells.append(_plain("No comparison group was studied.", s["cell"]))
+        words.append(f"{_text(_sentence(figure.when))} {_text(_sentence(figure.who))}")
+        words.append(f"How sure is this? <b>{_text(figure.certainty.capitalize())}</b> certainty.")
         if figure.caveat:
-            words.append(escape(figure.caveat))
-        text = [_para(w, s["cell"]) for w in words]
-        heads = [_para("<b>With ketamine</b>", s["small"]), _para("<b>Without</b>", s["small"])]
-        table = Table(
+            words.append(_text(figure.caveat))
+        text = [_para(Markup(w), s["cell"]) for w in words]
+        heads = [
+            _para(Markup("<b>With ketamine</b>"), s["small"]),
+            _para(Markup("<b>Without</b>"), s["small"]),
+        ]
+        if _height(text, 78 * mm - 12) > FIGURE_TEXT_POINTS:
+            # The pictures cannot split, so a long text beside them could not either:
+            # the words go above, where they may run on to the next page.
+            table = _table([heads, cells], colWidths=[46 * mm, 46 * mm], hAlign="LEFT")
+            table.setStyle(_table_style([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+            return KeepTogether([*text, table, Spacer(1, 3 * mm)])
+        table = _table(
             [[text, heads[0], heads[1]], ["", cells[0], cells[1]]],
             colWidths=[78 * mm, 46 * mm, 46 * mm],
         )
@@ -331,25 +429,30 @@ class _Sheet:
             return []
         story: list[Flowable] = [
             CondPageBreak(90 * mm),
-            _para("Your options, side by side", s["title"]),
+            _plain("Your options, side by side", s["title"]),
         ]
         story.append(
-            _para(
+            _plain(
                 "Each row answers the same question for both options, in the same detail.",
                 s["body"],
             )
         )
-        header = [_para("", s["cell"])] + [
-            _para(f"<b>{escape(o.title)}</b>", s["cell"]) for o in content.options
+        header = [_plain("", s["cell"])] + [
+            _para(Markup(f"<b>{_text(o.title)}</b>"), s["cell"]) for o in content.options
         ]
         rows = [header]
         for row in content.grid:
             rows.append(
-                [_para(f"<b>{escape(row.question)}</b>" + self.cite.mark(row.citations), s["cell"])]
-                + [_para(escape(row.answers[o.id]), s["cell"]) for o in content.options]
+                [
+                    _para(
+                        Markup(f"<b>{_text(row.question)}</b>{self.cite.mark(row.citations)}"),
+                        s["cell"],
+                    )
+                ]
+                + [_plain(row.answers[o.id], s["cell"]) for o in content.options]
             )
         width = A4[0] - 2 * MARGIN
-        table = Table(rows, colWidths=[width * 0.26, width * 0.37, width * 0.37], repeatRows=1)
+        table = _table(rows, colWidths=[width * 0.26, width * 0.37, width * 0.37], repeatRows=1)
         table.setStyle(
             _table_style(
                 [
@@ -362,18 +465,23 @@ class _Sheet:
         story.append(table)
         figures = [self.figure(f) for f in content.figures]
         heading = [
-            _para("What happened to 100 people in studies", s["h2"]),
-            _para(
+            _plain("What happened to 100 people in studies", s["h2"]),
+            _plain(
                 "Each picture shows 100 people. The filled figures are the people it happened to.",
                 s["body"],
             ),
         ]
         story.append(KeepTogether([*heading, figures[0]]))  # never a heading alone at a page foot
         story += figures[1:]
-        story.append(_para(escape(content.certainty.title), s["h2"]))
+        story.append(_plain(content.certainty.title, s["h2"]))
         story += self.bullet_list(
-            [escape(p) for p in content.certainty.points[:-1]]
-            + [escape(content.certainty.points[-1]) + self.cite.mark(content.certainty.citations)]
+            [_text(p) for p in content.certainty.points[:-1]]
+            + [
+                Markup(
+                    _text(content.certainty.points[-1])
+                    + self.cite.mark(content.certainty.citations)
+                )
+            ]
         )
         return story
 
@@ -381,50 +489,50 @@ class _Sheet:
         s, content = self.s, self.content
         story: list[Flowable] = [
             CondPageBreak(90 * mm),
-            _para("What it is like, and what matters to you", s["title"]),
+            _plain("What it is like, and what matters to you", s["title"]),
         ]
         if content:
             for block in content.what_it_is_like:
-                story.append(_para(escape(block.title), s["h2"]))
-                points = [escape(p) for p in block.points]
-                points[-1] += self.cite.mark(block.citations)
+                story.append(_plain(block.title, s["h2"]))
+                points = [_text(p) for p in block.points]
+                points[-1] = Markup(points[-1] + self.cite.mark(block.citations))
                 story += self.bullet_list(points)
-        story.append(_para("What matters most to you", s["h2"]))
+        story.append(_plain("What matters most to you", s["h2"]))
         goals = [q for q in self.rs.questionnaire.questions() if q.type is QuestionType.MULTIPLE]
         given = [
-            escape(_answer_words(self.rs, self.answers, q.id))
-            for q in goals
-            if q.id in self.answers
+            _text(_answer_words(self.rs, self.answers, q.id)) for q in goals if q.id in self.answers
         ]
         story.append(
             _para(
-                "You told us: " + "; ".join(given) + "."
+                Markup("You told us: " + "; ".join(given) + ".")
                 if given
-                else "Write what matters most to you here:",
+                else Markup("Write what matters most to you here:"),
                 s["body"],
             )
         )
         story.append(Spacer(1, 14 * mm))
         if content:
-            story.append(_para("Questions you could ask", s["h2"]))
-            story += self.bullet_list([escape(q) for q in content.questions_to_ask])
+            story.append(_plain("Questions you could ask", s["h2"]))
+            story += self.bullet_list([_text(q) for q in content.questions_to_ask])
         sure = [
             [
-                _para(f"{escape(question)}", s["cell"]),
-                _para("☐ Yes&nbsp;&nbsp;&nbsp; ☐ No", s["cell"]),
+                _plain(question, s["cell"]),
+                _para(Markup("☐ Yes&nbsp;&nbsp;&nbsp; ☐ No"), s["cell"]),
             ]
             for _, question in SURE_ITEMS
         ]
         ready: list[Flowable] = [
             _para(
-                "Are you ready to decide? (the SURE test)" + self.cite.mark([SURE_REFERENCE]),
+                Markup(
+                    f"Are you ready to decide? (the SURE test){self.cite.mark([SURE_REFERENCE])}"
+                ),
                 s["h2"],
             ),
-            _para(
+            _plain(
                 "Tick one box for each question. If you tick No for any, talk to your team again.",
                 s["body"],
             ),
-            Table(sure, colWidths=[120 * mm, 50 * mm], style=_table_style([])),
+            _table(sure, colWidths=[120 * mm, 50 * mm], style=_table_style([])),
         ]
         story.append(KeepTogether(ready))
         return story
@@ -437,46 +545,51 @@ class _Sheet:
         story: list[Flowable] = [
             NextPageTemplate("clinician"),
             PageBreak(),
-            _para("For the clinician", s["title"]),
+            _plain("For the clinician", s["title"]),
         ]
+        settings = ", ".join(f"{k} = {v}" for k, v in a.settings)
         lines = [
-            f"<b>Outcome:</b> {escape(a.outcome.label)} ({a.outcome.id}); decided by "
-            f"{', '.join(a.decided_by)}.",
-            "<b>Settings:</b> " + ", ".join(f"{k} = {v}" for k, v in a.settings),
-            f"<b>Rule set:</b> {info.id} {info.version}, status {info.status}, review by "
-            f"{info.review_by:%d %b %Y}, sha256 {info.digest}",
+            f"<b>Outcome:</b> {_text(a.outcome.label)} ({_text(a.outcome.id)}); decided by "
+            f"{_text(', '.join(a.decided_by))}.",
+            f"<b>Settings:</b> {_text(settings)}",
+            f"<b>Rule set:</b> {_text(info.id)} {_text(info.version)}, status "
+            f"{_text(info.status)}, review by {info.review_by:%d %b %Y}, "
+            f"sha256 {_text(info.digest)}",
         ]
         if self.override is not None:
             lines.insert(
                 1,
-                f"<b>Clinician override:</b> {escape(self.override.level)}, recorded "
-                f"{self.override.at:%d %b %Y %H:%M %Z}. Reason: {escape(self.override.reason)}",
+                f"<b>Clinician override:</b> {_text(self.override.level)}, recorded "
+                f"{self.override.at:%d %b %Y %H:%M %Z}. Reason: {_text(self.override.reason)}",
             )
-        story += [_para(line, s["clin"]) for line in lines]
-        story.append(_para("Rules that fired", s["clin-h"]))
+        story += [_para(Markup(line), s["clin"]) for line in lines]
+        story.append(_plain("Rules that fired", s["clin-h"]))
         rows = [
-            [_para(f"<b>{h}</b>", s["clin"]) for h in ("Rule", "Gives", "Rationale", "Evidence")]
+            [
+                _para(Markup(f"<b>{h}</b>"), s["clin"])
+                for h in ("Rule", "Gives", "Rationale", "Evidence")
+            ]
         ]
         for fired in a.fired:
             evidence = "; ".join(
-                f"{escape(c.short)}{' (' + escape(c.grade) + ')' if c.grade else ''}"
+                f"{_text(c.short)}{' (' + _text(c.grade) + ')' if c.grade else ''}"
                 + self.cite.mark([c.id])
                 for c in fired.citations
             )
-            rationale = escape(fired.rationale)
+            rationale: str = _text(fired.rationale)
             if fired.unverified:
-                rationale += f"<br/><i>Not verified: {escape(fired.unverified)}</i>"
+                rationale += f"<br/><i>Not verified: {_text(fired.unverified)}</i>"
             if not fired.certain:
                 rationale = "<i>Fired because an answer is not known.</i> " + rationale
             rows.append(
                 [
-                    _para(escape(fired.rule_id), s["clin"]),
-                    _para(escape(fired.level or "note"), s["clin"]),
-                    _para(rationale, s["clin"]),
-                    _para(evidence or "–", s["clin"]),
+                    _plain(fired.rule_id, s["clin"]),
+                    _plain(fired.level or "note", s["clin"]),
+                    _para(Markup(rationale), s["clin"]),
+                    _para(Markup(evidence or "–"), s["clin"]),
                 ]
             )
-        table = Table(rows, colWidths=[26 * mm, 26 * mm, 80 * mm, 42 * mm], repeatRows=1)
+        table = _table(rows, colWidths=[26 * mm, 26 * mm, 80 * mm, 42 * mm], repeatRows=1)
         table.setStyle(
             _table_style(
                 [
@@ -489,45 +602,46 @@ class _Sheet:
         story.append(table)
         for title, items in (("Actions", a.actions), ("Cautions", a.cautions)):
             if items:
-                story.append(_para(title, s["clin-h"]))
-                story += [Paragraph(escape(i), s["clin"], bulletText="•") for i in items]
-        story.append(_para("Missing information", s["clin-h"]))
+                story.append(_plain(title, s["clin-h"]))
+                story += [_para(_text(i), s["clin"], bullet=True) for i in items]
+        story.append(_plain("Missing information", s["clin-h"]))
         if a.missing:
             story += [
-                Paragraph(
-                    f"{escape(m.label)} ({m.status}): "
-                    + escape(m.changes_in_words(self.rs.levels_by_id)),
+                _para(
+                    Markup(
+                        f"{_text(m.label)} ({_text(m.status)}): "
+                        + _text(m.changes_in_words(self.rs.levels_by_id))
+                    ),
                     s["clin"],
-                    bulletText="•",
+                    bullet=True,
                 )
                 for m in a.missing
             ]
         else:
-            story.append(_para("None that could change the outcome.", s["clin"]))
-        story.append(_para("Answers", s["clin-h"]))
+            story.append(_plain("None that could change the outcome.", s["clin"]))
+        story.append(_plain("Answers", s["clin-h"]))
         visibility = question_visibility(self.rs, self.answers)
         answers = [  # a question that is not asked is left out, and so is its stale answer
-            f"<b>{escape(q.label)}:</b> {escape(_answer_words(self.rs, self.answers, q.id))}"
+            f"<b>{_text(q.label)}:</b> {_text(_answer_words(self.rs, self.answers, q.id))}"
             for q in self.rs.questionnaire.questions()
             if visibility[q.id] is not Truth.FALSE
         ]
-        story.append(_para(" · ".join(answers), s["clin"]))
+        story.append(_para(Markup(" · ".join(answers)), s["clin"]))
         return story
 
     def references(self) -> list[Flowable]:
         s, info = self.s, self.rs.info
         story: list[Flowable] = [
-            _para("About this sheet", s["clin-h"]),
-            _para(
-                f"Produced {info.date:%d %B %Y} from rule set {escape(info.id)} "
-                f"{escape(info.version)} ({info.status}); "
-                f"authors: {escape(', '.join(info.authors))}; "
-                f"reviewed by: {escape(', '.join(info.reviewers) or 'nobody yet')}.",
+            _plain("About this sheet", s["clin-h"]),
+            _plain(
+                f"Produced {info.date:%d %B %Y} from rule set {info.id} {info.version} "
+                f"({info.status}); authors: {', '.join(info.authors)}; "
+                f"reviewed by: {', '.join(info.reviewers) or 'nobody yet'}.",
                 s["clin"],
             ),
-            _para(f"<b>Update policy:</b> {escape(info.update_policy)}", s["clin"]),
-            _para(f"<b>Funding:</b> {escape(info.funding)}", s["clin"]),
-            _para("References", s["clin-h"]),
+            _para(Markup(f"<b>Update policy:</b> {_text(info.update_policy)}"), s["clin"]),
+            _para(Markup(f"<b>Funding:</b> {_text(info.funding)}"), s["clin"]),
+            _plain("References", s["clin-h"]),
         ]
         by_id = self.rs.references_by_id
         for number, ref in enumerate(self.cite.order, start=1):
@@ -544,9 +658,7 @@ class _Sheet:
                 )
                 if part
             )
-            story.append(
-                _para(f"[{number}] {escape(reference.citation)} {escape(extra)}", s["small"])
-            )
+            story.append(_plain(f"[{number}] {reference.citation} {extra}", s["small"]))
         return story
 
     def story(self) -> list[Flowable]:
@@ -576,7 +688,7 @@ def render(
         rightMargin=MARGIN,
         topMargin=20 * mm,
         bottomMargin=28 * mm,
-        title=f"Discussion sheet: {rule_set.info.title}",
+        title=f"Discussion sheet: {_first(rule_set.info.title)}",
         author="decision-aid",
         subject=NOT_A_DECISION,
         creator="decision-aid",

@@ -25,7 +25,7 @@ def test_docs_cover_every_question_rule_and_reference(
         assert f"### {rule.id}: " in markdown
         assert f"<h3>{rule.id}: " in html
     for reference in RULES.references:
-        assert f"[{reference.id}]" in markdown
+        assert f"\\[{reference.id}\\]" in markdown  # brackets escaped: never a link
     assert "| not_suitable_now | Not suitable at the moment | ind-primary-uk, ci-cvd," in markdown
     assert (
         "When: Heart and blood pressure is \u201cPoorly controlled heart disease or high "

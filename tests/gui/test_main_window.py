@@ -409,7 +409,8 @@ def test_the_answers_can_be_saved_as_a_passing_test_case(
     window.write_test_case(path)
     text = path.read_text()
     assert text.startswith("# yaml-language-server: $schema=../../schema/cases.schema.json\n")
-    assert "name: JD-14" in text
+    assert "JD-14" not in text  # a case file goes under version control: no identifiers
+    assert "name: More checks needed first (saved " in text
     assert "pregnancy: unknown" in text
     (result,), problems = run_case_files(window.model.rule_set, [path])
     assert problems == []

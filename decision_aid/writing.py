@@ -1,0 +1,160 @@
+"""Writing the files the app produces (sheets, exports, references, case files): all or nothing.
+
+Each file is first written whole to a private temporary file beside its target and
+flushed to disk; only when every file of the set is complete are they renamed into
+place. A rename that fails part-way puts back what the earlier renames replaced, so a
+pair (the FHIR response and its questionnaire) is never left half new. A full or
+read-only disk therefore leaves the previous files as they were and no temporary file
+behind, and the caller gets one :class:`StorageError` that says which file and why:
+``out.pdf: no space left on device; nothing was written``.
+
+Consultations are saved by :mod:`decision_aid.storage`, which keeps its own wording
+("the previous save is kept"); this module is for files the app derives.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from decision_aid.domain.errors import StorageError
+
+__all__ = ["write_file", "write_files"]
+
+
+def _reason(error: OSError) -> str:
+    text = error.strerror or str(error) or type(error).__name__
+    return text[:1].lower() + text[1:]
+
+
+def _stage(path: Path, data: bytes, *, private: bool) -> Path:
+    """``data`` in a complete, flushed temporary file in ``path``'s folder."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.name[:80]}.", suffix=".tmp", dir=path.parent)
+    temp = Path(name)
+    try:
+        try:
+            if not private and hasattr(os, "fchmod"):  # not on Windows before 3.13
+                os.fchmod(fd, 0o644)  # a reference or schema is for sharing
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                if written <= 0:
+                    raise OSError(28, "No space left on device")
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    return temp
+
+
+def _make_folders(folder: Path) -> list[Path]:
+    """Create ``folder`` and its missing parents; the ones made, outermost first."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    made = []
+    for path in reversed(missing):
+        path.mkdir()
+        made.append(path)
+    return made
+
+
+class _Commit:
+    """Renames staged files over their targets, able to undo the renames done so far."""
+
+    def __init__(self) -> None:
+        self.done: list[tuple[Path, Path | None, bool]] = []  # target, old file's link, existed
+        self.backups: list[Path] = []
+
+    def rename(self, temp: Path, path: Path) -> None:
+        backup: Path | None = None
+        existed = path.exists()
+        if path.is_file():
+            backup = temp.with_name(temp.name + ".old")
+            try:
+                os.link(path, backup)  # costs no space: the old file's own blocks
+            except OSError:
+                backup = None  # no hard links here; the rename below is still atomic
+            else:
+                self.backups.append(backup)
+        os.replace(temp, path)
+        self.done.append((path, backup, existed))
+
+    def undo(self) -> None:
+        for path, backup, existed in reversed(self.done):
+            with contextlib.suppress(OSError):
+                if backup is not None:
+                    os.replace(backup, path)
+                elif not existed:
+                    path.unlink()
+        self.finish()
+
+    def finish(self) -> None:
+        for backup in self.backups:
+            with contextlib.suppress(OSError):
+                backup.unlink()
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # not every platform lets a folder be opened
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def write_files(
+    files: Mapping[Path, bytes], *, private: bool = True, make_folders: bool = False
+) -> None:
+    """Write every file or none; raise :class:`StorageError` naming the file that failed.
+
+    Files are 0600 unless ``private`` is false (0644: references and schemas).
+    ``make_folders`` creates missing parent folders, and removes them again on failure.
+    """
+    staged: list[tuple[Path, Path]] = []
+    made: list[Path] = []
+    commit = _Commit()
+    current = next(iter(files), Path())
+    try:
+        for path, data in files.items():
+            current = path
+            if path.exists() and not path.is_file():
+                # The rename would put a file in place of a device (/dev/full), FIFO or folder.
+                raise OSError(
+                    errno.EEXIST, "is a folder" if path.is_dir() else "not a regular file"
+                )
+            if make_folders:
+                made += _make_folders(path.parent)
+            staged.append((path, _stage(path, data, private=private)))
+        for path, temp in staged:
+            current = path
+            commit.rename(temp, path)
+    except BaseException as error:
+        commit.undo()
+        for _, temp in staged:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+        for folder in reversed(made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        if not isinstance(error, OSError):
+            raise
+        raise StorageError(f"{_reason(error)}; nothing was written", path=str(current)) from None
+    commit.finish()
+    for folder in {path.parent for path in files}:
+        _fsync_dir(folder)
+
+
+def write_file(path: Path, data: bytes, *, private: bool = True) -> None:
+    """One file, all at once (see :func:`write_files`)."""
+    write_files({path: data}, private=private)
