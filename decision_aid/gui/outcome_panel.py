@@ -140,7 +140,7 @@ class OutcomePanel(QWidget):
                 )
             parts.append(_items("What we still need to know", links))
         if assessment.set_aside:
-            kept = [escape(f"{a.label}: {a.answer}") for a in assessment.set_aside]
+            kept = [html_text(f"{a.label}: {a.answer}") for a in assessment.set_aside]
             parts.append(_items(SET_ASIDE_HEADING, kept))
         for title, items in (("Actions", assessment.actions), ("Cautions", assessment.cautions)):
             if items:
