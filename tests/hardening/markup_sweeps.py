@@ -20,6 +20,9 @@ import yaml
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QMainWindow
 
+from decision_aid.domain.consultation import MAX_KEY_LENGTH as KEY
+from decision_aid.domain.consultation import MAX_REASON_LENGTH as REASON
+from decision_aid.domain.consultation import MAX_TEXT_LENGTH as TEXT
 from decision_aid.domain.rules import RuleSet
 from tests.hardening.markup import (
     BoxRecorder,
@@ -171,6 +174,9 @@ def sweep_consultation_files(
     rule_set = model.rule_set
     first = next(rule_set.questionnaire.questions()).id
     setting = rule_set.info.settings[0].id if rule_set.info.settings else "basis"
+    # A file's override whose level is not a level is set aside (never shown); every other
+    # round gives a real level, so that the override's reason is shown and swept.
+    real_level = rule_set.info.levels[0].id
     scratch.mkdir(parents=True, exist_ok=True)
     for number, payload in enumerate(payloads):
         values: dict[str, str] = {}
@@ -187,11 +193,13 @@ def sweep_consultation_files(
             id=uuid.uuid4().hex,
             patient_label=mark("patient_label", 40),
             notes=mark("notes"),
-            answers={mark("unknown answer key"): mark("its value"), first: mark("bad answer")},
-            settings={mark("unknown setting"): mark("its value"), setting: mark("bad setting")},
-            override={"level": mark("override level"), "reason": mark("override reason"),
-                      "at": data["updated"]},
-            rule_set={"id": mark("rule set id"), "version": mark("rule set version"),
+            answers={mark("unknown answer key", KEY): mark("its value", TEXT),
+                     first: mark("bad answer", TEXT)},
+            settings={mark("unknown setting", KEY): mark("its value", TEXT),
+                      setting: mark("bad setting", TEXT)},
+            override={"level": real_level if number % 2 else mark("override level", TEXT),
+                      "reason": mark("override reason", REASON), "at": data["updated"]},
+            rule_set={"id": mark("rule set id", TEXT), "version": mark("rule set version", TEXT),
                       "digest": "0"},
         )  # fmt: skip
         name = _file_name(mark("file name", 80))
