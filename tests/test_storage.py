@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -104,6 +105,7 @@ def test_bad_consultation_files_say_what_is_wrong(tmp_path: Path, text: str, mes
 def test_every_truncation_of_an_autosave_is_detected_and_set_aside(tmp_path: Path) -> None:
     autosave = Autosave(tmp_path)
     good = autosave.save(consultation())
+    autosave.close()  # as after a crash: nobody holds it
     data = good.read_bytes()
     for cut in range(0, len(data), 37):
         good.write_bytes(data[:cut])
@@ -114,19 +116,25 @@ def test_every_truncation_of_an_autosave_is_detected_and_set_aside(tmp_path: Pat
         good.with_suffix(".corrupt").unlink()
 
 
-def test_pending_lists_newest_first_and_removes_stray_temp_files(tmp_path: Path) -> None:
+def test_pending_lists_newest_first_and_removes_only_old_stray_temp_files(tmp_path: Path) -> None:
     autosave = Autosave(tmp_path)
     older = Consultation.new(RULES, now=NOW)
     newer = Consultation.new(RULES, now=NOW.replace(hour=15))
     autosave.save(older)
     autosave.save(newer)
-    stray = autosave.folder / ".x.json.123.tmp"
-    stray.write_text("half")
+    autosave.close()
+    stale = autosave.folder / ".x.json.123.tmp"
+    stale.write_text("half")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(stale, (hours_ago, hours_ago))
+    young = autosave.folder / ".y.json.456.tmp"  # perhaps being written right now
+    young.write_text("half")
     pending, problems = autosave.pending()
     assert [p.consultation.id for p in pending] == [newer.id, older.id]
     assert problems == []
-    assert not stray.exists()
-    autosave.discard(newer)
+    assert not stale.exists()
+    assert young.exists()
+    assert autosave.discard_pending(pending[0])
     assert [p.consultation.id for p in autosave.pending()[0]] == [older.id]
 
 
@@ -142,6 +150,7 @@ def test_a_folder_the_user_chose_keeps_its_permissions(tmp_path: Path) -> None:
 def test_an_autosave_from_a_newer_version_is_kept_not_set_aside(tmp_path: Path) -> None:
     autosave = Autosave(tmp_path)
     path = autosave.save(consultation())
+    autosave.close()
     path.write_text('{"schema_version": 9, "id": "x"}')
     pending, problems = autosave.pending()
     assert pending == []

@@ -54,4 +54,4 @@ def test_answers_survive_a_sigkill(
     window.restore(found)
     assert window.model is not None
     assert all(window.model.consultation.answers[k] == v for k, v in expected.items())
-    assert not list(private_data_dir.glob("autosave/.*.tmp")), "no temporary file is left behind"
+    assert found.path.name in {p.name for p in private_data_dir.glob("autosave/*.json")}
