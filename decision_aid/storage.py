@@ -163,10 +163,12 @@ def _too_large(consultation: Consultation, size: int) -> str:
         for name, value in parts.items()
     }
     biggest = max(sizes, key=lambda name: sizes[name])
+    over = size - MAX_CONSULTATION_BYTES
+    by = f"{over} byte{'s' * (over != 1)}" if over < 10_000 else _megabytes(over)
     return (
-        f"not saved: the consultation is too large to keep ({_megabytes(size)}; a consultation "
-        f"holds at most {_megabytes(MAX_CONSULTATION_BYTES)}), most of it {biggest} "
-        f"({_megabytes(sizes[biggest])}). Shorten {biggest}; the previous save is kept"
+        f"not saved: the consultation is {by} over the {_megabytes(MAX_CONSULTATION_BYTES)} "
+        f"a consultation file may hold, most of it {biggest} ({_megabytes(sizes[biggest])}). "
+        f"Shorten {biggest}; the previous save is kept"
     )
 
 
