@@ -277,17 +277,18 @@ _NO_LOCK = -1
 """What :func:`_try_lock` gives when the folder cannot hold a lock file: nobody holds one."""
 
 
-def _try_lock(path: Path) -> int | None:
+def _try_lock(path: Path, *, create: bool = False) -> int | None:
     """Lock ``path`` (made 0600, never through a link): the fd, None if held elsewhere.
 
     In a folder where no lock file can be made and none exists, nobody can hold a
-    lock: :data:`_NO_LOCK`. Other failures (the name is a folder, a pipe) raise OSError.
+    lock: :data:`_NO_LOCK` (with ``create``, the OSError that says why instead). Other
+    failures (the name is a folder, a pipe) raise OSError.
     """
     while True:
         try:
-            fd = os.open(path, _READ_FLAGS | _NOFOLLOW | os.O_RDWR | os.O_CREAT, 0o600)
+            fd = os.open(path, _READ_FLAGS | _NOFOLLOW | os.O_CREAT, 0o600)  # never written
         except OSError as error:
-            if error.errno not in _READ_ONLY:
+            if create or error.errno not in _READ_ONLY:
                 raise
             try:
                 fd = os.open(path, _READ_FLAGS | _NOFOLLOW)
@@ -364,7 +365,7 @@ class Autosave:
         try:
             _private_dir(self.folder)
             name = uuid.uuid4().hex
-            lock = _try_lock(self._file(name, ".lock"))
+            lock = _try_lock(self._file(name, ".lock"), create=True)
         except StorageError as error:
             why = str(error).removeprefix(f"{self.folder}: ")
             raise StorageError(
