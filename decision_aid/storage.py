@@ -392,6 +392,10 @@ class Autosave:
             self._slots[consultation.id] = slot
         else:
             data = consultation_bytes(consultation, path=self._file(slot.name, ".json"))
+            try:  # still our folder, not a link put in its place since the last save
+                _private_dir(self.folder)
+            except OSError as error:
+                raise StorageError(error.strerror or str(error), path=str(self.folder)) from None
         path = self._file(slot.name, ".json")
         atomic_write(path, data)
         return path

@@ -244,3 +244,15 @@ def test_open_refuses_what_is_not_a_consultation_file_at_once(
     make(path)
     with time_limit(2.0), pytest.raises(InputError, match=message):
         read_consultation(path)
+
+
+def test_an_autosave_folder_swapped_for_a_link_is_not_written_through(tmp_path: Path) -> None:
+    autosave = Autosave(tmp_path / "data")
+    autosave.save(consultation())
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    autosave.folder.rename(tmp_path / "moved")
+    autosave.folder.symlink_to(elsewhere)
+    with pytest.raises(StorageError, match="not a folder"):
+        autosave.save(consultation().with_notes("more", now=NOW))
+    assert list(elsewhere.iterdir()) == []
