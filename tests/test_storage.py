@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,8 +14,15 @@ import pytest
 from decision_aid.domain import InputError, load_rule_set
 from decision_aid.domain.consultation import Consultation
 from decision_aid.domain.errors import StorageError
-from decision_aid.storage import Autosave, atomic_write, read_consultation, write_consultation
+from decision_aid.storage import (
+    MAX_CONSULTATION_BYTES,
+    Autosave,
+    atomic_write,
+    read_consultation,
+    write_consultation,
+)
 from tests.conftest import MINI
+from tests.hardening.harness import time_limit
 
 NOW = datetime(2026, 11, 24, 14, 2, 31, tzinfo=UTC)
 RULES = load_rule_set(MINI)
@@ -107,6 +116,7 @@ def test_bad_consultation_files_say_what_is_wrong(tmp_path: Path, text: str, mes
 def test_every_truncation_of_an_autosave_is_detected_and_set_aside(tmp_path: Path) -> None:
     autosave = Autosave(tmp_path)
     good = autosave.save(consultation())
+    autosave.close()  # as after a crash: nobody holds it
     data = good.read_bytes()
     for cut in range(0, len(data), 37):
         good.write_bytes(data[:cut])
@@ -117,19 +127,25 @@ def test_every_truncation_of_an_autosave_is_detected_and_set_aside(tmp_path: Pat
         good.with_suffix(".corrupt").unlink()
 
 
-def test_pending_lists_newest_first_and_removes_stray_temp_files(tmp_path: Path) -> None:
+def test_pending_lists_newest_first_and_removes_only_old_stray_temp_files(tmp_path: Path) -> None:
     autosave = Autosave(tmp_path)
     older = Consultation.new(RULES, now=NOW)
     newer = Consultation.new(RULES, now=NOW.replace(hour=15))
     autosave.save(older)
     autosave.save(newer)
-    stray = autosave.folder / ".x.json.123.tmp"
-    stray.write_text("half")
+    autosave.close()
+    stale = autosave.folder / ".x.json.123.tmp"
+    stale.write_text("half")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(stale, (hours_ago, hours_ago))
+    young = autosave.folder / ".y.json.456.tmp"  # perhaps being written right now
+    young.write_text("half")
     pending, problems = autosave.pending()
     assert [p.consultation.id for p in pending] == [newer.id, older.id]
     assert problems == []
-    assert not stray.exists()
-    autosave.discard(newer)
+    assert not stale.exists()
+    assert young.exists()
+    assert autosave.discard_pending(pending[0])
     assert [p.consultation.id for p in autosave.pending()[0]] == [older.id]
 
 
@@ -145,8 +161,101 @@ def test_a_folder_the_user_chose_keeps_its_permissions(tmp_path: Path) -> None:
 def test_an_autosave_from_a_newer_version_is_kept_not_set_aside(tmp_path: Path) -> None:
     autosave = Autosave(tmp_path)
     path = autosave.save(consultation())
+    autosave.close()
     path.write_text('{"schema_version": 9, "id": "x"}')
     pending, problems = autosave.pending()
     assert pending == []
     assert problems[0].startswith("An autosave is kept for a newer decision-aid")
     assert path.exists()
+
+
+def _of_size(size: int, *, part: str = "notes") -> Consultation:
+    """A consultation whose file is exactly ``size`` bytes, the bulk of it in ``part``."""
+    base = consultation()
+
+    def make(text: str) -> Consultation:
+        if part == "notes":
+            return base.with_notes(text, now=NOW)
+        if part == "answers":
+            return base.with_answer("diagnosis", text, now=NOW)
+        return base.with_override("stop", f"r{text}", now=NOW)
+
+    return make("n" * (size - len(make("").to_json().encode())))
+
+
+@pytest.mark.parametrize("part", ["notes", "answers", "override reason"])
+def test_one_size_limit_for_the_writer_and_the_reader(tmp_path: Path, part: str) -> None:
+    path = tmp_path / "c.json"
+    at_limit = _of_size(MAX_CONSULTATION_BYTES, part=part)
+    assert len(at_limit.to_json().encode()) == MAX_CONSULTATION_BYTES
+    write_consultation(path, at_limit)
+    assert read_consultation(path) == at_limit, "what saves, opens"
+    before = path.read_bytes()
+    over = _of_size(MAX_CONSULTATION_BYTES + 1, part=part)
+    assert len(over.to_json().encode()) == MAX_CONSULTATION_BYTES + 1
+    with pytest.raises(StorageError) as caught:
+        write_consultation(path, over)
+    message = str(caught.value)
+    assert f"Shorten the {part}; the previous save is kept" in message
+    assert "1 byte over the 4.0 MB a consultation file may hold" in message
+    assert path.read_bytes() == before, "nothing on disk changes"
+    assert [p.name for p in tmp_path.iterdir()] == ["c.json"]
+    path.write_bytes(before + b" ")  # one byte over, written by something else
+    with pytest.raises(InputError, match="too large to be a consultation"):
+        read_consultation(path)
+
+
+def test_an_autosave_too_large_to_open_is_refused_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    autosave = Autosave(tmp_path / "data")
+    with pytest.raises(StorageError, match="Shorten the notes"):
+        autosave.save(_of_size(MAX_CONSULTATION_BYTES + 1))
+    assert not (tmp_path / "data").exists()
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _zero(path: Path) -> None:
+    path.symlink_to("/dev/zero")
+
+
+def _folder(path: Path) -> None:
+    path.mkdir()
+
+
+def _sparse(path: Path) -> None:
+    with path.open("wb") as handle:
+        handle.truncate(10 * MAX_CONSULTATION_BYTES)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (_fifo, "a pipe, not a file"),
+        (_zero, "a device, not a file"),
+        (_folder, "a folder, not a file"),
+        (_sparse, "too large to be a consultation"),
+    ],
+)
+def test_open_refuses_what_is_not_a_consultation_file_at_once(
+    tmp_path: Path, make: Callable[[Path], None], message: str
+) -> None:
+    path = tmp_path / "c.json"
+    make(path)
+    with time_limit(2.0), pytest.raises(InputError, match=message):
+        read_consultation(path)
+
+
+def test_an_autosave_folder_swapped_for_a_link_is_not_written_through(tmp_path: Path) -> None:
+    autosave = Autosave(tmp_path / "data")
+    autosave.save(consultation())
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    autosave.folder.rename(tmp_path / "moved")
+    autosave.folder.symlink_to(elsewhere)
+    with pytest.raises(StorageError, match="not a folder"):
+        autosave.save(consultation().with_notes("more", now=NOW))
+    assert list(elsewhere.iterdir()) == []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import faulthandler
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -20,6 +21,9 @@ from decision_aid import __version__
 from decision_aid.gui.dialogs import show_message
 from decision_aid.gui.main_window import MainWindow
 from decision_aid.storage import Autosave
+
+if TYPE_CHECKING:
+    from decision_aid.domain.consultation import Consultation
 
 __all__ = ["SMOKE_TEST_TIMEOUT", "offer_recovery", "run"]
 
@@ -69,8 +73,29 @@ def offer_recovery(window: MainWindow, autosave: Autosave) -> None:
     box.exec()
     if box.clickedButton() is restore:
         window.restore(newest)
-    elif box.clickedButton() is discard:
-        autosave.discard(consultation)
+    elif (
+        box.clickedButton() is discard
+        and _confirm_discard(window, consultation)
+        and not autosave.discard_pending(newest)
+    ):
+        QMessageBox.warning(
+            window,
+            "The consultation was not discarded",
+            "It is open in another decision-aid window, or its file cannot be deleted; "
+            "it was left as it is.",
+        )
+
+
+def _confirm_discard(window: MainWindow, consultation: Consultation) -> bool:
+    answer = QMessageBox.question(
+        window,
+        "Delete the unfinished consultation?",
+        f"Its {len(consultation.answers)} answers and its notes will be deleted from this "
+        "computer. This cannot be undone.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def run(rules_dir: Path, *, smoke_test: bool = False) -> int:

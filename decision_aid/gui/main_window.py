@@ -573,9 +573,15 @@ class MainWindow(QMainWindow):
             self._tell("Opened with changes", self.model.notices)
 
     def restore(self, pending: Pending) -> None:
-        """Continue an unfinished consultation found in the autosave folder."""
+        """Continue an unfinished consultation found in the autosave folder, in its own file."""
         if self.model is not None:
             self.autosave.discard(self.model.consultation)
+            try:
+                self.autosave.claim(pending)
+            except DecisionAidError as error:  # another window took it since it was offered
+                show_error(self, "The consultation was not restored", error)
+                self.model.save_now()
+                return
             self.saved_path, self.saved_version = None, None
             self.model.replace(pending.consultation)
             if self.model.notices:

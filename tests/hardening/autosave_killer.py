@@ -4,7 +4,8 @@
 
     run DATA_DIR FIRST
 
-and answers ``pid N`` at once (a forked child is now saving states FIRST, FIRST+1, …
+and answers ``pid N`` at once (a forked child claims the one autosave in DATA_DIR, as a
+restore does, and is now saving states FIRST, FIRST+1, … into it
 through :class:`decision_aid.storage.Autosave`, the window's autosave path, and
 appending ``n`` to ``DATA_DIR/progress.log`` after state n is saved), then ``done
 STATUS`` once the test has killed that child. Forking from one warm process makes a run
@@ -63,6 +64,8 @@ def _torn_save(autosave: Autosave, consultation: Consultation) -> None:
 
 def _save_forever(data_dir: Path, first: int) -> None:
     autosave = Autosave(data_dir)
+    (previous,), _ = autosave.pending()
+    autosave.claim(previous)  # go on in the previous save's own file, as a restore does
     torn = os.environ.get("HARDENING_TORN_WRITES") == "1"
     progress = os.open(data_dir / "progress.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     number = first

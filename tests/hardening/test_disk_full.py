@@ -92,6 +92,7 @@ def test_autosave_to_a_filled_tmpfs_keeps_the_previous_autosave_and_raises(
     assert path.read_bytes() == before
     assert _no_temp_left(autosave.folder)
     (tiny_tmpfs / "filler").unlink()
+    autosave.close()
     pending, problems = autosave.pending()
     assert problems == []
     assert [p.consultation for p in pending] == [first]

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from decision_aid.storage import Autosave
+from decision_aid.storage import STALE_TEMP_SECONDS, Autosave
 from tests.hardening.autosave_killer import state
 from tests.hardening.harness import CASES, budget
 
@@ -84,7 +84,8 @@ def kill_during_autosave(
     for run in range(iterations):
         data_dir = folder / f"run-{run}"
         autosave = Autosave(data_dir)
-        autosave.save(state(0))  # the previous save
+        slot = autosave.save(state(0)).stem  # the previous save
+        autosave.close()  # the saver claims it
         pid = server.start(data_dir, 1)
         # Mostly short delays (a few saves), some longer; 0 kills before the first save.
         delay = rng.choice([0.0, rng.uniform(0, 0.02), rng.uniform(0, 0.1), rng.uniform(0, 0.3)])
@@ -113,10 +114,18 @@ def kill_during_autosave(
             report.failures.append(
                 f"{where}: saved state is {found.notes[:12]!r}, expected state {last} or {last + 1}"
             )
-        if list(autosave.folder.glob(".*.tmp")):
-            report.failures.append(f"{where}: a temporary file was left after the start-up scan")
-        if sorted(p.name for p in autosave.folder.iterdir()) != ["killed-consultation.json"]:
-            report.failures.append(f"{where}: stray files {sorted(autosave.folder.iterdir())}")
+        if pending[0].path.name != f"{slot}.json":
+            report.failures.append(f"{where}: saved to {pending[0].path.name}, not {slot}.json")
+        # A fresh temporary file may be in flight in another instance: kept, until stale.
+        temps = list(autosave.folder.glob(f".{slot}.json.*.tmp"))
+        stray = {p.name for p in autosave.folder.iterdir()} - {f"{slot}.json", f"{slot}.lock"}
+        if stray != {p.name for p in temps}:
+            report.failures.append(f"{where}: stray files {sorted(stray)}")
+        stale = time.time() - 2 * STALE_TEMP_SECONDS
+        for temp in temps:
+            os.utime(temp, (stale, stale))
+        if autosave.pending()[0] != pending or list(autosave.folder.glob(".*.tmp")):
+            report.failures.append(f"{where}: a stale temporary file was kept, or taken for one")
     return report
 
 

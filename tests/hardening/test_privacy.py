@@ -127,6 +127,7 @@ def test_a_whole_consultation_opens_no_network_connection(
     path = autosave.save(consultation)
     write_consultation(private_data_dir / "saved.json", consultation)
     assert read_consultation(path) == consultation
+    autosave.close()
     assert autosave.pending()[0][0].consultation == consultation
     assert no_network == []
 
