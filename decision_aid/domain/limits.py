@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -52,40 +53,39 @@ __all__ = [
     "MAX_SETTING_COMBINATIONS",
     "MAX_TEXT_LENGTH",
     "Limits",
-    "check_finite",
     "check_limits",
 ]
 
-MAX_RULES = 300
+MAX_RULES = 120
 """Rules in a rule set: each answer change evaluates every rule."""
-MAX_RULE_FILES = 30
+MAX_RULE_FILES = 20
 """Files in ``rules/``: each is read whole (up to 1 MiB) on every check."""
-MAX_QUESTIONS = 100
+MAX_QUESTIONS = 60
 """Questions in the questionnaire, all sections together; an answers file names at most
 these (it is refused at the first key that is not a question)."""
 MAX_SECTIONS = 30
 """Sections in the questionnaire."""
-MAX_OPTIONS = 30
+MAX_OPTIONS = 12
 """Options of one question: each is tried for what is missing, and verify tries each."""
 MAX_LEVELS = 8
 """Outcome levels."""
 MAX_SETTINGS = 4
 """Settings (such as the guideline basis)."""
-MAX_CHOICES = 8
+MAX_CHOICES = 4
 """Choices of one setting."""
-MAX_SETTING_COMBINATIONS = 8
+MAX_SETTING_COMBINATIONS = 4
 """Combinations of all settings' choices: verify and lint prove everything once for each."""
-MAX_REFERENCES = 300
+MAX_REFERENCES = 200
 """References."""
-MAX_PROPERTIES = 50
+MAX_PROPERTIES = 40
 """Declared properties: verify proves each under every combination of settings."""
-MAX_CONDITION_NODES = 60
+MAX_CONDITION_NODES = 40
 """Nodes (predicates, all, any, not, count_of, not_known) in one condition."""
-MAX_NODES = 3000
+MAX_NODES = 1500
 """Condition nodes in the whole rule set: rules, show_when and properties together."""
 MAX_CONDITION_DEPTH = 10
 """How deeply one condition may nest ``all``, ``any``, ``not`` and ``count_of``."""
-MAX_BOUNDS = 100
+MAX_BOUNDS = 60
 """Distinct bounds (``at_least``/``at_most`` numbers) on one number question: each bound
 and the value beside it are tried for what is missing."""
 MAX_LIST_ITEMS = 50
@@ -139,31 +139,37 @@ class Limits:
 LIMITS = Limits()
 
 
-def _fields(value: Any, path: YamlPath) -> Iterator[tuple[YamlPath, str, Any]]:
-    """Every value under ``value`` with its YAML path and the key it is written under."""
-    if isinstance(value, BaseModel):
-        for name, info in type(value).model_fields.items():
-            key = info.alias or name
-            yield from _under(getattr(value, name), (*path, key), key)
-    elif isinstance(value, Mapping):
-        for key, item in value.items():
-            yield (*path, key), "id", key  # a mapping's keys are ids (settings, levels)
-            yield from _under(item, (*path, key), "")
+@cache
+def _keys(model: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    return tuple((name, info.alias or name) for name, info in model.model_fields.items())
 
 
-def _under(value: Any, path: YamlPath, key: str) -> Iterator[tuple[YamlPath, str, Any]]:
-    yield path, key, value
-    if isinstance(value, tuple):
-        for index, item in enumerate(value):
-            yield from _under(item, (*path, index), key)
-    else:
-        yield from _fields(value, path)
+def _fields(value: Any) -> list[tuple[YamlPath, str, Any]]:
+    """Every value under ``value`` (a validated item) with its YAML path and the key it
+    is written under; a mapping's keys come as ids."""
+    found: list[tuple[YamlPath, str, Any]] = []
+    stack: list[tuple[YamlPath, str, Any]] = [((), "", value)]
+    while stack:
+        path, key, item = stack.pop()
+        if isinstance(item, BaseModel):
+            for name, alias in _keys(type(item)):
+                stack.append(((*path, alias), alias, getattr(item, name)))
+            continue
+        found.append((path, key, item))
+        if isinstance(item, tuple):
+            stack += [((*path, i), key, part) for i, part in enumerate(item)]
+        elif isinstance(item, Mapping):
+            for name, part in item.items():
+                found.append(((*path, name), "id", name))
+                stack.append(((*path, name), "", part))
+    return found
 
 
 class _Checker:
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
         self.problems: list[Problem] = []
+        self.not_finite: list[Problem] = []
 
     def over(self, where: Located[Any], path: YamlPath, message: str) -> None:
         self.problems.append(where.problem(path, "over-limit", message))
@@ -175,10 +181,13 @@ class _Checker:
             self.over(where, path, f"more than {limit} {what} ({len(items)}); the limit is {limit}")
 
     def values(self, where: Located[Any]) -> None:
-        """Text lengths, list lengths and number sizes of one item."""
+        """Text lengths, list lengths and number sizes of one item; numbers not finite."""
         limits = self.limits
-        for path, key, value in _fields(where.item, ()):
-            if isinstance(value, str):
+        for path, key, value in _fields(where.item):
+            if isinstance(value, float) and not math.isfinite(value):
+                message = f"'{key}' must be a finite number, got {_word(value)}"
+                self.not_finite.append(where.problem(path, "not-finite", message))
+            elif isinstance(value, str):
                 if key in _ID_FIELDS:
                     limit, what = limits.id_length, "an id"
                 elif key in _LABEL_FIELDS:
@@ -300,7 +309,7 @@ def check_limits(
     properties: Sequence[Located[Property]] = (),
     limits: Limits = LIMITS,
 ) -> list[Problem]:
-    """Every ``over-limit`` problem among the parts that validated."""
+    """Every ``not-finite`` and ``over-limit`` problem among the parts that validated."""
     checker = _Checker(limits)
     items: list[Located[Any]] = [*rules, *properties, *(references or ())]
     items += [part for part in (info, questionnaire, sheet) if part is not None]
@@ -344,22 +353,10 @@ def check_limits(
                 f"{limits.nodes}",
             )
     _bounds(checker, conditions)
-    return checker.problems
+    return checker.not_finite + checker.problems
 
 
 def _word(value: float) -> str:
     if math.isnan(value):
         return "not a number"
     return "infinity" if value > 0 else "minus infinity"
-
-
-def check_finite(
-    items: Sequence[Located[Any]],
-) -> list[Problem]:
-    """A ``not-finite`` problem for every number that is infinite or not a number."""
-    return [
-        where.problem(path, "not-finite", f"'{key}' must be a finite number, got {_word(value)}")
-        for where in items
-        for path, key, value in _fields(where.item, ())
-        if isinstance(value, float) and not math.isfinite(value)
-    ]

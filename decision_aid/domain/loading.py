@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter
 from decision_aid.domain.checks import Located, check_rule_set
 from decision_aid.domain.errors import Problem, RuleSetError
 from decision_aid.domain.leaflet import SheetContent
-from decision_aid.domain.limits import LIMITS, Limits, check_finite, check_limits
+from decision_aid.domain.limits import LIMITS, Limits, check_limits
 from decision_aid.domain.questionnaire import Questionnaire
 from decision_aid.domain.rules import Property, Reference, Rule, RuleSet, RuleSetInfo
 from decision_aid.domain.validation import validate
@@ -135,9 +135,7 @@ def _checked(
     limits: Limits,
 ) -> list[Problem]:
     """Limits and finite numbers first; what is beyond them is not worked through further."""
-    parts: list[Located[Any]] = [*rules, *properties, *(references or ())]
-    parts += [part for part in (info, questionnaire, sheet) if part is not None]
-    refused = check_finite(parts) + check_limits(
+    refused = check_limits(
         info, questionnaire, references, rules, sheet=sheet, properties=properties, limits=limits
     )
     if refused:
