@@ -162,6 +162,34 @@ class _World:
             return z3.Or(ts), z3.And(fs)
         return self._predicate(node)
 
+    def reaches(self, settings: Mapping[str, str], level: int) -> Any:
+        """Whether the outcome is ``level`` or more restrictive, as a z3 Bool: the outcome
+        of :meth:`outcome` compared with a level, without its arithmetic (a solver takes a
+        disjunction of rules far faster than a maximum over them)."""
+        ranks = self.rs.level_rank
+        cap = ranks[self.rs.info.assess_first]
+        terms, certain_any, possible_any = [], [], []
+        for rule in self.rs.rules:
+            if rule.outcome is None or not applies(rule, settings):
+                continue
+            t, f = self.truth(rule.when)
+            unknown = z3.And(z3.Not(t), z3.Not(f))
+            rank = ranks[rule.outcome]
+            if rank >= level:
+                terms.append(t)
+            if (rank if rule.if_unknown is IfUnknown.FIRE else min(rank, cap)) >= level:
+                terms.append(unknown)
+            certain_any.append(t)
+            possible_any.append(unknown)
+        default = ranks[self.rs.info.default_outcome]
+        no_certain = z3.Not(z3.Or(certain_any)) if certain_any else z3.BoolVal(True)
+        some_possible = z3.Or(possible_any) if possible_any else z3.BoolVal(False)
+        if min(default, cap) >= level:
+            terms.append(no_certain)
+        elif default >= level:
+            terms.append(z3.And(no_certain, z3.Not(some_possible)))
+        return z3.Or(terms) if terms else z3.BoolVal(False)
+
     def outcome(self, settings: Mapping[str, str], without: Rule | None = None) -> Any:
         """The outcome's rank as a z3 Int, exactly as the engine computes it (``without``
         one rule, to ask whether that rule ever changes it)."""
@@ -288,19 +316,22 @@ class _Prover:
         return Finding(name, self.settings, False, fails, answers)
 
     def unknown_is_not_no(self, question: Question) -> Finding:
-        ranks = self.rs.level_rank
-        cap = ranks[self.rs.info.assess_first]
+        """Unanswered, the outcome is below min(the most restrictive known answer's, the
+        "assess first" level) exactly when, for some level up to "assess first", a known
+        answer reaches it and the unanswered question does not."""
+        cap = self.rs.level_rank[self.rs.info.assess_first]
         unknown = _World(self.rs, self.variables, {question.id: UNKNOWN})
-        known = []
-        for _, value in candidate_answers(self.rs, question):
-            fixed = list(value) if isinstance(value, tuple) else value
-            known.append(
-                _World(self.rs, self.variables, {question.id: fixed}).outcome(self.settings)
+        known = [
+            _World(self.rs, self.variables, {question.id: list(v) if isinstance(v, tuple) else v})
+            for _, v in candidate_answers(self.rs, question)
+        ]
+        below = [
+            z3.And(
+                z3.Or([k.reaches(self.settings, level) for k in known]),
+                z3.Not(unknown.reaches(self.settings, level)),
             )
-        worst = known[0]
-        for k in known[1:]:
-            worst = z3.If(k > worst, k, worst)
-        floor = z3.If(worst < cap, worst, cap)
+            for level in range(1, cap + 1)
+        ]
         vis_t, _ = unknown.visibility(question.id)
         finding = self.finding(
             f"unknown is not no ({question.id})",
@@ -308,7 +339,7 @@ class _Prover:
             f"leaving '{question.id}' unanswered gives a more favourable outcome than its "
             "known answers do",
             vis_t,
-            unknown.outcome(self.settings) < floor,
+            z3.Or(below) if below else z3.BoolVal(False),
         )
         if finding.counterexample is not None and question.not_known:
             finding.counterexample[question.id] = NOT_KNOWN

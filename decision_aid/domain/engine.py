@@ -20,7 +20,7 @@ only keep or raise the outcome, up to that cap.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from itertools import chain, repeat
 from operator import attrgetter, getitem, itemgetter
 
@@ -164,6 +164,9 @@ class _Plan:
         self.ordered = tuple(ordered)
         self._questionnaire = rule_set.questionnaire
         self._readers: ReaderIndex | None = None
+        self._compiled = compiled
+        self._one: dict[int, Values] = {}
+        self._by_question: dict[str, Values] = {}
         self.values = compiled.values_function([rule.when for rule in ordered])
         self.settings = tuple(sorted(settings.items()))
         self.level_ids = tuple(level.id for level in rule_set.info.levels)
@@ -194,6 +197,23 @@ class _Plan:
             outcomes = self.ordered[: self.outcome_count]
             self._readers = ReaderIndex(self._questionnaire, outcomes)
         return self._readers
+
+    def rule_value(self, rule: int, answers: Answers) -> int:
+        """One rule's value, compiled on first use (what is missing re-evaluates a few)."""
+        function = self._one.get(rule)
+        if function is None:
+            function = self._one[rule] = self._compiled.values_function([self.ordered[rule].when])
+        return function(answers)[0]
+
+    def readers_values(
+        self, question_id: str, rules: Sequence[int], answers: Answers
+    ) -> tuple[int, ...]:
+        """The values of a question's readers, compiled together on first use."""
+        function = self._by_question.get(question_id)
+        if function is None:
+            conditions = [self.ordered[rule].when for rule in rules]
+            function = self._by_question[question_id] = self._compiled.values_function(conditions)
+        return function(answers)
 
     def default_value(self, values: tuple[int, ...]) -> int:
         """The default is true when no rule with an outcome is true or unknown."""

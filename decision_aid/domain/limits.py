@@ -15,7 +15,7 @@ with a ``not-finite`` problem. docs/rule-language.md lists the limits and why ea
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -65,7 +65,7 @@ MAX_QUESTIONS = 60
 these (it is refused at the first key that is not a question)."""
 MAX_SECTIONS = 30
 """Sections in the questionnaire."""
-MAX_OPTIONS = 12
+MAX_OPTIONS = 40
 """Options of one question: each is tried for what is missing, and verify tries each."""
 MAX_LEVELS = 8
 """Outcome levels."""
@@ -183,12 +183,14 @@ class _Checker:
     def values(self, where: Located[Any]) -> None:
         """Text lengths, list lengths and number sizes of one item; numbers not finite."""
         limits = self.limits
+        # The sheet's keys are its own: its "question" is a patient's question, in words.
+        ids = {"id"} if isinstance(where.item, SheetContent) else _ID_FIELDS
         for path, key, value in _fields(where.item):
             if isinstance(value, float) and not math.isfinite(value):
                 message = f"'{key}' must be a finite number, got {_word(value)}"
                 self.not_finite.append(where.problem(path, "not-finite", message))
             elif isinstance(value, str):
-                if key in _ID_FIELDS:
+                if key in ids:
                     limit, what = limits.id_length, "an id"
                 elif key in _LABEL_FIELDS:
                     limit, what = limits.label_length, f"a '{key}'"

@@ -68,6 +68,14 @@ class PlanView(Protocol):
     @property
     def level_ids(self) -> Sequence[str]: ...
 
+    def rule_value(self, rule: int, answers: Answers) -> int:
+        """One rule's value (0, 1, 2) for the answers."""
+
+    def readers_values(
+        self, question_id: str, rules: Sequence[int], answers: Answers
+    ) -> Sequence[int]:
+        """The values of ``rules`` (the question's readers) for the answers, in one call."""
+
 
 def _bounds_of(condition: ConditionNode) -> list[tuple[str, Bound]]:
     found: list[tuple[str, Bound]] = []
@@ -155,13 +163,17 @@ class _Tally:
     values: list[int] = field(default_factory=lambda: [0, 0, 0])
 
     def __post_init__(self) -> None:
-        self.fired = [0] * len(self.plan.level_ids)
+        if not self.fired:
+            self.fired = [0] * len(self.plan.level_ids)
 
     def add(self, rule: int, value: int, count: int = 1) -> None:
         rank = self.plan.ranks[rule][value]
         if rank >= 0:
             self.fired[rank] += count
         self.values[value] += count
+
+    def copy(self) -> _Tally:
+        return _Tally(self.plan, list(self.fired), list(self.values))
 
     def outcome(self) -> str:
         top = next((r for r in range(len(self.fired) - 1, -1, -1) if self.fired[r]), -1)
@@ -185,8 +197,13 @@ class _Analysis:
     plan: PlanView
     answers: Answers
     base: Sequence[int]
-    context: Callable[[Answers], EvaluationContext]
     work: MissingWork
+    tally: _Tally = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.tally = _Tally(self.plan)
+        for rule, value in enumerate(self.base[: self.plan.outcome_count]):
+            self.tally.add(rule, value)
 
     def changes(
         self,
@@ -199,9 +216,7 @@ class _Analysis:
         only) names the readers to re-evaluate at each later candidate; without it every
         reader is re-evaluated at every candidate."""
         plan, base, work = self.plan, self.base, self.work
-        tally = _Tally(plan)
-        for rule, value in enumerate(base[: plan.outcome_count]):
-            tally.add(rule, value)
+        tally = self.tally.copy()
         before = tally.outcome()
         current = {rule: base[rule] for rule in readers}
         changes: list[tuple[str, str]] = []
@@ -209,10 +224,13 @@ class _Analysis:
             work.candidates += 1
             due = readers if events is None or position == 0 else events.get(position, ())
             if due:
-                trial = self.context(self.answers.with_answer(question.id, answer))
-                for rule in due:
-                    new = plan.ordered[rule].when.truth(trial).value
-                    work.evaluations += 1
+                trial = self.answers.with_answer(question.id, answer)
+                if due is readers:
+                    values: Sequence[int] = plan.readers_values(question.id, readers, trial)
+                else:
+                    values = [plan.rule_value(rule, trial) for rule in due]
+                work.evaluations += len(due)
+                for rule, new in zip(due, values, strict=True):
                     if new != current[rule]:
                         tally.add(rule, current[rule], -1)
                         tally.add(rule, new)
@@ -240,7 +258,7 @@ def missing_information(
     ``candidates`` gives a question's candidate answers, numbers ascending; ``context``
     sees answers through the questionnaire.
     """
-    analysis = _Analysis(plan, answers, base, context, work if work is not None else MissingWork())
+    analysis = _Analysis(plan, answers, base, work if work is not None else MissingWork())
     rank_of = {level: i for i, level in enumerate(plan.level_ids)}
     seen = context(answers)
     found: list[tuple[int, int, MissingItem]] = []

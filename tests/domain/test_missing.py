@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from decision_aid.domain import Answers, RuleSet, evaluate, load_rule_set, outcome_of
 from decision_aid.domain.engine import AnswerContext, candidate_answers, missing_work
+from decision_aid.domain.limits import Limits
 from decision_aid.domain.questionnaire import QuestionType
 from decision_aid.domain.truth import Truth
 from tests.conftest import BUNDLED, MINI
@@ -74,7 +75,8 @@ def thresholds(tmp_path: Path, count: int, *, spread: float = 120.0) -> RuleSet:
             }
         )
     rules_file.write_text(yaml.safe_dump(data))
-    return load_rule_set(root)
+    # Beyond the work limits on purpose: the analysis must stay linear past them too.
+    return load_rule_set(root, limits=UNLIMITED)
 
 
 def answers_of(rule_set: RuleSet) -> st.SearchStrategy[Answers]:
@@ -82,6 +84,7 @@ def answers_of(rule_set: RuleSet) -> st.SearchStrategy[Answers]:
     return st.fixed_dictionaries({q.id: answer_strategy(q) for q in questions}).map(_answers)
 
 
+UNLIMITED = Limits(rules=10**6, bounds=10**6, nodes=10**6)
 MINI_SET = load_rule_set(MINI)
 BUNDLED_SET = load_rule_set(BUNDLED)
 
