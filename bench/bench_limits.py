@@ -195,12 +195,11 @@ def answer_changes(rule_set: RuleSet) -> list[Answers]:
     for question in list(rule_set.questionnaire.questions())[::3]:
         if question.not_known and rng.random() < 0.1:
             not_known.add(question.id)
-        elif question.minimum is not None:
-            given[question.id] = float(rng.randint(int(question.minimum), int(question.maximum or 0)))
+        elif question.minimum is not None and question.maximum is not None:
+            low, high = int(question.minimum), int(question.maximum)
+            given[question.id] = float(rng.randint(low, high))
         else:
-            given[question.id] = question.choices[0].id if question.type.value != "multiple" else (
-                question.choices[0].id,
-            )
+            given[question.id] = rng.choice(question.choices).id
         steps.append(Answers(dict(given), frozenset(not_known)))
     return steps
 

@@ -52,6 +52,7 @@ __all__ = [
     "MAX_SETTINGS",
     "MAX_SETTING_COMBINATIONS",
     "MAX_TEXT_LENGTH",
+    "MAX_TOTAL_BYTES",
     "Limits",
     "check_limits",
 ]
@@ -60,6 +61,9 @@ MAX_RULES = 120
 """Rules in a rule set: each answer change evaluates every rule."""
 MAX_RULE_FILES = 20
 """Files in ``rules/``: each is read whole (up to 1 MiB) on every check."""
+MAX_TOTAL_BYTES = 2 * 1024 * 1024
+"""Bytes of all the rule set's files together (each file is refused past 1 MiB anyway):
+reading YAML costs about a second a MiB."""
 MAX_QUESTIONS = 60
 """Questions in the questionnaire, all sections together; an answers file names at most
 these (it is refused at the first key that is not a question)."""
@@ -116,6 +120,7 @@ class Limits:
 
     rules: int = MAX_RULES
     rule_files: int = MAX_RULE_FILES
+    total_bytes: int = MAX_TOTAL_BYTES
     questions: int = MAX_QUESTIONS
     sections: int = MAX_SECTIONS
     options: int = MAX_OPTIONS

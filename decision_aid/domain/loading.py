@@ -113,15 +113,25 @@ def _whole(document: Document, adapter: TypeAdapter[T]) -> tuple[Located[T] | No
 
 
 def _within_file_limit(root: Path, limits: Limits) -> tuple[list[Path], list[Problem]]:
-    """The files to read: a rule file past the limit is not read, and is named."""
+    """The files to read: past the limit on rule files, or on bytes in all, none is read,
+    and the first one past it is named."""
     paths = rule_set_files(root)
-    rule_files = [p for p in paths if p.parent != root]
-    if len(rule_files) <= limits.rule_files:
-        return paths, []
-    beyond = rule_files[limits.rule_files]
-    message = f"more than {limits.rule_files} rule files; the limit is {limits.rule_files}"
-    problem = Problem(_display(root, beyond), 1, 1, "over-limit", message)
-    return paths[: paths.index(beyond)], [problem]
+    rule_files = total = 0
+    for index, path in enumerate(paths):
+        rule_files += path.parent != root
+        with contextlib.suppress(OSError):
+            total += path.stat().st_size if path.is_file() else 0
+        if rule_files > limits.rule_files:
+            message = f"more than {limits.rule_files} rule files; the limit is {limits.rule_files}"
+        elif total > limits.total_bytes:
+            message = (
+                f"the rule set's files come to more than {limits.total_bytes} bytes here; "
+                f"the limit is {limits.total_bytes}"
+            )
+        else:
+            continue
+        return paths[:index], [Problem(_display(root, path), 1, 1, "over-limit", message)]
+    return paths, []
 
 
 def _checked(

@@ -72,3 +72,14 @@ def test_the_number_sweep_catches_infinity_reported_under_another_code() -> None
 
     with pytest.raises(ContractViolation, match=r"refused without 'not-finite'"):
         sweep_numbers(relabelled)
+
+
+def test_files_past_the_limit_on_bytes_in_all_are_not_read(mini_copy: Path) -> None:
+    limits = replace(LIMITS, total_bytes=sum(p.stat().st_size for p in mini_copy.rglob("*.yaml")))
+    load_rule_set(mini_copy, limits=limits)  # the case files are not the rule set's: room
+    padding = mini_copy / "rules" / "zz-padding.yaml"
+    padding.write_text("# " + "x" * limits.total_bytes + "\nrules: []\n")
+    with pytest.raises(RuleSetError) as refused:
+        load_rule_set(mini_copy, limits=limits)
+    (problem,) = refused.value.problems
+    assert (problem.file, problem.line, problem.code) == (str(padding), 1, "over-limit")
