@@ -220,11 +220,15 @@ class _Checker:
                         (*path, limit),
                         f"more than {limit} items in '{key}' ({len(value)}); the limit is {limit}",
                     )
-            elif isinstance(value, float) and math.isfinite(value) and abs(value) > limits.number:
+            elif (
+                isinstance(value, float | int)
+                and not isinstance(value, bool)
+                and abs(value) > limits.number
+            ):
                 self.over(
                     where,
                     path,
-                    f"{value:g} is larger than the limit of {limits.number:g} for a number",
+                    f"{_figure(value)} is larger than the limit of {limits.number:g} for a number",
                 )
 
     def condition(self, where: Located[Any], base: YamlPath, condition: ConditionNode) -> int:
@@ -361,6 +365,13 @@ def check_limits(
             )
     _bounds(checker, conditions)
     return checker.not_finite + checker.problems
+
+
+def _figure(value: float) -> str:
+    try:
+        return f"{value:g}"
+    except OverflowError:  # a whole number beyond any float
+        return f"a number of {len(str(abs(int(value))))} digits"
 
 
 def _word(value: float) -> str:
