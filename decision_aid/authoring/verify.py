@@ -85,12 +85,21 @@ class _World:
     """The answers as z3 variables; ``fixed`` pins one question to a value (or unknown)."""
 
     def __init__(
-        self, rule_set: RuleSet, variables: dict[str, Any], fixed: Mapping[str, Any]
+        self,
+        rule_set: RuleSet,
+        variables: dict[str, Any],
+        fixed: Mapping[str, Any],
+        base: _World | None = None,
     ) -> None:
+        """``base`` (the world with nothing fixed) lends its terms for the conditions that
+        read no fixed question, directly or through a ``show_when``: building z3 terms
+        costs far more than solving them."""
         self.rs = rule_set
         self.v = variables
         self.fixed = fixed
         self._visible: dict[str, Pair] = {}
+        self._base = base
+        self._conditions: dict[int, Pair] = {}
 
     def known(self, q: str) -> Any:
         if q in self.fixed:
@@ -138,6 +147,18 @@ class _World:
         vis_t, vis_f = self.visibility(q)
         return z3.And(vis_t, known, test), z3.Or(vis_f, z3.And(known, z3.Not(test)))
 
+    def condition(self, node: Any) -> Pair:
+        """A whole condition's pair, worked out once (or borrowed from the base world)."""
+        found = self._conditions.get(id(node))
+        if found is None:
+            base = self._base
+            if base is not None and not (_reads(self.rs, node) & self.fixed.keys()):
+                found = base.condition(node)
+            else:
+                found = self.truth(node)
+            self._conditions[id(node)] = found
+        return found
+
     def truth(self, node: Any) -> Pair:
         if isinstance(node, All | AnyOf):
             parts = [self.truth(c) for c in node.parts]
@@ -172,7 +193,7 @@ class _World:
         for rule in self.rs.rules:
             if rule.outcome is None or not applies(rule, settings):
                 continue
-            t, f = self.truth(rule.when)
+            t, f = self.condition(rule.when)
             unknown = z3.And(z3.Not(t), z3.Not(f))
             rank = ranks[rule.outcome]
             if rank >= level:
@@ -200,7 +221,7 @@ class _World:
         for rule in self.rs.rules:
             if rule.outcome is None or rule is without or not applies(rule, settings):
                 continue
-            t, f = self.truth(rule.when)
+            t, f = self.condition(rule.when)
             level = ranks[rule.outcome]
             unknown_level = level if rule.if_unknown is IfUnknown.FIRE else min(level, cap)
             contributions.append(z3.If(t, level, z3.If(f, -1, unknown_level)))
@@ -216,6 +237,26 @@ class _World:
         for c in contributions[1:]:
             best = z3.If(c > best, c, best)
         return best
+
+
+def _reads(rule_set: RuleSet, condition: Any) -> frozenset[str]:
+    """The questions a condition reads, directly or through a ``show_when``, kept on the
+    rule set as the engine keeps its compiled form."""
+    cache: dict[int, frozenset[str]] = rule_set.__dict__.setdefault("_verify_reads", {})
+    found = cache.get(id(condition))
+    if found is None:
+        reached: set[str] = set()
+        pending = list(condition.questions())
+        while pending:
+            question_id = pending.pop()
+            if question_id in reached:
+                continue
+            reached.add(question_id)
+            question = rule_set.questionnaire.by_id.get(question_id)
+            if question is not None and question.show_when is not None:
+                pending.extend(question.show_when.questions())
+        found = cache[id(condition)] = frozenset(reached)
+    return found
 
 
 def _variables(rule_set: RuleSet, solver: z3.Solver) -> dict[str, Any]:
@@ -320,9 +361,14 @@ class _Prover:
         "assess first" level) exactly when, for some level up to "assess first", a known
         answer reaches it and the unanswered question does not."""
         cap = self.rs.level_rank[self.rs.info.assess_first]
-        unknown = _World(self.rs, self.variables, {question.id: UNKNOWN})
+        unknown = _World(self.rs, self.variables, {question.id: UNKNOWN}, self.world)
         known = [
-            _World(self.rs, self.variables, {question.id: list(v) if isinstance(v, tuple) else v})
+            _World(
+                self.rs,
+                self.variables,
+                {question.id: list(v) if isinstance(v, tuple) else v},
+                self.world,
+            )
             for _, v in candidate_answers(self.rs, question)
         ]
         below = [
