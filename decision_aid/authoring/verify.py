@@ -398,7 +398,7 @@ class _Prover:
             "always gives the most restrictive outcome",
             "applies but the outcome is not the most restrictive",
             certain,
-            self.outcome != len(self.rs.info.levels) - 1,
+            z3.Not(self.world.reaches(self.settings, len(self.rs.info.levels) - 1)),
         )
 
     def declared(self, prop: Property) -> Finding:
@@ -409,7 +409,10 @@ class _Prover:
             "holds for every answer set",
             f"the outcome can be {self._bounds(prop)} when the condition holds",
             certain,
-            z3.Or(self.outcome < low, self.outcome > high),
+            z3.Or(
+                z3.Not(self.world.reaches(self.settings, low)),
+                self.world.reaches(self.settings, high + 1),
+            ),
         )
 
     def _bounds(self, prop: Property) -> str:
@@ -425,7 +428,7 @@ class _Prover:
             "one outcome",
             "every answer set gets exactly one outcome",
             "an answer set gets no outcome",
-            self.outcome < 0,
+            z3.Not(self.world.reaches(self.settings, 0)),
         )
 
 
