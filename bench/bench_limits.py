@@ -210,6 +210,32 @@ def change(rule_set: RuleSet, answers: Answers) -> None:
     progress(rule_set, answers)
 
 
+def _verify(rule_set: RuleSet, cap: float) -> Row:
+    """verify at the limits, stopped at ``cap`` seconds (it is the slowest tool by far)."""
+    from decision_aid.authoring.verify import findings, setting_combinations
+
+    combinations = setting_combinations(rule_set)
+    expected = len(combinations) * (
+        1 + len(rule_set.properties) + sum(1 for _ in rule_set.questionnaire.questions())
+    ) + sum(r.absolute for r in rule_set.rules) * len(combinations)
+    start = time.perf_counter()
+    done = 0
+    for _ in findings(rule_set, minimal=True):
+        done += 1
+        if time.perf_counter() - start > cap:
+            break
+    seconds = time.perf_counter() - start
+    stopped = "" if done >= expected else f", stopped at {cap:.0f} s"
+    return Row(
+        f"verify at the limits ({done} of about {expected} findings{stopped})",
+        "—",
+        f"{seconds:.1f} s",
+        None,
+        "< 60 s",
+        seconds < 60 and not stopped,
+    )
+
+
 def run(quick: bool = False) -> list[Row]:
     bundled = load_rule_set(bundled_rules_dir())
     rows = []
@@ -256,21 +282,7 @@ def run(quick: bool = False) -> list[Row]:
             )
         )
         if importlib.util.find_spec("z3") is not None:
-            from decision_aid.authoring.verify import verify
-
-            start = time.perf_counter()
-            findings = verify(limited)
-            seconds = time.perf_counter() - start
-            rows.append(
-                Row(
-                    f"verify at the limits ({len(findings)} findings)",
-                    "—",
-                    f"{seconds:.1f} s",
-                    None,
-                    "< 60 s",
-                    seconds < 60,
-                )
-            )
+            rows.append(_verify(limited, 60 if quick else 300))
     return rows
 
 
