@@ -22,6 +22,7 @@ MODULES = (
     "bench.bench_sheet",
     "bench.bench_scale",
     "bench.bench_bundle",
+    "bench.bench_limits",
 )
 
 

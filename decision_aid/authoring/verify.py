@@ -85,12 +85,21 @@ class _World:
     """The answers as z3 variables; ``fixed`` pins one question to a value (or unknown)."""
 
     def __init__(
-        self, rule_set: RuleSet, variables: dict[str, Any], fixed: Mapping[str, Any]
+        self,
+        rule_set: RuleSet,
+        variables: dict[str, Any],
+        fixed: Mapping[str, Any],
+        base: _World | None = None,
     ) -> None:
+        """``base`` (the world with nothing fixed) lends its terms for the conditions that
+        read no fixed question, directly or through a ``show_when``: building z3 terms
+        costs far more than solving them."""
         self.rs = rule_set
         self.v = variables
         self.fixed = fixed
         self._visible: dict[str, Pair] = {}
+        self._base = base
+        self._conditions: dict[int, Pair] = {}
 
     def known(self, q: str) -> Any:
         if q in self.fixed:
@@ -138,6 +147,18 @@ class _World:
         vis_t, vis_f = self.visibility(q)
         return z3.And(vis_t, known, test), z3.Or(vis_f, z3.And(known, z3.Not(test)))
 
+    def condition(self, node: Any) -> Pair:
+        """A whole condition's pair, worked out once (or borrowed from the base world)."""
+        found = self._conditions.get(id(node))
+        if found is None:
+            base = self._base
+            if base is not None and not (_reads(self.rs, node) & self.fixed.keys()):
+                found = base.condition(node)
+            else:
+                found = self.truth(node)
+            self._conditions[id(node)] = found
+        return found
+
     def truth(self, node: Any) -> Pair:
         if isinstance(node, All | AnyOf):
             parts = [self.truth(c) for c in node.parts]
@@ -162,6 +183,34 @@ class _World:
             return z3.Or(ts), z3.And(fs)
         return self._predicate(node)
 
+    def reaches(self, settings: Mapping[str, str], level: int) -> Any:
+        """Whether the outcome is ``level`` or more restrictive, as a z3 Bool: the outcome
+        of :meth:`outcome` compared with a level, without its arithmetic (a solver takes a
+        disjunction of rules far faster than a maximum over them)."""
+        ranks = self.rs.level_rank
+        cap = ranks[self.rs.info.assess_first]
+        terms, certain_any, possible_any = [], [], []
+        for rule in self.rs.rules:
+            if rule.outcome is None or not applies(rule, settings):
+                continue
+            t, f = self.condition(rule.when)
+            unknown = z3.And(z3.Not(t), z3.Not(f))
+            rank = ranks[rule.outcome]
+            if rank >= level:
+                terms.append(t)
+            if (rank if rule.if_unknown is IfUnknown.FIRE else min(rank, cap)) >= level:
+                terms.append(unknown)
+            certain_any.append(t)
+            possible_any.append(unknown)
+        default = ranks[self.rs.info.default_outcome]
+        no_certain = z3.Not(z3.Or(certain_any)) if certain_any else z3.BoolVal(True)
+        some_possible = z3.Or(possible_any) if possible_any else z3.BoolVal(False)
+        if min(default, cap) >= level:
+            terms.append(no_certain)
+        elif default >= level:
+            terms.append(z3.And(no_certain, z3.Not(some_possible)))
+        return z3.Or(terms) if terms else z3.BoolVal(False)
+
     def outcome(self, settings: Mapping[str, str], without: Rule | None = None) -> Any:
         """The outcome's rank as a z3 Int, exactly as the engine computes it (``without``
         one rule, to ask whether that rule ever changes it)."""
@@ -172,7 +221,7 @@ class _World:
         for rule in self.rs.rules:
             if rule.outcome is None or rule is without or not applies(rule, settings):
                 continue
-            t, f = self.truth(rule.when)
+            t, f = self.condition(rule.when)
             level = ranks[rule.outcome]
             unknown_level = level if rule.if_unknown is IfUnknown.FIRE else min(level, cap)
             contributions.append(z3.If(t, level, z3.If(f, -1, unknown_level)))
@@ -188,6 +237,26 @@ class _World:
         for c in contributions[1:]:
             best = z3.If(c > best, c, best)
         return best
+
+
+def _reads(rule_set: RuleSet, condition: Any) -> frozenset[str]:
+    """The questions a condition reads, directly or through a ``show_when``, kept on the
+    rule set as the engine keeps its compiled form."""
+    cache: dict[int, frozenset[str]] = rule_set.__dict__.setdefault("_verify_reads", {})
+    found = cache.get(id(condition))
+    if found is None:
+        reached: set[str] = set()
+        pending = list(condition.questions())
+        while pending:
+            question_id = pending.pop()
+            if question_id in reached:
+                continue
+            reached.add(question_id)
+            question = rule_set.questionnaire.by_id.get(question_id)
+            if question is not None and question.show_when is not None:
+                pending.extend(question.show_when.questions())
+        found = cache[id(condition)] = frozenset(reached)
+    return found
 
 
 def _variables(rule_set: RuleSet, solver: z3.Solver) -> dict[str, Any]:
@@ -288,19 +357,27 @@ class _Prover:
         return Finding(name, self.settings, False, fails, answers)
 
     def unknown_is_not_no(self, question: Question) -> Finding:
-        ranks = self.rs.level_rank
-        cap = ranks[self.rs.info.assess_first]
-        unknown = _World(self.rs, self.variables, {question.id: UNKNOWN})
-        known = []
-        for _, value in candidate_answers(self.rs, question):
-            fixed = list(value) if isinstance(value, tuple) else value
-            known.append(
-                _World(self.rs, self.variables, {question.id: fixed}).outcome(self.settings)
+        """Unanswered, the outcome is below min(the most restrictive known answer's, the
+        "assess first" level) exactly when, for some level up to "assess first", a known
+        answer reaches it and the unanswered question does not."""
+        cap = self.rs.level_rank[self.rs.info.assess_first]
+        unknown = _World(self.rs, self.variables, {question.id: UNKNOWN}, self.world)
+        known = [
+            _World(
+                self.rs,
+                self.variables,
+                {question.id: list(v) if isinstance(v, tuple) else v},
+                self.world,
             )
-        worst = known[0]
-        for k in known[1:]:
-            worst = z3.If(k > worst, k, worst)
-        floor = z3.If(worst < cap, worst, cap)
+            for _, v in candidate_answers(self.rs, question)
+        ]
+        below = [
+            z3.And(
+                z3.Or([k.reaches(self.settings, level) for k in known]),
+                z3.Not(unknown.reaches(self.settings, level)),
+            )
+            for level in range(1, cap + 1)
+        ]
         vis_t, _ = unknown.visibility(question.id)
         finding = self.finding(
             f"unknown is not no ({question.id})",
@@ -308,7 +385,7 @@ class _Prover:
             f"leaving '{question.id}' unanswered gives a more favourable outcome than its "
             "known answers do",
             vis_t,
-            unknown.outcome(self.settings) < floor,
+            z3.Or(below) if below else z3.BoolVal(False),
         )
         if finding.counterexample is not None and question.not_known:
             finding.counterexample[question.id] = NOT_KNOWN
@@ -321,7 +398,7 @@ class _Prover:
             "always gives the most restrictive outcome",
             "applies but the outcome is not the most restrictive",
             certain,
-            self.outcome != len(self.rs.info.levels) - 1,
+            z3.Not(self.world.reaches(self.settings, len(self.rs.info.levels) - 1)),
         )
 
     def declared(self, prop: Property) -> Finding:
@@ -332,7 +409,10 @@ class _Prover:
             "holds for every answer set",
             f"the outcome can be {self._bounds(prop)} when the condition holds",
             certain,
-            z3.Or(self.outcome < low, self.outcome > high),
+            z3.Or(
+                z3.Not(self.world.reaches(self.settings, low)),
+                self.world.reaches(self.settings, high + 1),
+            ),
         )
 
     def _bounds(self, prop: Property) -> str:
@@ -348,7 +428,7 @@ class _Prover:
             "one outcome",
             "every answer set gets exactly one outcome",
             "an answer set gets no outcome",
-            self.outcome < 0,
+            z3.Not(self.world.reaches(self.settings, 0)),
         )
 
 

@@ -20,7 +20,7 @@ only keep or raise the outcome, up to that cap.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from itertools import chain, repeat
 from operator import attrgetter, getitem, itemgetter
 
@@ -36,15 +36,16 @@ from decision_aid.domain.assessment import (
     Verdict,
 )
 from decision_aid.domain.compiler import Values, compile_conditions
-from decision_aid.domain.conditions import (
-    AnswerValue,
-    AtLeast,
-    AtMost,
-    Condition,
-    TraceNode,
-    walk,
-)
+from decision_aid.domain.conditions import AnswerValue, Condition, TraceNode
 from decision_aid.domain.errors import InputError
+from decision_aid.domain.missing import (
+    Bound,
+    MissingWork,
+    ReaderIndex,
+    missing_information,
+    number_candidates,
+    tested_bounds,
+)
 from decision_aid.domain.questionnaire import (
     NOT_KNOWN,
     Answers,
@@ -59,6 +60,7 @@ __all__ = [
     "AnswerContext",
     "candidate_answers",
     "evaluate",
+    "missing_work",
     "outcome_of",
     "resolve_settings",
 ]
@@ -166,6 +168,12 @@ class _Plan:
         ordered = [rule for rule in applicable if rule.outcome is not None]
         self.outcome_count = len(ordered)
         ordered += [rule for rule in applicable if rule.outcome is None]
+        self.ordered = tuple(ordered)
+        self._questionnaire = rule_set.questionnaire
+        self._readers: ReaderIndex | None = None
+        self._compiled = compiled
+        self._one: dict[int, Values] = {}
+        self._by_question: dict[str, Values] = {}
         self.values = compiled.values_function([rule.when for rule in ordered])
         self.settings = tuple(sorted(settings.items()))
         self.level_ids = tuple(level.id for level in rule_set.info.levels)
@@ -178,6 +186,7 @@ class _Plan:
         self.ranks = tuple(tuple(-1 if f is None else f[0] for f in by) for by in self.fires)
         default_rank = ranks[rule_set.info.default_outcome]
         self.default = tuple(compiled.verdict(None, default_rank, value) for value in _TRUTH)
+        self.default_ranks = tuple(-1 if f is None else f[0] for _, f in self.default)
         # The trace lists every rule in the rule set's order, then the default; evaluate
         # builds the applicable rules' entries, then these, then the default's.
         skipped = [rule for rule in rules if not applies(rule, settings)]
@@ -187,6 +196,31 @@ class _Plan:
         self.in_rule_order: Callable[[list[RuleTrace]], tuple[RuleTrace, ...]] = (
             itemgetter(*order) if len(order) > 1 else tuple
         )
+
+    @property
+    def readers(self) -> ReaderIndex:
+        """Which rules with an outcome read each question (for what is missing)."""
+        if self._readers is None:
+            outcomes = self.ordered[: self.outcome_count]
+            self._readers = ReaderIndex(self._questionnaire, outcomes)
+        return self._readers
+
+    def rule_value(self, rule: int, answers: Answers) -> int:
+        """One rule's value, compiled on first use (what is missing re-evaluates a few)."""
+        function = self._one.get(rule)
+        if function is None:
+            function = self._one[rule] = self._compiled.values_function([self.ordered[rule].when])
+        return function(answers)[0]
+
+    def readers_values(
+        self, question_id: str, rules: Sequence[int], answers: Answers
+    ) -> tuple[int, ...]:
+        """The values of a question's readers, compiled together on first use."""
+        function = self._by_question.get(question_id)
+        if function is None:
+            conditions = [self.ordered[rule].when for rule in rules]
+            function = self._by_question[question_id] = self._compiled.values_function(conditions)
+        return function(answers)
 
     def default_value(self, values: tuple[int, ...]) -> int:
         """The default is true when no rule with an outcome is true or unknown."""
@@ -217,6 +251,13 @@ class _Compiled:
         self.plans: dict[tuple[tuple[str, str], ...], _Plan] = {}
         self.resolved: dict[tuple[tuple[str, str], ...], _Plan] = {}
         self._citations: dict[tuple[object, ...], CitedReference] = {}
+        self._bounds: dict[str, list[Bound]] | None = None
+
+    def bounds(self, question_id: str) -> list[Bound]:
+        """Every bound a rule or ``show_when`` tests on the question, found in one walk."""
+        if self._bounds is None:
+            self._bounds = tested_bounds(self.rule_set.questionnaire, self.rule_set.rules)
+        return self._bounds.get(question_id, [])
 
     def fits(self, rule_set: RuleSet) -> bool:
         info, questionnaire, rules, references = self.parts
@@ -328,33 +369,12 @@ def outcome_of(rule_set: RuleSet, answers: Answers, settings: Mapping[str, str])
     return plan.outcome(plan.values(answers))
 
 
-def _step(question: Question) -> float:
-    return 1.0 if question.integer else 0.1
-
-
 def candidate_answers(rule_set: RuleSet, question: Question) -> list[tuple[str, AnswerValue]]:
     """Known answers worth trying for ``question``: every option, or each number boundary."""
     if question.type is QuestionType.NUMBER:
-        values = {question.minimum, question.maximum}
-
-        def visit(node: object, _path: object, _negated: bool) -> None:
-            if isinstance(node, AtLeast) and node.question == question.id:
-                values.update({node.at_least, node.at_least - _step(question)})
-            elif isinstance(node, AtMost) and node.question == question.id:
-                values.update({node.at_most, node.at_most + _step(question)})
-
-        for rule in rule_set.rules:
-            walk(rule.when, visit)
-        for other in rule_set.questionnaire.questions():
-            if other.show_when is not None:
-                walk(other.show_when, visit)
-        low = question.minimum if question.minimum is not None else float("-inf")
-        high = question.maximum if question.maximum is not None else float("inf")
+        values = number_candidates(question, _compiled(rule_set).bounds(question.id))
         unit = f" {question.unit}" if question.unit else ""
-        return [
-            (f"{v:g}{unit}", float(v))
-            for v in sorted(v for v in values if v is not None and low <= v <= high)
-        ]
+        return [(f"{v:g}{unit}", v) for v in values]
     options: list[tuple[str, AnswerValue]] = [
         (o.label, (o.id,) if question.type is QuestionType.MULTIPLE else o.id)
         for o in question.choices
@@ -372,34 +392,29 @@ def candidate_answers(rule_set: RuleSet, question: Question) -> list[tuple[str, 
 
 
 def _missing(
-    rule_set: RuleSet, plan: _Plan, answers: Answers, current: str
+    rule_set: RuleSet, plan: _Plan, answers: Answers, work: MissingWork | None = None
 ) -> tuple[MissingItem, ...]:
-    ranks = rule_set.level_rank
-    found: list[tuple[int, int, MissingItem]] = []
     questionnaire = rule_set.questionnaire
-    context = AnswerContext(questionnaire, answers)
-    decisive = rule_set.decisive_questions
-    for order, question in enumerate(questionnaire.questions()):
-        if question.id not in decisive or question.id in answers:
-            continue
-        if context.visibility(question.id) is Truth.FALSE:
-            continue
-        changes = []
-        for label, value in candidate_answers(rule_set, question):
-            level = plan.outcome(plan.values(answers.with_answer(question.id, value)))
-            if level != current:
-                changes.append((label, level))
-        if changes:
-            status = "not known" if question.id in answers.not_known else "not answered"
-            item = MissingItem(
-                question.id,
-                question.label,
-                questionnaire.section_of[question.id].id,
-                status,
-                tuple(changes),
-            )
-            found.append((min(ranks[level] for _, level in changes), order, item))
-    return tuple(item for _, _, item in sorted(found, key=lambda f: (f[0], f[1])))
+    return missing_information(
+        plan,
+        plan.readers,
+        answers,
+        questionnaire=questionnaire,
+        base=plan.values(answers),
+        context=lambda given: AnswerContext(questionnaire, given),
+        candidates=lambda question: candidate_answers(rule_set, question),
+        work=work,
+    )
+
+
+def missing_work(
+    rule_set: RuleSet, answers: Answers, settings: Mapping[str, str] | None = None
+) -> MissingWork:
+    """How much work the missing-information analysis does for these answers: candidate
+    answers tried and rules re-evaluated (it must grow linearly with the rule set)."""
+    work = MissingWork()
+    _missing(rule_set, _compiled(rule_set).resolved_plan(settings), answers, work)
+    return work
 
 
 def _set_aside(questionnaire: Questionnaire, answers: Answers) -> tuple[SetAsideAnswer, ...]:
@@ -484,7 +499,7 @@ def evaluate(
         # Equal citations are one object (see _Compiled._cite): collect them by identity.
         citations=tuple({id(c): c for f in ordered for c in f.citations}.values()),
         trace=plan.in_rule_order(entries),
-        compute_missing=lambda: _missing(rule_set, plan, answers, outcome.id),
+        compute_missing=lambda: _missing(rule_set, plan, answers),
         compute_set_aside=lambda: _set_aside(rule_set.questionnaire, answers),
     )
     return assessment

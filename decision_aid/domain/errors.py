@@ -54,6 +54,8 @@ PROBLEM_CODES = frozenset(
         "not-a-number", "not-multiple", "empty-property", "unknown-warning",
         # what is shown is what is recorded
         "safety-hidden", "invisible-character", "duplicate-label", "multi-line-title",
+        # work limits (decision_aid.domain.limits)
+        "over-limit", "not-finite",
         # warnings from decision-aid lint
         "smog-over-8", "hard-sentence", "unused-reference", "unread-question", "review-overdue",
         "never-fires", "never-decides", "gap",

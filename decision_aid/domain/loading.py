@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter
 from decision_aid.domain.checks import Located, check_rule_set
 from decision_aid.domain.errors import Problem, RuleSetError
 from decision_aid.domain.leaflet import SheetContent
+from decision_aid.domain.limits import LIMITS, Limits, check_limits
 from decision_aid.domain.questionnaire import Questionnaire
 from decision_aid.domain.rules import Property, Reference, Rule, RuleSet, RuleSetInfo
 from decision_aid.domain.validation import validate
@@ -80,17 +81,23 @@ def _display(directory: Path, path: Path) -> str:
 
 
 def _items(
-    document: Document, wrapper: type[_ListFile], key: str, adapter: TypeAdapter[T]
+    document: Document,
+    wrapper: type[_ListFile],
+    key: str,
+    adapter: TypeAdapter[T],
+    room: int | None = None,
 ) -> tuple[list[Located[T]], bool, list[Problem]]:
     """Validate a ``key: [...]`` file item by item, so one bad item hides no other.
 
-    Returns the items that validated, whether all did, and the problems.
+    Returns the items that validated, whether all did, and the problems. Past ``room``
+    items the rest are not validated (the limit check refuses the file at the first).
     """
     outer, problems = validate(TypeAdapter(wrapper), document.data, document)
     if outer is None:
         return [], False, problems
     located: list[Located[T]] = []
-    for index, raw in enumerate(getattr(outer, key)):
+    raws = getattr(outer, key)
+    for index, raw in enumerate(raws if room is None else raws[: max(room, 0)]):
         result = validate(adapter, raw, document, (key, index))
         item, item_problems = result
         problems += item_problems
@@ -105,15 +112,61 @@ def _whole(document: Document, adapter: TypeAdapter[T]) -> tuple[Located[T] | No
     return (Located(item, document, ()) if item is not None else None), problems
 
 
-def load_rule_set(directory: str | Path) -> RuleSet:
-    """Load and check a rule set, or raise :class:`RuleSetError` with every problem found."""
+def _within_file_limit(root: Path, limits: Limits) -> tuple[list[Path], list[Problem]]:
+    """The files to read: past the limit on rule files, or on bytes in all, none is read,
+    and the first one past it is named."""
+    paths = rule_set_files(root)
+    rule_files = total = 0
+    for index, path in enumerate(paths):
+        rule_files += path.parent != root
+        with contextlib.suppress(OSError):
+            total += path.stat().st_size if path.is_file() else 0
+        if rule_files > limits.rule_files:
+            message = f"more than {limits.rule_files} rule files; the limit is {limits.rule_files}"
+        elif total > limits.total_bytes:
+            message = (
+                f"the rule set's files come to more than {limits.total_bytes} bytes here; "
+                f"the limit is {limits.total_bytes}"
+            )
+        else:
+            continue
+        return paths[:index], [Problem(_display(root, path), 1, 1, "over-limit", message)]
+    return paths, []
+
+
+def _checked(
+    info: Located[RuleSetInfo] | None,
+    questionnaire: Located[Questionnaire] | None,
+    references: list[Located[Reference]] | None,
+    rules: list[Located[Rule]],
+    *,
+    sheet: Located[SheetContent] | None,
+    properties: list[Located[Property]],
+    limits: Limits,
+) -> list[Problem]:
+    """Limits and finite numbers first; what is beyond them is not worked through further."""
+    refused = check_limits(
+        info, questionnaire, references, rules, sheet=sheet, properties=properties, limits=limits
+    )
+    if refused:
+        return refused
+    return check_rule_set(
+        info, questionnaire, references, rules, sheet=sheet, properties=properties
+    )
+
+
+def load_rule_set(directory: str | Path, *, limits: Limits = LIMITS) -> RuleSet:
+    """Load and check a rule set, or raise :class:`RuleSetError` with every problem found.
+
+    ``limits`` are the work limits it must keep (:mod:`~decision_aid.domain.limits`).
+    """
     root = Path(directory)
     if not root.is_dir():
         raise RuleSetError([Problem(str(root), 1, 1, "missing-rule-set", "no such directory")])
-    problems: list[Problem] = []
     documents: dict[Path, Document] = {}
     digest = hashlib.sha256()
-    for path in rule_set_files(root):
+    paths, problems = _within_file_limit(root, limits)
+    for path in paths:
         name = _display(root, path)
         if not path.is_file():
             problems.append(Problem(name, 1, 1, "missing-file", f"{path.name} is missing"))
@@ -154,11 +207,13 @@ def load_rule_set(directory: str | Path) -> RuleSet:
     rules: list[Located[Rule]] = []
     for path, document in documents.items():
         if path.parent != root:
-            located, _, found = _items(document, _RulesFile, "rules", _RULE)
+            # One past the limit is validated, so that the limit check names its place.
+            room = limits.rules + 1 - len(rules)
+            located, _, found = _items(document, _RulesFile, "rules", _RULE, room)
             problems += found
             rules += located
-    problems += check_rule_set(
-        info, questionnaire, references, rules, sheet=sheet, properties=properties
+    problems += _checked(
+        info, questionnaire, references, rules, sheet=sheet, properties=properties, limits=limits
     )
     if problems or info is None or questionnaire is None or references is None:
         raise RuleSetError(problems)

@@ -26,7 +26,7 @@ __all__ = ["MAX_BYTES", "MAX_DEPTH", "Document", "Mark", "YamlPath", "parse_yaml
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 50
-MAX_EVENTS = 200_000
+MAX_EVENTS = 50_000  # a rule file at the work limits has some 15,000
 _TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels"
 
 YamlPath = tuple[str | int, ...]
