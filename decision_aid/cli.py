@@ -25,6 +25,20 @@ __all__ = ["main"]
 EXIT_FAILED = 1
 
 
+VERIFY_TIME_LIMIT = 60.0
+"""Seconds ``decision-aid verify`` gives the solver for a whole rule set by default."""
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
+    if not 0 < seconds < 10**6:
+        raise argparse.ArgumentTypeError(f"the time limit must be above 0 s, not '{text}'")
+    return seconds
+
+
 def _add_authoring_commands(commands: Any, bundled: Path) -> None:
     """The rule author's tools beyond check and test."""
     coverage = commands.add_parser("coverage", help="which rules and options the cases exercise")
@@ -55,6 +69,14 @@ def _add_authoring_commands(commands: Any, bundled: Path) -> None:
     verify_cmd = commands.add_parser("verify", help="prove safety properties with an SMT solver")
     verify_cmd.add_argument("rules_dir", nargs="?", type=Path, default=bundled, metavar="RULES_DIR")
     verify_cmd.add_argument("--format", choices=("text", "json"), default="text")
+    verify_cmd.add_argument(
+        "--time-limit",
+        type=_positive_seconds,
+        default=VERIFY_TIME_LIMIT,
+        metavar="SECONDS",
+        help="give the solver at most this long for the whole rule set (default 60); "
+        "what it has not settled by then is reported undecided, never proved",
+    )
     verify_cmd.set_defaults(run="cmd_verify")
 
     mutate = commands.add_parser(

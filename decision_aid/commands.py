@@ -382,7 +382,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     rule_set = _load(args.rules_dir, args.format)
     if rule_set is None:
         return EXIT_FAILED
-    findings = verify(rule_set)
+    findings = verify(rule_set, time_limit=args.time_limit)
     failed = [f for f in findings if not f.holds]
     if args.format == "json":
         json.dump(
@@ -390,8 +390,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
         )
         sys.stdout.write("\n")
         return EXIT_FAILED if failed else EXIT_OK
+    undecided = [f for f in failed if f.undecided]
     for finding in failed:
         settings = ", ".join(f"{k} = {v}" for k, v in finding.settings.items())
+        if finding.undecided:
+            print(f"UNDECIDED: {finding.property} [{settings}]: {finding.message}")
+            continue
         print(f"FAILED: {finding.property} [{settings}]: {finding.message}")
         print("  counterexample (an answers file for decision-aid evaluate):")
         text = yaml.safe_dump(finding.counterexample, sort_keys=False, allow_unicode=True)
@@ -408,6 +412,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
             f"{might} more might apply)"
         )
     print(f"{len(findings) - len(failed)}/{len(findings)} properties proved over every answer set")
+    if undecided:
+        print(
+            f"{len(undecided)} not decided within the time limit of {args.time_limit:g} s; "
+            "give the solver longer with --time-limit SECONDS, or split the rule set"
+        )
     return EXIT_FAILED if failed else EXIT_OK
 
 

@@ -19,12 +19,18 @@ certainly false), unknown being neither. For each setting (e.g. each guideline b
 
 A failed property comes with a counterexample: an answers file that
 ``decision-aid evaluate`` reproduces. z3 is an optional extra (``pip install z3-solver``).
+
+A rule set from a careless or hostile author can make the solver work for hours, so
+:func:`verify` takes a time limit: a property the solver has not settled when it runs
+out is *undecided*, and an undecided property is never taken as proved (the solver's
+"unknown" is neither "holds" nor "fails").
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -51,6 +57,7 @@ from decision_aid.domain.rules import IfUnknown, Property, Rule, RuleSet, applie
 __all__ = [
     "Finding",
     "LintFinding",
+    "Undecided",
     "equivalent",
     "findings",
     "lint_rules",
@@ -64,11 +71,19 @@ UNKNOWN = "__unknown__"
 
 @dataclass(frozen=True)
 class Finding:
+    """One property under one combination of settings. ``holds`` is True only when it was
+    proved; an ``undecided`` one (the time limit ran out) does not hold."""
+
     property: str
     settings: Mapping[str, str]
     holds: bool
     message: str
     counterexample: dict[str, Any] | None = None
+    undecided: bool = False
+
+
+class Undecided(Exception):
+    """The solver could not settle a question in the time left."""
 
 
 @dataclass(frozen=True)
@@ -309,27 +324,56 @@ class _Prover:
     and each property is asked under push/pop."""
 
     def __init__(
-        self, rule_set: RuleSet, settings: Mapping[str, str], *, minimal: bool = False
+        self,
+        rule_set: RuleSet,
+        settings: Mapping[str, str],
+        *,
+        minimal: bool = False,
+        deadline: float | None = None,
     ) -> None:
         self.rs = rule_set
         self.settings = settings
         self.minimal = minimal
+        self.deadline = deadline
         self.solver = z3.Solver()
         self.variables = _variables(rule_set, self.solver)
         self.world = _World(rule_set, self.variables, {})
         self.outcome = self.world.outcome(settings)
+        self._reached: dict[int, Any] = {}
+
+    def reaches(self, level: int) -> Any:
+        """The outcome is at least as restrictive as ``level`` (built once per level)."""
+        if level not in self._reached:
+            self._reached[level] = self.world.reaches(self.settings, level)
+        return self._reached[level]
+
+    def out_of_time(self) -> bool:
+        return self.deadline is not None and time.monotonic() >= self.deadline
+
+    def _check(self) -> Any:
+        """The solver's verdict on what it holds now, within the time left."""
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                return z3.unknown
+            self.solver.set("timeout", max(1, int(left * 1000)))
+        return self.solver.check()
 
     def counterexample(
         self, *constraints: Any, minimal: bool | None = None
     ) -> dict[str, Any] | None:
         """An answers file satisfying the constraints, or None when there is none; a minimal
         one (the prover's choice unless given) leaves as many questions unanswered as it
-        greedily can, for people to read: it costs a solver call per question."""
+        greedily can, for people to read: it costs a solver call per question. Raises
+        :class:`Undecided` when the solver cannot tell in the time left."""
         self.solver.push()
         scopes = 1
         try:
             self.solver.add(*constraints)
-            if self.solver.check() != z3.sat:
+            verdict = self._check()
+            if verdict == z3.unknown:
+                raise Undecided
+            if verdict != z3.sat:
                 return None
             model = self.solver.model()
             dropped = self.minimal if minimal is None else minimal
@@ -341,7 +385,7 @@ class _Prover:
                         continue
                     self.solver.push()
                     self.solver.add(z3.Not(known))
-                    if self.solver.check() == z3.sat:
+                    if self._check() == z3.sat:  # unknown: keep the answer, still a model
                         model, scopes, dropped = self.solver.model(), scopes + 1, True
                     else:
                         self.solver.pop()
@@ -349,9 +393,21 @@ class _Prover:
         finally:
             self.solver.pop(scopes)
 
+    def undecided(self, name: str) -> Finding:
+        return Finding(
+            name,
+            self.settings,
+            False,
+            "not proved: the time limit ran out before the solver settled it",
+            undecided=True,
+        )
+
     def finding(self, name: str, holds: str, fails: str, *constraints: Any) -> Finding:
         """The property fails exactly when the constraints (its negation) can be met."""
-        answers = self.counterexample(*constraints)
+        try:
+            answers = self.counterexample(*constraints)
+        except Undecided:
+            return self.undecided(name)
         if answers is None:
             return Finding(name, self.settings, True, holds)
         return Finding(name, self.settings, False, fails, answers)
@@ -360,6 +416,9 @@ class _Prover:
         """Unanswered, the outcome is below min(the most restrictive known answer's, the
         "assess first" level) exactly when, for some level up to "assess first", a known
         answer reaches it and the unanswered question does not."""
+        name = f"unknown is not no ({question.id})"
+        if self.out_of_time():
+            return self.undecided(name)
         cap = self.rs.level_rank[self.rs.info.assess_first]
         unknown = _World(self.rs, self.variables, {question.id: UNKNOWN}, self.world)
         known = [
@@ -371,16 +430,17 @@ class _Prover:
             )
             for _, v in candidate_answers(self.rs, question)
         ]
-        below = [
-            z3.And(
-                z3.Or([k.reaches(self.settings, level) for k in known]),
-                z3.Not(unknown.reaches(self.settings, level)),
-            )
-            for level in range(1, cap + 1)
-        ]
+        below = []
+        for level in range(1, cap + 1):
+            reached = []
+            for world in known:  # the encoding alone can outlast the time limit
+                if self.out_of_time():
+                    return self.undecided(name)
+                reached.append(world.reaches(self.settings, level))
+            below.append(z3.And(z3.Or(reached), z3.Not(unknown.reaches(self.settings, level))))
         vis_t, _ = unknown.visibility(question.id)
         finding = self.finding(
-            f"unknown is not no ({question.id})",
+            name,
             "holds for every answer set",
             f"leaving '{question.id}' unanswered gives a more favourable outcome than its "
             "known answers do",
@@ -392,26 +452,32 @@ class _Prover:
         return finding
 
     def absolute(self, rule: Rule) -> Finding:
+        name = f"absolute contraindication ({rule.id})"
+        if self.out_of_time():
+            return self.undecided(name)
         certain, _ = self.world.truth(rule.when)
         return self.finding(
-            f"absolute contraindication ({rule.id})",
+            name,
             "always gives the most restrictive outcome",
             "applies but the outcome is not the most restrictive",
             certain,
-            z3.Not(self.world.reaches(self.settings, len(self.rs.info.levels) - 1)),
+            z3.Not(self.reaches(len(self.rs.info.levels) - 1)),
         )
 
     def declared(self, prop: Property) -> Finding:
+        name = f"{prop.id}: {prop.title}"
+        if self.out_of_time():
+            return self.undecided(name)
         certain, _ = self.world.truth(prop.when)
         low, high = bounds(self.rs, prop)
         return self.finding(
-            f"{prop.id}: {prop.title}",
+            name,
             "holds for every answer set",
             f"the outcome can be {self._bounds(prop)} when the condition holds",
             certain,
             z3.Or(
-                z3.Not(self.world.reaches(self.settings, low)),
-                self.world.reaches(self.settings, high + 1),
+                z3.Not(self.reaches(low)),
+                self.reaches(high + 1),
             ),
         )
 
@@ -428,7 +494,7 @@ class _Prover:
             "one outcome",
             "every answer set gets exactly one outcome",
             "an answer set gets no outcome",
-            z3.Not(self.world.reaches(self.settings, 0)),
+            z3.Not(self.reaches(0)),
         )
 
 
@@ -439,12 +505,16 @@ def setting_combinations(rule_set: RuleSet) -> list[dict[str, str]]:
     return [dict(zip(names, c, strict=True)) for c in itertools.product(*choices)]
 
 
-def findings(rule_set: RuleSet, *, minimal: bool = False) -> Iterator[Finding]:
+def findings(
+    rule_set: RuleSet, *, minimal: bool = False, time_limit: float | None = None
+) -> Iterator[Finding]:
     """The built-in properties and every declared one, under every combination of settings,
     cheapest first, one at a time (so a caller can stop at the first that fails).
-    ``minimal`` counterexamples answer as few questions as they can, for people to read."""
+    ``minimal`` counterexamples answer as few questions as they can, for people to read.
+    Once ``time_limit`` seconds have passed, every property left is undecided."""
+    deadline = None if time_limit is None else time.monotonic() + time_limit
     for settings in setting_combinations(rule_set):
-        prover = _Prover(rule_set, settings, minimal=minimal)
+        prover = _Prover(rule_set, settings, minimal=minimal, deadline=deadline)
         yield prover.one_outcome()
         yield from (
             prover.absolute(r) for r in rule_set.rules if r.absolute and applies(r, settings)
@@ -453,9 +523,9 @@ def findings(rule_set: RuleSet, *, minimal: bool = False) -> Iterator[Finding]:
         yield from (prover.unknown_is_not_no(q) for q in rule_set.questionnaire.questions())
 
 
-def verify(rule_set: RuleSet) -> list[Finding]:
+def verify(rule_set: RuleSet, *, time_limit: float | None = None) -> list[Finding]:
     """Every finding of :func:`findings`, with minimal counterexamples."""
-    return list(findings(rule_set, minimal=True))
+    return list(findings(rule_set, minimal=True, time_limit=time_limit))
 
 
 def _complete(prover: _Prover) -> Any:
@@ -473,16 +543,22 @@ def lint_rules(rule_set: RuleSet) -> list[LintFinding]:
     that no rule with an outcome covers (the default decides them)."""
     provers = [_Prover(rule_set, s) for s in setting_combinations(rule_set)]
     findings: list[LintFinding] = []
+
+    def possible(prover: _Prover, *constraints: Any) -> bool:
+        try:
+            return prover.counterexample(*constraints) is not None
+        except Undecided:  # a warning needs a proof: the solver's doubt warns of nothing
+            return True
+
     for rule in rule_set.rules:
         usable = [p for p in provers if applies(rule, p.settings)]
-        if not any(p.counterexample(p.world.truth(rule.when)[0]) is not None for p in usable):
+        if not any(possible(p, p.world.truth(rule.when)[0]) for p in usable):
             findings.append(
                 LintFinding("never-fires", rule.id, "no answer set makes this rule certainly true")
             )
             continue
         if rule.outcome is not None and not any(
-            p.counterexample(p.outcome != p.world.outcome(p.settings, without=rule)) is not None
-            for p in usable
+            possible(p, p.outcome != p.world.outcome(p.settings, without=rule)) for p in usable
         ):
             findings.append(
                 LintFinding(
@@ -498,7 +574,10 @@ def lint_rules(rule_set: RuleSet) -> list[LintFinding]:
             for r in rule_set.rules
             if r.outcome is not None and applies(r, prover.settings)
         ]
-        example = prover.counterexample(_complete(prover), z3.Not(z3.Or(covered)), minimal=True)
+        try:
+            example = prover.counterexample(_complete(prover), z3.Not(z3.Or(covered)), minimal=True)
+        except Undecided:
+            example = None
         if example is not None:
             where = ", ".join(f"{k} = {v}" for k, v in prover.settings.items()) or "any setting"
             default = rule_set.info.default_outcome

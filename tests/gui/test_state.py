@@ -26,7 +26,7 @@ class Recorded(Autosave):
 
     def save(self, consultation: Consultation) -> Path:
         self.last = consultation
-        return self.path_for(consultation)
+        return self.folder / "recorded.json"
 
 
 def _stale(count: int) -> Consultation:
