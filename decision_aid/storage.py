@@ -174,10 +174,23 @@ def _too_large(consultation: Consultation, size: int) -> str:
 
 
 def consultation_bytes(consultation: Consultation, *, path: Path) -> bytes:
-    """The file ``path`` gets for ``consultation``; StorageError if a reader would refuse it."""
-    data = consultation.to_json().encode("utf-8")
+    """The file ``path`` gets for ``consultation``; StorageError if a reader would refuse it.
+
+    The text is read back by the very reader that opens it later (every field checked), so
+    what is saved always opens: a refusal comes now, while the clinician can act on it.
+    """
+    from decision_aid.domain.consultation import Consultation  # the models load on first use
+
+    text = consultation.to_json()
+    data = text.encode("utf-8")
     if len(data) > MAX_CONSULTATION_BYTES:
         raise StorageError(_too_large(consultation, len(data)), path=str(path))
+    try:
+        Consultation.from_json(text, now=datetime.now(UTC))
+    except InputError as error:
+        raise StorageError(
+            f"could not save: {error}; the previous save is kept", path=str(path)
+        ) from None
     return data
 
 

@@ -12,7 +12,12 @@ from pathlib import Path
 import pytest
 
 from decision_aid.domain import InputError, load_rule_set
-from decision_aid.domain.consultation import Consultation
+from decision_aid.domain.consultation import (
+    MAX_NOTES_LENGTH,
+    MAX_REASON_LENGTH,
+    MAX_TEXT_LENGTH,
+    Consultation,
+)
 from decision_aid.domain.errors import StorageError
 from decision_aid.storage import (
     MAX_CONSULTATION_BYTES,
@@ -169,48 +174,59 @@ def test_an_autosave_from_a_newer_version_is_kept_not_set_aside(tmp_path: Path) 
     assert path.exists()
 
 
-def _of_size(size: int, *, part: str = "notes") -> Consultation:
-    """A consultation whose file is exactly ``size`` bytes, the bulk of it in ``part``."""
-    base = consultation()
-
-    def make(text: str) -> Consultation:
-        if part == "notes":
-            return base.with_notes(text, now=NOW)
-        if part == "answers":
-            return base.with_answer("diagnosis", text, now=NOW)
-        return base.with_override("stop", f"r{text}", now=NOW)
-
-    return make("n" * (size - len(make("").to_json().encode())))
+def _with(part: str, length: int) -> Consultation:
+    """A consultation whose ``part`` holds ``length`` characters."""
+    text = "n" * length
+    if part == "notes":
+        return consultation().with_notes(text, now=NOW)
+    if part == "answers":
+        return consultation().with_answer("diagnosis", text, now=NOW)
+    base = consultation().with_override("stop", "r", now=NOW)
+    assert base.override is not None
+    return base.model_copy(update={"override": base.override.model_copy(update={"reason": text})})
 
 
-@pytest.mark.parametrize("part", ["notes", "answers", "override reason"])
-def test_one_size_limit_for_the_writer_and_the_reader(tmp_path: Path, part: str) -> None:
+@pytest.mark.parametrize(
+    ("part", "limit", "words"),
+    [
+        ("notes", MAX_NOTES_LENGTH, "the notes"),
+        ("answers", MAX_TEXT_LENGTH, "the answer to 'diagnosis'"),
+        ("override reason", MAX_REASON_LENGTH, "the override's reason"),
+    ],
+)
+def test_one_limit_for_the_writer_and_the_reader(
+    tmp_path: Path, part: str, limit: int, words: str
+) -> None:
     path = tmp_path / "c.json"
-    at_limit = _of_size(MAX_CONSULTATION_BYTES, part=part)
-    assert len(at_limit.to_json().encode()) == MAX_CONSULTATION_BYTES
+    at_limit = _with(part, limit)
     write_consultation(path, at_limit)
-    assert read_consultation(path) == at_limit, "what saves, opens"
+    assert read_consultation(path, now=NOW) == at_limit, "what saves, opens"
     before = path.read_bytes()
-    over = _of_size(MAX_CONSULTATION_BYTES + 1, part=part)
-    assert len(over.to_json().encode()) == MAX_CONSULTATION_BYTES + 1
     with pytest.raises(StorageError) as caught:
-        write_consultation(path, over)
+        write_consultation(path, _with(part, limit + 1))
     message = str(caught.value)
-    assert f"Shorten the {part}; the previous save is kept" in message
-    assert "1 byte over the 4.0 MB a consultation file may hold" in message
+    assert words in message
+    assert f"longer than {limit:,}".replace(",", "") in message.replace(",", "")
+    assert message.endswith("the previous save is kept")
     assert path.read_bytes() == before, "nothing on disk changes"
     assert [p.name for p in tmp_path.iterdir()] == ["c.json"]
-    path.write_bytes(before + b" ")  # one byte over, written by something else
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "c.json"
+    write_consultation(path, consultation())
+    with path.open("ab") as file:  # written by something else
+        file.truncate(MAX_CONSULTATION_BYTES + 1)
     with pytest.raises(InputError, match="too large to be a consultation"):
         read_consultation(path)
 
 
-def test_an_autosave_too_large_to_open_is_refused_before_anything_is_written(
+def test_a_consultation_that_would_not_open_is_refused_before_anything_is_written(
     tmp_path: Path,
 ) -> None:
     autosave = Autosave(tmp_path / "data")
-    with pytest.raises(StorageError, match="Shorten the notes"):
-        autosave.save(_of_size(MAX_CONSULTATION_BYTES + 1))
+    with pytest.raises(StorageError, match="the notes"):
+        autosave.save(_with("notes", MAX_NOTES_LENGTH + 1))
     assert not (tmp_path / "data").exists()
 
 

@@ -260,8 +260,9 @@ class Consultation(FrozenModel):
         return self._edit(now, override=None)
 
     def with_notes(self, notes: str, *, now: datetime) -> Consultation:
-        """Set the notes, cut to :data:`MAX_NOTES_LENGTH` characters (so the file reads back)."""
-        return self._edit(now, notes=notes[:MAX_NOTES_LENGTH])
+        """Set the notes as written: longer than :data:`MAX_NOTES_LENGTH` characters, they are
+        kept here but the save refuses them and says so (never cut without a word)."""
+        return self._edit(now, notes=notes)
 
     def with_patient_label(self, label: str, *, now: datetime) -> Consultation:
         return self._edit(now, patient_label=label.strip()[:MAX_LABEL_LENGTH])

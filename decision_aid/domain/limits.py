@@ -140,6 +140,10 @@ class Limits:
     text_length: int = MAX_TEXT_LENGTH
     number: float = MAX_NUMBER
 
+    def text_limit(self, key: str) -> int:
+        """Characters a text under ``key`` may hold: a label's, or any other text's."""
+        return self.label_length if key in _LABEL_FIELDS else self.text_length
+
 
 LIMITS = Limits()
 
@@ -195,12 +199,8 @@ class _Checker:
                 message = f"'{key}' must be a finite number, got {_word(value)}"
                 self.not_finite.append(where.problem(path, "not-finite", message))
             elif isinstance(value, str):
-                if key in ids:
-                    limit, what = limits.id_length, "an id"
-                elif key in _LABEL_FIELDS:
-                    limit, what = limits.label_length, f"a '{key}'"
-                else:
-                    limit, what = limits.text_length, f"a '{key}'" if key else "a text"
+                limit = limits.id_length if key in ids else limits.text_limit(key)
+                what = "an id" if key in ids else (f"a '{key}'" if key else "a text")
                 if len(value) > limit:
                     self.over(
                         where,

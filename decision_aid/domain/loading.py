@@ -31,7 +31,7 @@ from decision_aid.domain.limits import LIMITS, Limits, check_limits
 from decision_aid.domain.questionnaire import Questionnaire
 from decision_aid.domain.rules import Property, Reference, Rule, RuleSet, RuleSetInfo
 from decision_aid.domain.validation import validate
-from decision_aid.domain.yamlsource import Document, read_yaml
+from decision_aid.domain.yamlsource import MAX_BYTES, Document, read_yaml
 
 __all__ = ["RULE_SET_FILES", "load_rule_set", "rule_set_files"]
 
@@ -120,7 +120,10 @@ def _within_file_limit(root: Path, limits: Limits) -> tuple[list[Path], list[Pro
     for index, path in enumerate(paths):
         rule_files += path.parent != root
         with contextlib.suppress(OSError):
-            total += path.stat().st_size if path.is_file() else 0
+            size = path.stat().st_size if path.is_file() else 0
+            # A file over the per-file limit is refused unread (file-too-large), so it
+            # counts for nothing here.
+            total += size if size <= MAX_BYTES else 0
         if rule_files > limits.rule_files:
             message = f"more than {limits.rule_files} rule files; the limit is {limits.rule_files}"
         elif total > limits.total_bytes:

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import os
 import random
+import re
 import stat
 import time
 from collections.abc import Callable
@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from decision_aid.domain import load_rule_set
-from decision_aid.domain.consultation import Consultation
+from decision_aid.domain.consultation import ID_PATTERN, Consultation
 from decision_aid.domain.errors import StorageError
 from decision_aid.storage import MAX_CONSULTATION_BYTES, STALE_TEMP_SECONDS, Autosave
 from tests.conftest import MINI
@@ -58,10 +58,10 @@ def _base() -> str:
 
 
 def consultation(identifier: str = "c", notes: str = "") -> Consultation:
-    """A consultation as a file would give it: ``identifier`` parsed from JSON."""
-    data = json.loads(_base())
-    data["id"], data["notes"] = identifier, notes
-    return Consultation.from_json(json.dumps(data))
+    """A consultation carrying ``identifier``: built without validation, as if a file's id
+    had got past the reader's own check (storage must not rely on that check)."""
+    base = Consultation.from_json(_base(), now=NOW)
+    return base.model_copy(update={"id": identifier, "notes": notes})
 
 
 # -- the world outside the autosave folder ----------------------------------------------
@@ -153,6 +153,13 @@ def _one_id(make: AutosaveFactory, sandbox: Path, identifier: str) -> list[str]:
     data = sandbox / "data"
     first = make(data)
     original = consultation(identifier)
+    if not re.fullmatch(ID_PATTERN, identifier):
+        # A reader would refuse this id, so the save must refuse it too (nothing written).
+        try:
+            first.save(original)
+        except StorageError:
+            return []
+        return ["a consultation no reader would open was saved"]
     path = first.save(original)
     if path.parent != first.folder or not path.is_file():
         return [f"saved to {path}, not in {first.folder}"]

@@ -119,7 +119,7 @@ def _sections(files: Files, n: int, limit: int) -> tuple[str, YamlPath]:
     sections = files["questionnaire.yaml"]["sections"]
     have = len(sections)
     for i in range(n - have):
-        sections.append({"id": f"s{i}", "title": "S", "questions": [_question(i)]})
+        sections.append({"id": f"s{i}", "title": f"S{i}", "questions": [_question(i)]})
     return "questionnaire.yaml", ("sections", limit)
 
 
@@ -141,7 +141,12 @@ def _settings(files: Files, n: int, limit: int) -> tuple[str, YamlPath]:
     settings = files["ruleset.yaml"]["settings"]
     for i in range(n - len(settings)):
         settings.append(
-            {"id": f"s{i}", "label": "S", "default": "c", "choices": [{"id": "c", "label": "C"}]}
+            {
+                "id": f"s{i}",
+                "label": f"S{i}",
+                "default": "c",
+                "choices": [{"id": "c", "label": "C"}],
+            }
         )
     return "ruleset.yaml", ("settings", limit)
 
@@ -149,7 +154,7 @@ def _settings(files: Files, n: int, limit: int) -> tuple[str, YamlPath]:
 def _choices(files: Files, n: int, limit: int) -> tuple[str, YamlPath]:
     setting = files["ruleset.yaml"]["settings"][0]
     setting["choices"] += [
-        {"id": f"c{i}", "label": "C"} for i in range(n - len(setting["choices"]))
+        {"id": f"c{i}", "label": f"C {i}"} for i in range(n - len(setting["choices"]))
     ]
     return "ruleset.yaml", ("settings", 0, "choices", limit)
 
@@ -161,7 +166,7 @@ def _combinations(files: Files, n: int, limit: int) -> tuple[str, YamlPath]:
             "id": "second",
             "label": "Second",
             "default": "c0",
-            "choices": [{"id": f"c{i}", "label": "C"} for i in range(n // 2)],
+            "choices": [{"id": f"c{i}", "label": f"C {i}"} for i in range(n // 2)],
         }
     )
     return "ruleset.yaml", ("settings",)

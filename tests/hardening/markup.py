@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
 )
 
 from decision_aid.domain.leaflet import SheetContent
+from decision_aid.domain.limits import LIMITS
 from decision_aid.domain.questionnaire import Questionnaire
 from decision_aid.domain.rules import RuleSet, RuleSetInfo
 
@@ -227,7 +228,7 @@ class _Sweep:
     def put(self, where: str, kind: str) -> str:
         token = f"§{len(self.values)}§"
         text = self.assign(where)
-        value = fit(text, token)
+        value = fit(text, token, LIMITS.text_limit(kind.rpartition(".")[2]))
         self.values[token], self.paths[token], self.kinds[token] = value, where, kind
         return value
 

@@ -205,6 +205,7 @@ def sweep_consultation_files(
         name = _file_name(mark("file name", 80))
         window.open_path(write_json(scratch / f"{name}.json", data))
         shown = collect_shown(window) + boxes.take()
+        window.autosave.close()  # as after a crash: the file is no longer held
         offer_recovery(window, window.autosave)
         found, _ = window.autosave.pending()
         window.restore(next(p for p in found if p.consultation.id == data["id"]))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from decision_aid.domain.consultation import Consultation
 from decision_aid.domain.errors import InputError
-from decision_aid.storage import Autosave, Pending, read_consultation, write_consultation
+from decision_aid.storage import Autosave, Pending, atomic_write, read_consultation
 from tests.hardening.autosave_sweep import (
     SCAN_SECONDS,
     hostile_ids,
@@ -42,7 +42,7 @@ class IdNamedAutosave(Autosave):
 
     def save(self, consultation: Consultation) -> Path:
         path = self.folder / f"{consultation.id}.json"
-        write_consultation(path, consultation, private_folder=True)
+        atomic_write(path, consultation.to_json().encode(), private_folder=True)
         return path
 
     def discard(self, consultation: Consultation) -> None:
