@@ -52,6 +52,8 @@ PROBLEM_CODES = frozenset(
         "out-of-range", "show-when-cycle", "safety-not-known", "unsafe-not-known",
         "reserved-id", "yes-no-options", "number-options", "too-few-options", "number-range",
         "not-a-number", "not-multiple", "empty-property", "unknown-warning",
+        # governance (decision_aid.governance): check only
+        "not-approved",
         # warnings from decision-aid lint
         "smog-over-8", "hard-sentence", "unused-reference", "unread-question", "review-overdue",
         "never-fires", "never-decides", "gap",
