@@ -53,7 +53,7 @@ PROBLEM_CODES = frozenset(
         "reserved-id", "yes-no-options", "number-options", "too-few-options", "number-range",
         "not-a-number", "not-multiple", "empty-property", "unknown-warning",
         # governance (decision_aid.governance): check only
-        "not-approved",
+        "not-approved", "retired",
         # warnings from decision-aid lint
         "smog-over-8", "hard-sentence", "unused-reference", "unread-question", "review-overdue",
         "never-fires", "never-decides", "gap",

@@ -43,6 +43,7 @@ __all__ = [
     "approval_problems",
     "approval_state",
     "approve",
+    "refusal_problem",
 ]
 
 FORMAT = "decision-aid-approval/1"
@@ -84,6 +85,24 @@ class ApprovalState:
     @property
     def approved(self) -> bool:
         return self.kind == ApprovalKind.APPROVED
+
+    def flags(self) -> tuple[str, ...]:
+        """Short marks for a window title: DRAFT, NOT APPROVED, EXPIRED, RETIRED."""
+        if self.kind == ApprovalKind.APPROVED:
+            return ()
+        if self.kind in (ApprovalKind.RETIRED, ApprovalKind.EXPIRED):
+            return (str(self.kind).upper(),)
+        first = "DRAFT" if self.status == Status.DRAFT else "NOT APPROVED"
+        return (first, "EXPIRED") if self.reason.startswith("EXPIRED") else (first,)
+
+    def refusal(self) -> str | None:
+        """Why no new consultation may start with this rule set, or None when one may."""
+        if self.kind != ApprovalKind.RETIRED:
+            return None
+        return (
+            "this rule set is retired (status: retired in ruleset.yaml): it cannot be used "
+            "for a new consultation; use the rule set that replaces it"
+        )
 
     def _by(self) -> str:
         on = f" on {_day(self.approved_on)}" if self.approved_on else ""
@@ -246,18 +265,28 @@ _CLAIM_BROKEN = frozenset(
 )
 
 
+def _status_problem(rule_set: RuleSet, code: str, message: str) -> Problem:
+    path = Path(rule_set.source) / "ruleset.yaml"
+    document, _ = read_yaml(path, str(path))
+    return document.problem(("status",), code, message)
+
+
+def refusal_problem(rule_set: RuleSet, state: ApprovalState) -> Problem | None:
+    """The refusal of a retired set, placed on its status, for a window's problem list."""
+    refused = state.refusal()
+    return None if refused is None else _status_problem(rule_set, "retired", refused)
+
+
 def approval_problems(rule_set: RuleSet, state: ApprovalState) -> list[Problem]:
     """``status: approved`` that the signature does not bear out: an error for ``check``,
     placed on the status in ruleset.yaml."""
     if rule_set.info.status is not Status.APPROVED or state.kind not in _CLAIM_BROKEN:
         return []
-    name = str(Path(rule_set.source) / "ruleset.yaml")
-    document, _ = read_yaml(Path(rule_set.source) / "ruleset.yaml", name)
     message = (
         f"status is 'approved' but the rule set is not: {state.describe()}; "
         "approve it with decision-aid approve, or set status: draft"
     )
-    return [document.problem(("status",), "not-approved", message)]
+    return [_status_problem(rule_set, "not-approved", message)]
 
 
 def approve(
