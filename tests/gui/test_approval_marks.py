@@ -1,0 +1,58 @@
+"""The window says exactly which approval state its rule set is in: on the status bar, in
+the outcome panel and on the sheet it prints; a retired set starts no consultation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from decision_aid.governance.approval import ApprovalKind
+from decision_aid.gui.text import html_text
+from tests.gui.conftest import WindowFactory
+from tests.governance.scenarios import SCENARIOS, Scenario, World, make_world
+
+
+@pytest.fixture
+def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> World:
+    return make_world(tmp_path, monkeypatch)
+
+
+def _pdf_pages(data: bytes) -> list[str]:
+    document = pdfium.PdfDocument(data)
+    try:
+        return [" ".join(p.get_textpage().get_text_range().split()) for p in document]
+    finally:
+        document.close()
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
+def test_the_window_shows_the_approval_state(
+    make_window: WindowFactory, world: World, scenario: Scenario
+) -> None:
+    scenario.change(world)
+    mark = scenario.mark(world)
+    window = make_window(world.folder)
+    if scenario.kind is ApprovalKind.RETIRED:
+        assert window.model is None, "a retired set starts no consultation"
+        assert window.central.currentWidget() is window.error_panel
+        shown = [window.error_panel.problems.item(i).text() for i in range(1)]
+        assert "error[retired]" in shown[0]
+        assert "cannot be used for a new consultation" in shown[0]
+        assert not window.new_action.isEnabled()
+        return
+    assert window.approval_label.text() == mark
+    panel = window.outcome.approval
+    if scenario.kind is ApprovalKind.APPROVED:
+        assert panel.isHidden()
+        assert "DRAFT" not in window.windowTitle()
+        assert "NOT APPROVED" not in window.windowTitle()
+    else:
+        assert panel.isVisible()
+        assert panel.text() == html_text(mark)
+        assert window.windowTitle().split(" — ")[1].split(" · ")[2:] == list(
+            window.approval.flags() if window.approval else ()
+        )
+        pages = _pdf_pages(window.sheet_pdf())
+        assert all(" ".join(mark.split()) in page for page in pages)
