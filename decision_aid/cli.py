@@ -102,9 +102,12 @@ def _add_governance_commands(commands: Any) -> None:
     )  # fmt: skip
     keys = commands.add_parser("keys", help="a reviewer's signing keys; the keys trusted here")
     actions = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
+    # No abbreviations where a passphrase file is named: "--passphrase X" is refused,
+    # never read as --passphrase-file X.
     actions.add_parser(
-        "new", parents=[passphrase], help="make a key pair (a passphrase of 8 or more characters)"
-    )
+        "new", parents=[passphrase], allow_abbrev=False,
+        help="make a key pair (a passphrase of 8 or more characters)",
+    )  # fmt: skip
     actions.add_parser("list", help="the keys held and the keys trusted")
     export = actions.add_parser("export", help="write a key's public half, for trust")
     export.add_argument("key", metavar="KEY", help="key id (or a unique start of it)")
@@ -114,8 +117,9 @@ def _add_governance_commands(commands: Any) -> None:
     keys.set_defaults(run="cmd_keys", module=module)
 
     approve_cmd = commands.add_parser(
-        "approve", parents=[passphrase], help="sign a rule set's approval (writes approval.yaml)"
-    )
+        "approve", parents=[passphrase], allow_abbrev=False,
+        help="sign a rule set's approval (writes approval.yaml)",
+    )  # fmt: skip
     approve_cmd.add_argument("rules_dir", type=Path, metavar="RULES_DIR")
     approve_cmd.add_argument("--reviewer", required=True, metavar="NAME")
     approve_cmd.add_argument("--role", required=True, metavar="ROLE", help="e.g. 'Pain consultant'")

@@ -10,8 +10,8 @@ import pytest
 
 from decision_aid.governance.approval import ApprovalKind
 from decision_aid.gui.text import html_text
-from tests.gui.conftest import WindowFactory
 from tests.governance.scenarios import SCENARIOS, Scenario, World, make_world
+from tests.gui.conftest import WindowFactory
 
 
 @pytest.fixture
