@@ -179,6 +179,8 @@ def _unsigned_reason(rule_set: RuleSet, today: date) -> str:
 
 
 def _read_approval(path: Path) -> SignedApproval | str:
+    if not path.is_file():  # a folder, a dangling link, a pipe that would block the read
+        return f"{APPROVAL_FILE} is not a regular file"
     document, problems = read_yaml(path)
     if problems:
         return f"{APPROVAL_FILE} cannot be read: {problems[0].message}"
