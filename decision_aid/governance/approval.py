@@ -95,6 +95,11 @@ class ApprovalState:
         first = "DRAFT" if self.status == Status.DRAFT else "NOT APPROVED"
         return (first, "EXPIRED") if self.reason.startswith("EXPIRED") else (first,)
 
+    def fhir_status(self, claimed: str) -> str:
+        """A FHIR Questionnaire status that claims no more than is proved: "active" only
+        for an approved set (an unproved "approved" is exported as "draft")."""
+        return "draft" if claimed == "active" and not self.approved else claimed
+
     def refusal(self) -> str | None:
         """Why no new consultation may start with this rule set, or None when one may."""
         if self.kind != ApprovalKind.RETIRED:

@@ -657,6 +657,8 @@ class MainWindow(QMainWindow):
             model.rule_set, model.consultation, model.answers, complete=complete
         )
         questionnaire = questionnaire_resource(model.rule_set)
+        if self.approval is not None:
+            questionnaire["status"] = self.approval.fhir_status(questionnaire["status"])
         beside = path.with_name(path.stem + ".questionnaire.json")
         try:
             _write_json(path, response)

@@ -56,3 +56,17 @@ def test_the_window_shows_the_approval_state(
         )
         pages = _pdf_pages(window.sheet_pdf())
         assert all(" ".join(mark.split()) in page for page in pages)
+
+
+def test_the_fhir_export_claims_active_only_for_an_approved_set(
+    make_window: WindowFactory, world: World, tmp_path: Path
+) -> None:
+    import json
+
+    window = make_window(world.folder)
+    _, questionnaire = window.export_to(tmp_path / "approved.json")
+    assert json.loads(questionnaire.read_text())["status"] == "active"
+    (world.folder / "approval.yaml").unlink()  # status: approved stays, unproved
+    window.reload_rules()
+    _, questionnaire = window.export_to(tmp_path / "claimed.json")
+    assert json.loads(questionnaire.read_text())["status"] == "draft"
