@@ -8,6 +8,7 @@ every action is a method here with a shortcut shown in its menu entry and toolti
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
         self.approval_label = plain_label()
         self.approval_label.setObjectName("approval-label")
         self.approval: ApprovalState | None = None
+        self.approval_day: date | None = None  # the day it was worked out: expiry is by date
         for label in (self.save_label, self.progress_label):
             self.statusBar().addWidget(label)
         self.statusBar().addPermanentWidget(self.approval_label)
@@ -317,7 +319,7 @@ class MainWindow(QMainWindow):
         if (refused := refusal_problem(rule_set, approval)) is not None:
             self._show_broken(RuleSetError([refused]))
             return
-        self.approval = approval
+        self.approval, self.approval_day = approval, date.today()
         while self.central.count():
             old = self.central.widget(0)
             assert old is not None
@@ -445,8 +447,19 @@ class MainWindow(QMainWindow):
             else f"{done} · all safety questions answered"
         )
 
+    def _refresh_approval(self, model: ConsultationModel) -> None:
+        """Work the approval out again on a new day: a review date may have passed."""
+        from decision_aid.governance.approval import approval_state
+
+        day = model.clock().astimezone().date()
+        if self.approval is not None and day != self.approval_day:
+            self.approval, self.approval_day = approval_state(model.rule_set, today=day), day
+            self.outcome.show_approval(None if self.approval.approved else self.approval.describe())
+
     def _refresh_titles(self, rule_set: RuleSet) -> None:
         info = rule_set.info
+        if self.model is not None:
+            self._refresh_approval(self.model)
         approval = self.approval
         flags = list(approval.flags()) if approval else []
         flag_text = " · " + " · ".join(flags) if flags else ""

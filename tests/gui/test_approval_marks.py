@@ -70,3 +70,24 @@ def test_the_fhir_export_claims_active_only_for_an_approved_set(
     window.reload_rules()
     _, questionnaire = window.export_to(tmp_path / "claimed.json")
     assert json.loads(questionnaire.read_text())["status"] == "draft"
+
+
+def test_a_window_left_open_past_the_review_date_marks_the_set_expired(
+    make_window: WindowFactory, world: World
+) -> None:
+    from datetime import UTC, datetime, time, timedelta
+
+    from tests.governance.approved import REVIEW_BY, day
+
+    window = make_window(world.folder)
+    assert window.approval is not None
+    assert window.approval.approved
+    model = window.model
+    assert model is not None
+    after = REVIEW_BY + timedelta(days=1)
+    model.clock = lambda: datetime.combine(after, time(12), tzinfo=UTC)
+    model.set_notes("a day after the review date")
+    assert window.approval_label.text().startswith(
+        f"EXPIRED: this rule set was due for review by {day(REVIEW_BY)}"
+    )
+    assert window.outcome.approval.isVisible()
