@@ -30,7 +30,7 @@ from decision_aid.domain import (
 from decision_aid.domain.engine import resolve_settings
 from decision_aid.domain.errors import StorageError
 from decision_aid.domain.jsontext import loads_strict
-from decision_aid.domain.yamlsource import read_yaml
+from decision_aid.domain.yamlsource import dump_yaml, read_yaml
 from decision_aid.paths import safe_file_name
 from decision_aid.report import text_report
 from decision_aid.writing import write_file, write_files
@@ -408,8 +408,6 @@ def cmd_verify(args: argparse.Namespace) -> int:
     except ImportError:
         print("error: verify needs the z3 solver: pip install z3-solver", file=sys.stderr)
         return EXIT_INPUT
-    import yaml
-
     rule_set = _load(args.rules_dir, args.format)
     if rule_set is None:
         return EXIT_FAILED
@@ -429,7 +427,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
             continue
         print(f"FAILED: {finding.property} [{settings}]: {finding.message}")
         print("  counterexample (an answers file for decision-aid evaluate):")
-        text = yaml.safe_dump(finding.counterexample, sort_keys=False, allow_unicode=True)
+        text = dump_yaml(finding.counterexample)
         print("".join(f"    {line}\n" for line in text.splitlines()), end="")
         try:
             assessment = _assess(rule_set, finding.counterexample or {}, dict(finding.settings))

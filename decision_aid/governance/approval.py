@@ -19,7 +19,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -27,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from decision_aid.domain.errors import DecisionAidError, Problem
 from decision_aid.domain.rules import RuleSet, Status
-from decision_aid.domain.yamlsource import read_yaml
+from decision_aid.domain.yamlsource import dump_yaml, read_yaml
 from decision_aid.governance.keys import key_id
 from decision_aid.governance.manifest import APPROVAL_FILE, ManifestError, changed_files, manifest
 from decision_aid.governance.trust import TrustedKey, trusted_keys
@@ -343,6 +342,6 @@ def approve(
     signature = base64.b64encode(key.sign(unsigned.signed_bytes())).decode()
     signed = unsigned.model_copy(update={"signature": signature})
     text = "# Written by decision-aid approve: do not edit; any change voids the approval.\n"
-    text += yaml.safe_dump(signed.model_dump(), sort_keys=False, allow_unicode=True)
+    text += dump_yaml(signed.model_dump())
     atomic_write(folder / APPROVAL_FILE, text.encode("utf-8"))
     return signed
