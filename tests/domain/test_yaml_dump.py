@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 
 from decision_aid.domain.yamlsource import dump_yaml, parse_yaml
 
-TRICKY = ["12e4", "0x1F", "0o17", "1_000", ".5", "no", "yes", "off", "~", "null", "2026-11-28",
-          "+1", "-.inf", ".NaN", "0123", "true", "", " lead", "a: b", "- x", "#", "'", '"']  # fmt: skip
+TRICKY = [
+    "12e4", "0x1F", "0o17", "1_000", ".5", "no", "yes", "off", "~", "null", "2026-11-28",
+    "+1", "-.inf", ".NaN", "0123", "true", "", " lead", "a: b", "- x", "#", "'", '"',
+]  # fmt: skip
 
 scalars = st.one_of(
     st.sampled_from(TRICKY),
