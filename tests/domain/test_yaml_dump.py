@@ -25,16 +25,10 @@ scalars = st.one_of(
     st.booleans(),
     st.none(),
 )
+keys = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=8)
 values: st.SearchStrategy[Any] = st.recursive(
     scalars,
-    lambda inner: (
-        st.lists(inner, max_size=4)
-        | st.dictionaries(
-            st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=8),
-            inner,
-            max_size=4,
-        )
-    ),  # fmt: skip
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=4),
     max_leaves=12,
 )
 
