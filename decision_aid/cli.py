@@ -114,6 +114,41 @@ def _add_authoring_commands(commands: Any, bundled: Path) -> None:
     schema.set_defaults(run="cmd_schema")
 
 
+def _add_governance_commands(commands: Any) -> None:
+    """Keys and approval (:mod:`decision_aid.governance_commands`)."""
+    module = "decision_aid.governance_commands"
+    passphrase = argparse.ArgumentParser(add_help=False)
+    passphrase.add_argument(
+        "--passphrase-file", metavar="FILE",
+        help="read the passphrase from this file (default: ask; never on the command line)",
+    )  # fmt: skip
+    keys = commands.add_parser("keys", help="a reviewer's signing keys; the keys trusted here")
+    actions = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
+    # No abbreviations where a passphrase file is named: "--passphrase X" is refused,
+    # never read as --passphrase-file X.
+    actions.add_parser(
+        "new", parents=[passphrase], allow_abbrev=False,
+        help="make a key pair (a passphrase of 8 or more characters)",
+    )  # fmt: skip
+    actions.add_parser("list", help="the keys held and the keys trusted")
+    export = actions.add_parser("export", help="write a key's public half, for trust")
+    export.add_argument("key", metavar="KEY", help="key id (or a unique start of it)")
+    export.add_argument("-o", "--output", metavar="FILE", help="default: print it")
+    trust = actions.add_parser("trust", help="trust a public key file for this user")
+    trust.add_argument("file", metavar="FILE")
+    keys.set_defaults(run="cmd_keys", module=module)
+
+    approve_cmd = commands.add_parser(
+        "approve", parents=[passphrase], allow_abbrev=False,
+        help="sign a rule set's approval (writes approval.yaml)",
+    )  # fmt: skip
+    approve_cmd.add_argument("rules_dir", type=Path, metavar="RULES_DIR")
+    approve_cmd.add_argument("--reviewer", required=True, metavar="NAME")
+    approve_cmd.add_argument("--role", required=True, metavar="ROLE", help="e.g. 'Pain consultant'")
+    approve_cmd.add_argument("--key", required=True, metavar="KEY", help="key id, or a .key file")
+    approve_cmd.set_defaults(run="cmd_approve", module=module)
+
+
 def _parser() -> argparse.ArgumentParser:
     bundled = bundled_rules_dir()
     parser = argparse.ArgumentParser(
@@ -166,6 +201,7 @@ def _parser() -> argparse.ArgumentParser:
     sheet.set_defaults(run="cmd_sheet")
 
     _add_authoring_commands(commands, bundled)
+    _add_governance_commands(commands)
     return parser
 
 
@@ -177,8 +213,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run(args.rules, smoke_test=args.smoke_test)
     try:
-        from decision_aid import commands
+        import importlib
 
+        commands = importlib.import_module(getattr(args, "module", "decision_aid.commands"))
         code: int = getattr(commands, args.run)(args)
     except BrokenPipeError:  # e.g. piped into `head`: stop quietly, as other tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

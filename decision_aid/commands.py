@@ -13,7 +13,7 @@ import json
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from decision_aid.authoring.cases import CaseResult, Verdict, case_files, run_case_files
 from decision_aid.domain import (
@@ -30,10 +30,13 @@ from decision_aid.domain import (
 from decision_aid.domain.engine import resolve_settings
 from decision_aid.domain.errors import StorageError
 from decision_aid.domain.jsontext import loads_strict
-from decision_aid.domain.yamlsource import read_yaml
+from decision_aid.domain.yamlsource import dump_yaml, read_yaml
 from decision_aid.paths import safe_file_name
 from decision_aid.report import text_report
 from decision_aid.writing import write_file, write_files
+
+if TYPE_CHECKING:
+    from decision_aid.governance.approval import ApprovalState
 
 __all__ = [
     "cmd_check",
@@ -76,8 +79,30 @@ def _load(rules_dir: Path, fmt: str) -> RuleSet | None:
         return None
 
 
+def _approval(rule_set: RuleSet) -> ApprovalState | None:
+    """The rule set's approval state, or None (said on stderr) when it is retired."""
+    from decision_aid.governance.approval import approval_state
+
+    state = approval_state(rule_set)
+    if (refused := state.refusal()) is not None:
+        print(f"error: {rule_set.source}: {refused}", file=sys.stderr)
+        return None
+    return state
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    return EXIT_OK if _load(args.rules_dir, args.format) is not None else EXIT_FAILED
+    from decision_aid.governance.approval import approval_problems, approval_state
+
+    rule_set = _load(args.rules_dir, args.format)
+    if rule_set is None:
+        return EXIT_FAILED
+    state = approval_state(rule_set)
+    if problems := approval_problems(rule_set, state):
+        _print_problems(problems, args.format, sys.stdout)
+        return EXIT_FAILED
+    if args.format == "text":
+        print(f"approval: {state.describe()}")
+    return EXIT_OK
 
 
 def _format_case(result: CaseResult) -> list[str]:
@@ -196,7 +221,7 @@ def _assess(rule_set: RuleSet, raw: object, settings: dict[str, str]) -> Assessm
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     rule_set = _load(args.rules, "text")
-    if rule_set is None:
+    if rule_set is None or (approval := _approval(rule_set)) is None:
         return EXIT_FAILED
     try:
         settings = resolve_settings(rule_set, _settings(args))
@@ -218,16 +243,22 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         print(f"{args.answers}: error: {error}", file=sys.stderr)
         return EXIT_INPUT
     if args.format == "json":
-        json.dump(assessment.as_dict(), sys.stdout, indent=2, ensure_ascii=False)
+        result = assessment.as_dict() | {
+            "approval": {"state": approval.kind, "describe": approval.describe()}
+        }
+        json.dump(result, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        print(text_report(assessment, rule_set))
+        lines = text_report(assessment, rule_set).splitlines()
+        after = next((i + 1 for i, line in enumerate(lines) if line.startswith("Rule set:")), 0)
+        lines.insert(after, f"Approval: {approval.describe()}")  # beside the rule set it marks
+        print("\n".join(lines))
     return EXIT_OK
 
 
 def cmd_sheet(args: argparse.Namespace) -> int:
     rule_set = _load(args.rules, "text")
-    if rule_set is None:
+    if rule_set is None or (approval := _approval(rule_set)) is None:
         return EXIT_FAILED
     document, problems = read_yaml(Path(args.answers))
     if problems:
@@ -245,7 +276,7 @@ def cmd_sheet(args: argparse.Namespace) -> int:
     from decision_aid.sheet import render  # reportlab loads only for sheets
 
     try:
-        data = render(assessment, answers, rule_set)
+        data = render(assessment, answers, rule_set, approval=approval)
     except Exception as error:  # reportlab's failures have no common base
         print(f"error: the discussion sheet could not be drawn: {error}", file=sys.stderr)
         return EXIT_FAILED
@@ -377,8 +408,6 @@ def cmd_verify(args: argparse.Namespace) -> int:
     except ImportError:
         print("error: verify needs the z3 solver: pip install z3-solver", file=sys.stderr)
         return EXIT_INPUT
-    import yaml
-
     rule_set = _load(args.rules_dir, args.format)
     if rule_set is None:
         return EXIT_FAILED
@@ -398,7 +427,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
             continue
         print(f"FAILED: {finding.property} [{settings}]: {finding.message}")
         print("  counterexample (an answers file for decision-aid evaluate):")
-        text = yaml.safe_dump(finding.counterexample, sort_keys=False, allow_unicode=True)
+        text = dump_yaml(finding.counterexample)
         print("".join(f"    {line}\n" for line in text.splitlines()), end="")
         try:
             assessment = _assess(rule_set, finding.counterexample or {}, dict(finding.settings))

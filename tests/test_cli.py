@@ -27,8 +27,11 @@ def answers(tmp_path: Path) -> Path:
     return path
 
 
-def test_check_is_silent_and_exits_0_on_a_good_rule_set(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, "check", str(MINI)) == (0, "", "")
+def test_check_says_only_the_approval_state_and_exits_0_on_a_good_rule_set(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    expected = "approval: DRAFT: this rule set has not been approved by a clinician\n"
+    assert run(capsys, "check", str(MINI)) == (0, expected, "")
 
 
 def test_check_prints_problems_like_a_compiler(

@@ -32,7 +32,7 @@ from decision_aid.domain.properties import broken_properties
 from decision_aid.domain.questionnaire import Answers, parse_answers
 from decision_aid.domain.rules import Property, RuleSet
 from decision_aid.domain.validation import validate
-from decision_aid.domain.yamlsource import Document, read_yaml
+from decision_aid.domain.yamlsource import Document, dump_yaml, read_yaml
 
 __all__ = [
     "Case",
@@ -178,7 +178,6 @@ def case_file_text(
     name: str, answers: dict[str, Any], settings: dict[str, str], assessment: Assessment
 ) -> str:
     """A case file expecting what the rule set gives now, for the author to review."""
-    import yaml
 
     case = {
         "name": name,
@@ -188,7 +187,7 @@ def case_file_text(
         "expect": {"outcome": assessment.outcome.id, "fired": sorted(assessment.fired_ids)},
     }
     header = "# yaml-language-server: $schema=../../schema/cases.schema.json\n"
-    return header + yaml.safe_dump({"cases": [case]}, sort_keys=False, allow_unicode=True)
+    return header + dump_yaml({"cases": [case]})
 
 
 def load_case_file(path: Path) -> tuple[Document, CaseFile | None, list[Problem]]:

@@ -56,6 +56,8 @@ PROBLEM_CODES = frozenset(
         "safety-hidden", "invisible-character", "duplicate-label", "multi-line-title",
         # work limits (decision_aid.domain.limits)
         "over-limit", "not-finite",
+        # governance (decision_aid.governance): check only
+        "not-approved", "retired",
         # warnings from decision-aid lint
         "smog-over-8", "hard-sentence", "unused-reference", "unread-question", "review-overdue",
         "never-fires", "never-decides", "gap",

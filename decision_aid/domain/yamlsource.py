@@ -22,7 +22,16 @@ import yaml
 
 from decision_aid.domain.errors import Problem
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "Document", "Mark", "YamlPath", "parse_yaml", "read_yaml"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "Document",
+    "Mark",
+    "YamlPath",
+    "dump_yaml",
+    "parse_yaml",
+    "read_yaml",
+]
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 50
@@ -270,3 +279,20 @@ def read_yaml(path: Path, file: str | None = None) -> tuple[Document, list[Probl
     if isinstance(text, Problem):
         return Document(name, None), [text]
     return parse_yaml(text, name)
+
+
+class _QuotingDumper(yaml.SafeDumper):
+    """Every string double-quoted: PyYAML decides quoting by YAML 1.1, but we read by 1.2,
+    where an unquoted ``12e4`` (a key id, an option id) or ``no`` would be another type."""
+
+
+def _quoted(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"')
+
+
+_QuotingDumper.add_representer(str, _quoted)
+
+
+def dump_yaml(data: Any) -> str:
+    """``data`` as YAML that :func:`parse_yaml` reads back as the same values."""
+    return yaml.dump(data, Dumper=_QuotingDumper, sort_keys=False, allow_unicode=True)

@@ -52,6 +52,7 @@ from decision_aid.writing import write_file, write_files
 if TYPE_CHECKING:
     from decision_aid.domain import RuleSet
     from decision_aid.domain.consultation import Consultation
+    from decision_aid.governance.approval import ApprovalState
     from decision_aid.gui.question_page import QuestionPage
     from decision_aid.gui.state import ConsultationModel
 
@@ -107,8 +108,13 @@ class MainWindow(QMainWindow):
         self.progress_label = plain_label()
         self.rules_label = plain_label()
         self.rules_label.setObjectName("rules-label")
+        self.approval_label = plain_label()
+        self.approval_label.setObjectName("approval-label")
+        self.approval: ApprovalState | None = None
+        self.approval_day: date | None = None  # the day it was worked out: expiry is by date
         for label in (self.save_label, self.progress_label):
             self.statusBar().addWidget(label)
+        self.statusBar().addPermanentWidget(self.approval_label)
         self.statusBar().addPermanentWidget(self.rules_label)
         self._make_actions()
         self.pending_load = defer_load
@@ -305,6 +311,7 @@ class MainWindow(QMainWindow):
         """(Re)load the rule set; on problems show them and give no outcome."""
         from decision_aid.domain import load_rule_set
         from decision_aid.domain.consultation import Consultation
+        from decision_aid.governance.approval import approval_state, refusal_problem
         from decision_aid.gui.state import ConsultationModel, utc_now
 
         try:
@@ -312,6 +319,11 @@ class MainWindow(QMainWindow):
         except RuleSetError as error:
             self._show_broken(error)
             return
+        approval = approval_state(rule_set)
+        if (refused := refusal_problem(rule_set, approval)) is not None:
+            self._show_broken(RuleSetError([refused]))
+            return
+        self.approval, self.approval_day = approval, date.today()
         while self.central.count():
             old = self.central.widget(0)
             assert old is not None
@@ -319,6 +331,7 @@ class MainWindow(QMainWindow):
             if old is not self.error_panel:
                 old.deleteLater()
         view = self._build_consultation_view(rule_set)
+        self.outcome.show_approval(None if approval.approved else approval.describe())
         self.central.addWidget(view)
         self.central.setCurrentWidget(view)
         consultation = carry or Consultation.new(rule_set, now=utc_now())
@@ -334,6 +347,8 @@ class MainWindow(QMainWindow):
         if self.model is not None:
             self.kept = self.model.consultation
         self.model = None
+        self.approval = None
+        self.approval_label.setText("")
         self.error_panel.show_problems(str(self.rules_dir), error.problems)
         if self.central.indexOf(self.error_panel) < 0:
             self.central.addWidget(self.error_panel)
@@ -436,33 +451,36 @@ class MainWindow(QMainWindow):
             else f"{done} · all safety questions answered"
         )
 
-    def _refresh_titles(self, rule_set: RuleSet) -> None:
-        from decision_aid.domain.rules import Status
+    def _refresh_approval(self, model: ConsultationModel) -> None:
+        """Work the approval out again on a new day: a review date may have passed."""
+        from decision_aid.governance.approval import approval_state
 
+        day = model.clock().astimezone().date()
+        if self.approval is not None and day != self.approval_day:
+            self.approval, self.approval_day = approval_state(model.rule_set, today=day), day
+            self.outcome.show_approval(None if self.approval.approved else self.approval.describe())
+
+    def _refresh_titles(self, rule_set: RuleSet) -> None:
         info = rule_set.info
-        flags = []
-        if info.status is Status.DRAFT:
-            flags.append("DRAFT")
-        if info.status is Status.RETIRED:
-            flags.append("RETIRED")
-        if info.review_by < date.today():
-            flags.append("EXPIRED")
+        if self.model is not None:
+            self._refresh_approval(self.model)
+        approval = self.approval
+        flags = list(approval.flags()) if approval else []
         flag_text = " · " + " · ".join(flags) if flags else ""
         patient = self.model.consultation.patient_label if self.model else ""
         title = f"decision-aid — {info.title} · v{info.version}{flag_text}"
         self.setWindowTitle(literal_title(title + (f" — {patient}" if patient else "")))
         self.rules_label.setText(f"Rule set {info.version}{flag_text}")
+        mark = approval.describe() if approval else ""
         self.rules_label.setToolTip(
             plain_tooltip(
                 f"{info.title} ({info.id} {info.version}), review by {info.review_by:%d %b %Y}"
-                + (
-                    ": a draft, not yet approved by a clinician"
-                    if info.status is Status.DRAFT
-                    else ""
-                )
             )
         )
         self.rules_label.setStyleSheet("font-weight:bold" if flags else "")
+        if self.approval_label.text() != mark:
+            self.approval_label.setText(mark)
+            self.approval_label.setStyleSheet("font-weight:bold; color:#B00020" if flags else "")
 
     def _on_saved(self, ok: bool, text: str) -> None:
         if ok:
@@ -680,6 +698,8 @@ class MainWindow(QMainWindow):
             model.rule_set, model.consultation, model.answers, complete=complete
         )
         questionnaire = questionnaire_resource(model.rule_set)
+        if self.approval is not None:
+            questionnaire["status"] = self.approval.fhir_status(questionnaire["status"])
         beside = path.with_name(path.stem + ".questionnaire.json")
         try:
             write_files({path: _json_bytes(response), beside: _json_bytes(questionnaire)})
@@ -700,6 +720,7 @@ class MainWindow(QMainWindow):
                 model.answers,
                 model.rule_set,
                 override=model.override,
+                approval=self.approval,
             )
         finally:
             QApplication.restoreOverrideCursor()

@@ -63,12 +63,16 @@ class OutcomePanel(QWidget):
         self.caption = _label(NOT_A_DECISION, name="caption")
         self.override = _label(name="override")
         self.override.setVisible(False)
+        self.approval = _label(name="approval")
+        self.approval.setAccessibleName("Approval of the rule set")
+        self.approval.setStyleSheet("color:#B00020; font-weight:bold;")
+        self.approval.setVisible(False)
         self.details = QTextBrowser()
         self.details.setObjectName("details")
         self.details.setAccessibleName("Why, what to do, and what we still need to know")
         self.details.setOpenLinks(False)
         self.details.anchorClicked.connect(self._on_link)
-        for widget in (self.badge, self.caption, self.override):
+        for widget in (self.approval, self.badge, self.caption, self.override):
             layout.addWidget(widget)
         layout.addWidget(self.details, 1)
 
@@ -94,6 +98,11 @@ class OutcomePanel(QWidget):
             position = self.details.verticalScrollBar().value()
             self.details.setHtml(html)
             self.details.verticalScrollBar().setValue(position)
+
+    def show_approval(self, mark: str | None) -> None:
+        """The rule set's approval mark (ApprovalState.describe()); None when approved."""
+        self._set(self.approval, html_text(mark or ""))
+        self.approval.setVisible(mark is not None)
 
     @staticmethod
     def _set(label: QLabel, text: str) -> None:

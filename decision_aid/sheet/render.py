@@ -19,13 +19,14 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 from html import escape
-from typing import Any, NewType
+from typing import TYPE_CHECKING, Any, NewType
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -47,11 +48,13 @@ from decision_aid.domain.consultation import Override
 from decision_aid.domain.leaflet import Figure, SheetContent
 from decision_aid.domain.progress import question_visibility
 from decision_aid.domain.questionnaire import QuestionType
-from decision_aid.domain.rules import Status
 from decision_aid.domain.truth import Truth
 from decision_aid.levels import level_style
 from decision_aid.sheet.fonts import BOLD, REGULAR, register_fonts
 from decision_aid.sheet.icons import IconArray
+
+if TYPE_CHECKING:
+    from decision_aid.governance.approval import ApprovalState
 
 __all__ = ["MAX_FIELD_CHARS", "NOT_A_DECISION", "SURE_ITEMS", "SplittingTable", "render"]
 
@@ -251,7 +254,10 @@ class _Sheet:
         rule_set: RuleSet,
         override: Override | None,
         printed: datetime,
+        *,
+        approval: ApprovalState,
     ) -> None:
+        self.approval = approval
         self.a = assessment
         self.answers = answers
         self.rs = rule_set
@@ -264,15 +270,11 @@ class _Sheet:
     # -- page furniture --------------------------------------------------------------
 
     def marks(self) -> list[str]:
-        info = self.rs.info
-        found = []
-        if info.status is Status.DRAFT:
-            found.append("DRAFT: this rule set has not been approved by a clinician")
-        if info.status is Status.RETIRED:
-            found.append("RETIRED: this rule set is no longer in use")
-        if info.review_by < self.printed.date():
-            found.append(f"EXPIRED: this rule set was due for review by {info.review_by:%d %B %Y}")
-        return found
+        """The approval mark (decision_aid.governance), wrapped to the page: none when approved."""
+        if self.approval.approved:
+            return []
+        lines: list[str] = simpleSplit(self.approval.describe(), BOLD, 10, A4[0] - 2 * MARGIN)
+        return lines
 
     def footer(self, canvas: Canvas, total: int) -> None:
         info = self.rs.info
@@ -283,7 +285,7 @@ class _Sheet:
             canvas.setFillColor(colors.HexColor("#B00020"))
             canvas.setFont(BOLD, 10)
             for i, text in enumerate(marks):
-                canvas.drawString(MARGIN, A4[1] - 11 * mm - i * 12, text)
+                canvas.drawString(MARGIN, A4[1] - 9 * mm - i * 11, text)
         canvas.setFillColor(colors.black)
         canvas.setFont(REGULAR, 8.5)
         canvas.drawString(
@@ -555,6 +557,7 @@ class _Sheet:
             f"<b>Rule set:</b> {_text(info.id)} {_text(info.version)}, status "
             f"{_text(info.status)}, review by {info.review_by:%d %b %Y}, "
             f"sha256 {_text(info.digest)}",
+            f"<b>Approval:</b> {_text(self.approval.describe())}",
         ]
         if self.override is not None:
             lines.insert(
@@ -675,11 +678,19 @@ def render(
     *,
     override: Override | None = None,
     printed: datetime | None = None,
+    approval: ApprovalState | None = None,
 ) -> bytes:
-    """The discussion sheet as PDF bytes; the same inputs always give the same bytes."""
+    """The discussion sheet as PDF bytes; the same inputs always give the same bytes.
+
+    ``approval`` is the rule set's approval state; by default it is read from the rule
+    set's folder and the trusted keys, as of the printing date.
+    """
+    from decision_aid.governance.approval import approval_state
+
     register_fonts()
     when = printed or datetime.now().astimezone()
-    sheet = _Sheet(assessment, answers, rule_set, override, when)
+    state = approval or approval_state(rule_set, today=when.date())
+    sheet = _Sheet(assessment, answers, rule_set, override, when, approval=state)
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer,

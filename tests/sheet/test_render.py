@@ -103,8 +103,12 @@ def test_an_expired_rule_set_is_marked_on_every_page() -> None:
     assert all("EXPIRED: this rule set was due for review by 24 May 2027" in flat(p) for p in pages)
 
 
-def test_an_approved_rule_set_in_date_has_no_draft_mark() -> None:
+def test_a_rule_set_that_only_says_approved_is_marked_not_approved() -> None:
+    # Without a signature by a trusted key, 'status: approved' proves nothing (issue #17);
+    # a signed set's sheet is in tests/governance/test_approval.py.
     pages = pages_of("crps-asra", status=Status.APPROVED)
+    mark = "NOT APPROVED: ruleset.yaml says approved, but the rule set has no approval signature"
+    assert all(mark in flat(p) for p in pages)
     assert not any("DRAFT" in p or "EXPIRED" in p for p in pages)
 
 
