@@ -308,6 +308,7 @@ def _check_rule(
     if info is not None:
         ranks = {level.id: i for i, level in enumerate(info.levels)}
         problems += _unknown_level(where, ("outcome",), rule.outcome, ranks)
+        problems += _check_advice_limit(where, ranks)
         problems += _check_not_known(where, ranks, info.assess_first)
         problems += _check_only_for(where, info)
     for code in rule.lint_ignore:
@@ -321,6 +322,33 @@ def _check_rule(
                 )
             )
     problems += _check_citations(where, rule.citations, reference_ids)
+    return problems
+
+
+def _check_advice_limit(where: Located[Rule], ranks: Mapping[str, int]) -> list[Problem]:
+    """``advice_when`` names real levels, in order, and limits advice the rule can give."""
+    rule, limit = where.item, where.item.advice_when
+    if limit is None:
+        return []
+    problems: list[Problem] = []
+    for key, level in (("at_least", limit.at_least), ("at_most", limit.at_most)):
+        problems += _unknown_level(where, ("advice_when", key), level, ranks)
+    if problems:
+        return problems
+    if not any(limit.allows(ranks, rank) for rank in ranks.values()):
+        problems.append(
+            where.problem(
+                ("advice_when",),
+                "empty-limit",
+                f"no outcome is at least '{limit.at_least}' and at most '{limit.at_most}'",
+            )
+        )
+    elif not rule.cautions and not rule.actions:
+        problems.append(
+            where.problem(
+                ("advice_when",), "empty-limit", "the rule has no cautions or actions to limit"
+            )
+        )
     return problems
 
 

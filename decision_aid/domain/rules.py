@@ -31,6 +31,7 @@ __all__ = [
     "Citation",
     "IfUnknown",
     "Level",
+    "OutcomeLimit",
     "Property",
     "Reference",
     "Rule",
@@ -121,6 +122,26 @@ class Citation(FrozenModel):
         return {"ref": value} if isinstance(value, str) else value
 
 
+class OutcomeLimit(FrozenModel):
+    """The outcomes under which a rule's cautions and actions are given: at least and/or at
+    most a level. Advice that presumes a treatment is limited to outcomes that allow it."""
+
+    at_least: Id | None = Field(default=None, description="Given only from this level up.")
+    at_most: Id | None = Field(default=None, description="Given only up to this level.")
+
+    @model_validator(mode="after")
+    def _names_a_level(self) -> OutcomeLimit:
+        if self.at_least is None and self.at_most is None:
+            raise ValueError("a limit needs 'at_least' or 'at_most' (or both)")
+        return self
+
+    def allows(self, ranks: Mapping[str, int], rank: int) -> bool:
+        """Whether an outcome of this rank is within the limit (an unknown level never is)."""
+        low = ranks.get(self.at_least, len(ranks)) if self.at_least is not None else 0
+        high = ranks.get(self.at_most, -1) if self.at_most is not None else len(ranks)
+        return low <= rank <= high
+
+
 def _shorthand_citations(value: Any) -> Any:
     """A bare reference id stands for ``{ref: id}``."""
     return tuple(Citation.coerce(v) for v in value) if isinstance(value, tuple | list) else value
@@ -139,8 +160,19 @@ class Rule(FrozenModel):
     unverified: str | None = Field(
         default=None, description="What this rule rests on that the research could not verify."
     )
+    outcome_description: str | None = Field(
+        default=None,
+        min_length=1,
+        description="What the outcome means for the patient when this rule decides it, in "
+        "place of the level's description (e.g. a guideline's advice, not a safety finding).",
+    )
     cautions: Items[str] = ()
     actions: Items[str] = ()
+    advice_when: OutcomeLimit | None = Field(
+        default=None,
+        description="Give the cautions and actions only when the outcome is within this "
+        "limit, e.g. {at_most: refer_first} for advice that presumes a treatment.",
+    )
     citations: Items[Citation] = Field(min_length=1)
     lint_ignore: Mapping[str, Annotated[str, Field(min_length=1)]] = Field(
         default_factory=dict,

@@ -252,7 +252,7 @@ class _Sheet:
         story.append(_para("What the decision aid found", s["h2"]))
         story.append(self.badge())
         story.append(Spacer(1, 2 * mm))
-        story.append(_para(escape(self.a.outcome.description), s["body"]))
+        story.append(_para(escape(self.a.outcome_description), s["body"]))
         if self.override is not None:
             level = self.rs.levels_by_id.get(self.override.level)
             story.append(
@@ -272,11 +272,7 @@ class _Sheet:
         if any(f.rule_id == "default" for f in self.a.fired):
             reasons.append(escape(self.rs.info.default_reason))
         story += self.bullet_list(reasons)
-        if self.a.missing:
-            labels = ", ".join(escape(m.label) for m in self.a.missing)
-            story.append(
-                _para(f"<b>Still to check:</b> {labels}. The answers could change this.", s["body"])
-            )
+        story += self.still_to_check()
         if content:
             step = content.next_steps.get(self.a.outcome.id)
             if step:
@@ -289,6 +285,27 @@ class _Sheet:
                     escape(content.condition.points[-1])
                     + self.cite.mark(content.condition.citations)
                 ]
+            )
+        return story
+
+    def still_to_check(self) -> list[Flowable]:
+        """What could change the outcome now, and every safety question still open."""
+        story: list[Flowable] = []
+        if self.a.missing:
+            labels = ", ".join(escape(m.label) for m in self.a.missing)
+            story.append(
+                _para(
+                    f"<b>Still to check:</b> {labels}. The answers could change this.",
+                    self.s["body"],
+                )
+            )
+        if self.a.to_check:
+            labels = ", ".join(escape(c.label) for c in self.a.to_check)
+            story.append(
+                _para(
+                    f"<b>Safety questions to check before any treatment:</b> {labels}.",
+                    self.s["body"],
+                )
             )
         return story
 
@@ -431,6 +448,22 @@ class _Sheet:
 
     # -- the clinician's page --------------------------------------------------------
 
+    def conditional_advice(self) -> list[Flowable]:
+        """Advice of rules that only might apply, each under the "if …" naming the answer."""
+        if not self.a.conditional:
+            return []
+        story: list[Flowable] = [
+            _para("Only if an answer not yet known turns out so", self.s["clin-h"])
+        ]
+        for advice in self.a.conditional:
+            story.append(_para(f"<b>{escape(advice.heading)}:</b>", self.s["clin"]))
+            story += [
+                Paragraph(f"{kind}: {escape(text)}", self.s["clin"], bulletText="•")
+                for kind, texts in (("Caution", advice.cautions), ("Action", advice.actions))
+                for text in texts
+            ]
+        return story
+
     def page_clinician(self) -> list[Flowable]:
         s = self.s
         a, info = self.a, self.a.rule_set
@@ -491,7 +524,8 @@ class _Sheet:
             if items:
                 story.append(_para(title, s["clin-h"]))
                 story += [Paragraph(escape(i), s["clin"], bulletText="•") for i in items]
-        story.append(_para("Missing information", s["clin-h"]))
+        story += self.conditional_advice()
+        story.append(_para("Missing information that could change the outcome now", s["clin-h"]))
         if a.missing:
             story += [
                 Paragraph(
@@ -504,6 +538,14 @@ class _Sheet:
             ]
         else:
             story.append(_para("None that could change the outcome.", s["clin"]))
+        story.append(_para("Safety questions still to check before any course", s["clin-h"]))
+        if a.to_check:
+            story += [
+                Paragraph(f"{escape(c.label)} ({c.status})", s["clin"], bulletText="•")
+                for c in a.to_check
+            ]
+        else:
+            story.append(_para("None: every safety question is answered.", s["clin"]))
         story.append(_para("Answers", s["clin-h"]))
         visibility = question_visibility(self.rs, self.answers)
         answers = [  # a question that is not asked is left out, and so is its stale answer
