@@ -118,10 +118,17 @@ def blocks(rule_set: RuleSet) -> list[Block]:
                 "Only for: " + "; ".join(f"{k} = {', '.join(v)}" for k, v in rule.only_for.items())
             )
         facts.append(f"For the patient: {rule.patient_reason}")
+        if rule.outcome_description:
+            facts.append(f"The outcome in this rule's words: {rule.outcome_description}")
         facts.append(f"Rationale: {rule.rationale}")
         if rule.unverified:
             facts.append(f"Not verified: {rule.unverified}")
         facts += [f"Caution: {c}" for c in rule.cautions] + [f"Action: {a}" for a in rule.actions]
+        if rule.advice_when is not None:
+            limit = rule.advice_when
+            bounds = [f"at least {limit.at_least}"] if limit.at_least else []
+            bounds += [f"at most {limit.at_most}"] if limit.at_most else []
+            facts.append("Cautions and actions only when the outcome is " + " and ".join(bounds))
         facts += [
             f"Source: {references[c.ref].short}" + (f" (grade {c.grade})" if c.grade else "")
             for c in rule.citations
