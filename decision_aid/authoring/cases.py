@@ -24,11 +24,11 @@ from typing import Any
 
 from pydantic import Field, TypeAdapter
 
+from decision_aid.domain.advice import advice_allowed
 from decision_aid.domain.assessment import Assessment, RuleTrace
 from decision_aid.domain.base import FrozenModel, Items
 from decision_aid.domain.engine import evaluate
 from decision_aid.domain.errors import DecisionAidError, Problem
-from decision_aid.domain.advice import advice_allowed
 from decision_aid.domain.properties import broken_properties
 from decision_aid.domain.questionnaire import Answers, parse_answers
 from decision_aid.domain.rules import Property, RuleSet
@@ -39,8 +39,8 @@ __all__ = [
     "Case",
     "CaseFile",
     "CaseResult",
-    "advice_from",
     "Verdict",
+    "advice_from",
     "case_file_text",
     "case_files",
     "differences",

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from decision_aid.domain.rules import RuleSet
+from decision_aid.domain.rules import Rule, RuleSet
 
 __all__ = ["Block", "blocks", "to_html", "to_markdown"]
 
@@ -31,6 +31,15 @@ def _h(level: int, text: str) -> Block:
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> Block:
     return Block("table", rows=(tuple(header), *(tuple(r) for r in rows)))
+
+
+def _advice_limit(rule: Rule) -> list[str]:
+    limit = rule.advice_when
+    if limit is None:
+        return []
+    bounds = [f"at least {limit.at_least}"] if limit.at_least else []
+    bounds += [f"at most {limit.at_most}"] if limit.at_most else []
+    return ["Cautions and actions only when the outcome is " + " and ".join(bounds)]
 
 
 def blocks(rule_set: RuleSet) -> list[Block]:
@@ -124,11 +133,7 @@ def blocks(rule_set: RuleSet) -> list[Block]:
         if rule.unverified:
             facts.append(f"Not verified: {rule.unverified}")
         facts += [f"Caution: {c}" for c in rule.cautions] + [f"Action: {a}" for a in rule.actions]
-        if rule.advice_when is not None:
-            limit = rule.advice_when
-            bounds = [f"at least {limit.at_least}"] if limit.at_least else []
-            bounds += [f"at most {limit.at_most}"] if limit.at_most else []
-            facts.append("Cautions and actions only when the outcome is " + " and ".join(bounds))
+        facts += _advice_limit(rule)
         facts += [
             f"Source: {references[c.ref].short}" + (f" (grade {c.grade})" if c.grade else "")
             for c in rule.citations

@@ -198,3 +198,68 @@ def test_the_clean_example_is_worth_discussing_under_asra_only(rule_set: RuleSet
     assert asra.missing == ()
     nice = evaluate(rule_set, answers, {"guideline_basis": "nice_ng193"})
     assert (nice.outcome.id, nice.fired_ids) == ("refer_first", ("ind-crps-uk",))
+
+
+# Advice that does not presume a treatment: checks and referrals that stand whatever the
+# outcome, each reviewed (issue 13). Every other rule's advice is limited by advice_when.
+OUTCOME_NEUTRAL_ADVICE = {
+    "ind-primary-uk": "the alternatives NICE offers instead of ketamine",
+    "ind-unknown": "establishing the diagnosis",
+    "prior-tx": "first-line treatments, whatever follows",
+    "prior-no-response": "reviewing a past course",
+    "ci-cvd": "optimising cardiovascular control",
+    "ci-psychosis": "psychiatric care",
+    "ci-psych-hx": "a psychiatric opinion before any decision",
+    "ci-icp-iop": "specialist review of the raised pressure",
+    "ci-sud-active": "referral to substance use services",
+    "ci-bladder": "assessing urinary symptoms",
+    "age-minor": "referral to a paediatric service",
+    "any-unknown-safety": "finding the missing safety answers",
+    "dm-sure": "decision support",
+}
+
+
+def test_advice_that_presumes_a_treatment_is_limited_to_outcomes_that_allow_it(
+    rule_set: RuleSet,
+) -> None:
+    ranks = rule_set.level_rank
+    refused = rule_set.info.levels[-1].id
+    for rule in rule_set.rules:
+        if not (rule.cautions or rule.actions) or rule.id in OUTCOME_NEUTRAL_ADVICE:
+            continue
+        assert rule.advice_when is not None, f"{rule.id}: advice with no advice_when"
+        assert not rule.advice_when.allows(ranks, ranks[refused]), rule.id
+
+
+def test_no_case_with_treatment_ruled_out_gets_treatment_advice(results) -> None:  # type: ignore[no-untyped-def]
+    refused = LEVELS[-1]
+    presuming = {
+        text
+        for rule in load_rule_set(BUNDLED).rules
+        if rule.id not in OUTCOME_NEUTRAL_ADVICE
+        for text in (*rule.cautions, *rule.actions)
+    }
+    checked = 0
+    for result in results:
+        assessment = result.assessment
+        if assessment is None or assessment.outcome.id != refused:
+            continue
+        checked += 1
+        given = {*assessment.cautions, *assessment.actions}
+        given |= {t for c in assessment.conditional for t in (*c.cautions, *c.actions)}
+        neutral = {
+            t
+            for f in assessment.fired
+            if f.rule_id in OUTCOME_NEUTRAL_ADVICE
+            for t in (*f.cautions, *f.actions)
+        }
+        assert not (given & presuming) - neutral, (result.name, given & presuming)
+    assert checked >= 10
+
+
+def test_a_nice_refusal_is_worded_as_guidance_not_safety(rule_set: RuleSet) -> None:
+    for rule_id in ("ind-primary-uk", "ind-crps-uk"):
+        words = rule_set.rules_by_id[rule_id].outcome_description
+        assert words is not None
+        assert "UK guides" in words
+        assert "not about your safety" in words
