@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from decision_aid.domain.rules import Rule, RuleSet
+from decision_aid.domain.rules import Property, Rule, RuleSet
 
 __all__ = ["Block", "blocks", "to_html", "to_markdown"]
 
@@ -40,6 +40,17 @@ def _advice_limit(rule: Rule) -> list[str]:
     bounds = [f"at least {limit.at_least}"] if limit.at_least else []
     bounds += [f"at most {limit.at_most}"] if limit.at_most else []
     return ["Cautions and actions only when the outcome is " + " and ".join(bounds)]
+
+
+def _promise(prop: Property) -> str:
+    if prop.ordered is not None:
+        tiers = " ≥ ".join("/".join(tier) for tier in prop.ordered.tiers)
+        return f"{prop.ordered.question} ordered, most favourable first: {tiers}"
+    return " and ".join(
+        f"{word} {level}"
+        for word, level in (("at least", prop.at_least), ("at most", prop.at_most))
+        if level is not None
+    )
 
 
 def blocks(rule_set: RuleSet) -> list[Block]:
@@ -155,12 +166,8 @@ def blocks(rule_set: RuleSet) -> list[Block]:
                     (
                         p.id,
                         p.title,
-                        p.when.words(q),
-                        " and ".join(
-                            f"{word} {level}"
-                            for word, level in (("at least", p.at_least), ("at most", p.at_most))
-                            if level is not None
-                        ),
+                        p.when.words(q) if p.when is not None else "always",
+                        _promise(p),
                         "; ".join(f"{k} = {', '.join(v)}" for k, v in p.only_for.items()) or "all",
                         ", ".join(references[c.ref].short for c in p.citations) or "–",
                     )

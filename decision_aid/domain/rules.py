@@ -31,6 +31,7 @@ __all__ = [
     "Citation",
     "IfUnknown",
     "Level",
+    "Ordering",
     "OutcomeLimit",
     "Property",
     "Reference",
@@ -185,9 +186,21 @@ class Rule(FrozenModel):
         return _shorthand_citations(value)
 
 
+class Ordering(FrozenModel):
+    """Answers of one question in order, most favourable first: for two answer sets that
+    differ only in this question, an answer in a later tier never gets a more favourable
+    outcome than one in an earlier tier (e.g. diagnoses, strongest evidence first)."""
+
+    question: Id
+    tiers: Items[Items[Id]] = Field(
+        min_length=2, description="Lists of option ids, the most favourable tier first."
+    )
+
+
 class Property(FrozenModel):
     """A promise the rule set makes for every answer set, declared by its authors:
-    whenever ``when`` certainly holds, the outcome is at least (and/or at most) a level.
+    whenever ``when`` certainly holds, the outcome is at least (and/or at most) a level;
+    or, with ``ordered``, answers of one question keep their order of outcomes.
 
     ``decision-aid verify`` proves each one over every possible answer set;
     ``decision-aid test`` also checks it on every case.
@@ -195,7 +208,15 @@ class Property(FrozenModel):
 
     id: Id
     title: str = Field(min_length=1, description="The promise in words.")
-    when: Condition
+    when: Condition | None = Field(
+        default=None,
+        description="Required with at_least/at_most. With ordered: held by the answer set "
+        "with the earlier-tier answer (none: always).",
+    )
+    ordered: Ordering | None = Field(
+        default=None,
+        description="Compare two answer sets that differ only in this question's answer.",
+    )
     at_least: Id | None = Field(default=None, description="The outcome is at least this level.")
     at_most: Id | None = Field(default=None, description="The outcome is at most this level.")
     only_for: OnlyFor = Field(default_factory=dict)
@@ -209,8 +230,15 @@ class Property(FrozenModel):
 
     @model_validator(mode="after")
     def _bounded(self) -> Property:
-        if self.at_least is None and self.at_most is None:
-            raise ValueError("a property needs 'at_least' or 'at_most' (or both)")
+        bounded = self.at_least is not None or self.at_most is not None
+        if self.ordered is not None:
+            if bounded:
+                raise ValueError("a property with 'ordered' takes no 'at_least' or 'at_most'")
+            return self
+        if not bounded:
+            raise ValueError("a property needs 'at_least' or 'at_most' (or both), or 'ordered'")
+        if self.when is None:
+            raise ValueError("a property with 'at_least' or 'at_most' needs 'when'")
         return self
 
 
