@@ -21,6 +21,8 @@ OUTLINE_RULES = {
     "ci-sud-hx", "ci-bladder", "ci-hypersens", "age-minor", "prac-escort", "route-oral",
     "dm-sure", "any-unknown-safety",
 }  # fmt: skip
+UNREACHABLE = {("nice_ng193", "discuss_with_caution"): "nice-specialist-centre-first"}
+"""(basis, level) no answer set reaches, each with the declared property that proves it."""
 LEVELS = ["suitable_to_discuss", "discuss_with_caution", "refer_first", "not_suitable_now"]
 
 
@@ -88,8 +90,11 @@ def test_every_reachable_level_has_a_case_under_every_basis(rule_set: RuleSet, r
             for rule in rule_set.rules
             if rule.outcome and basis in rule.only_for.get("guideline_basis", (basis,))
         }
+        reachable -= {level for (b, level) in UNREACHABLE if b == basis}
         missing = sorted(level for level in reachable if (basis, level) not in seen)
         assert missing == [], f"no case reaches {missing} under {basis}"
+    declared = {p.id for p in rule_set.properties}
+    assert set(UNREACHABLE.values()) <= declared, "each unreachable level is proved so"
 
 
 def test_rules_resting_on_unverified_sources_say_so(rule_set: RuleSet) -> None:
@@ -263,3 +268,24 @@ def test_a_nice_refusal_is_worded_as_guidance_not_safety(rule_set: RuleSet) -> N
         assert words is not None
         assert "UK guides" in words
         assert "not about your safety" in words
+
+
+def test_the_review_table_lists_every_rule_with_its_outcome_per_basis(rule_set: RuleSet) -> None:
+    table = (BUNDLED.parent.parent / "docs" / "rule-set" / "review.md").read_text("utf-8")
+    rows = {
+        line.split("|")[1].strip(" `"): [cell.strip() for cell in line.split("|")[2:4]]
+        for line in table.splitlines()
+        if line.startswith("| `")
+    }
+    assert set(rows) == {rule.id for rule in rule_set.rules}
+    labels = {level.id: level.label for level in rule_set.info.levels}
+    for rule in rule_set.rules:
+        bases = rule.only_for.get("guideline_basis", ("asra_2018", "nice_ng193"))
+        expected = [
+            (labels[rule.outcome] if rule.outcome else "note") if basis in bases else "—"
+            for basis in ("asra_2018", "nice_ng193")
+        ]
+        assert rows[rule.id] == expected, rule.id
+    hazards = (BUNDLED.parent.parent / "docs" / "safety" / "hazards.yaml").read_text("utf-8")
+    haz06 = hazards.split("  - id: HAZ-06", 1)[1].split("  - id: HAZ-07", 1)[0]
+    assert "docs/rule-set/review.md" in haz06
