@@ -9,6 +9,7 @@ advice presumes a treatment the outcome rules out. Pure Python, no Qt.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain
 from typing import Any
 
 from decision_aid.domain.assessment import (
@@ -24,6 +25,7 @@ from decision_aid.domain.truth import Truth
 
 __all__ = [
     "advice_allowed",
+    "advice_limits",
     "certain_advice",
     "conditional_advice",
     "outcome_words",
@@ -40,22 +42,38 @@ def advice_allowed(rule_set: RuleSet, rule_id: str, outcome: str) -> bool:
     return rule.advice_when.allows(ranks, ranks[outcome])
 
 
-def _collect(fired: Iterable[FiredRule]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    cautions: dict[str, None] = {}
-    actions: dict[str, None] = {}
-    for rule in fired:
-        cautions.update(dict.fromkeys(rule.cautions))
-        actions.update(dict.fromkeys(rule.actions))
-    return tuple(cautions), tuple(actions)
+def advice_limits(rule_set: RuleSet) -> dict[str, tuple[int, int]]:
+    """Rule id → the lowest and highest outcome rank its advice is given at, for the rules
+    that limit it (worked out once per rule set by the engine)."""
+    ranks = rule_set.level_rank
+    return {
+        rule.id: (
+            min((r for r in ranks.values() if rule.advice_when.allows(ranks, r)), default=1),
+            max((r for r in ranks.values() if rule.advice_when.allows(ranks, r)), default=0),
+        )
+        for rule in rule_set.rules
+        if rule.advice_when is not None
+    }
 
 
 def certain_advice(
-    rule_set: RuleSet, fired: Sequence[FiredRule], outcome: str
+    fired: Sequence[FiredRule], rank: int, limits: Mapping[str, tuple[int, int]]
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The cautions and actions of the rules that certainly apply, within their limits."""
-    if not any(f.certain and (f.cautions or f.actions) for f in fired):
+    """The cautions and actions of the rules that certainly apply, within their limits
+    (``rank`` is the outcome's); each text once, in the order of the fired rules."""
+    given = [
+        f
+        for f in fired
+        if f.certain
+        and (f.cautions or f.actions)
+        and (f.rule_id not in limits or limits[f.rule_id][0] <= rank <= limits[f.rule_id][1])
+    ]
+    if not given:
         return (), ()
-    return _collect(f for f in fired if f.certain and advice_allowed(rule_set, f.rule_id, outcome))
+    return (
+        tuple(dict.fromkeys(chain.from_iterable(f.cautions for f in given))),
+        tuple(dict.fromkeys(chain.from_iterable(f.actions for f in given))),
+    )
 
 
 def _heading(rule_set: RuleSet, rule: Rule, answers: Answers, missing: list[str]) -> str:
@@ -113,7 +131,8 @@ def conditional_advice(
     every rule it comes from; advice already certain is left out."""
     from decision_aid.domain.engine import AnswerContext
 
-    certain_cautions, certain_actions = certain_advice(rule_set, fired, outcome)
+    rank = rule_set.level_rank[outcome]
+    certain_cautions, certain_actions = certain_advice(fired, rank, advice_limits(rule_set))
     context = AnswerContext(rule_set.questionnaire, answers)
     by_text: dict[tuple[str, str], list[tuple[str, tuple[str, ...], str]]] = {}
     for f in fired:

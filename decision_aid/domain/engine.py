@@ -25,6 +25,7 @@ from itertools import repeat
 from operator import getitem, itemgetter
 
 from decision_aid.domain.advice import (
+    advice_limits,
     certain_advice,
     conditional_advice,
     outcome_words,
@@ -213,6 +214,7 @@ class _Compiled:
             info.id, info.title, info.version, str(info.status), rule_set.digest, info.review_by
         )
         self.rules_by_id = {rule.id: rule for rule in rule_set.rules}
+        self.advice_limits = advice_limits(rule_set)
         self.described = {
             rule.id: rule.outcome_description
             for rule in rule_set.rules
@@ -447,7 +449,7 @@ def evaluate(
     ordered = list(map(itemgetter(1), sorted(fired, key=itemgetter(0), reverse=True)))
     outcome = rule_set.info.levels[top]
     decided_by = tuple(f.rule_id for rank, f in fired if rank == top)
-    cautions, actions = certain_advice(rule_set, ordered, outcome.id)
+    cautions, actions = certain_advice(ordered, top, compiled.advice_limits)
     # The frozen dataclass's __init__ sets its ten fields one object.__setattr__ at a
     # time, which costs as much as the rest of this function after the conditions.
     assessment: Assessment = new_object(Assessment)
