@@ -122,7 +122,10 @@ def test_permissive_unknown_handling_in_the_rule_set_fails_with_a_counterexample
     failed = [f for f in verify(rule_set) if not f.holds]
     names = {f.property.split(":")[0] for f in failed}
     assert "safety-unknown-needs-checks" in names
+    ordered = {p.id for p in rule_set.properties if p.ordered is not None}
     for finding in failed:
+        if finding.property.split(":")[0] in ordered:
+            continue  # its counterexample is one of a pair: test_ordered_properties.py
         assessment = reproduces(rule_set, finding)
         assert rule_set.level_rank[assessment.outcome.id] < rule_set.level_rank["refer_first"]
 
