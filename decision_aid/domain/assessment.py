@@ -258,7 +258,12 @@ def _nothing() -> tuple[Any, ...]:
 
 @dataclass(frozen=True)
 class Assessment:
-    """The whole result: what the GUI, the sheet and the CLI all read."""
+    """The whole result: what the GUI, the sheet and the CLI all read.
+
+    ``cautions`` and ``actions`` are those of the rules that certainly apply, within each
+    rule's ``advice_when``; :attr:`conditional` holds those of rules that only might, and
+    :attr:`to_check` every safety question still open.
+    """
 
     rule_set: RuleSetIdentity
     settings: tuple[tuple[str, str], ...]
