@@ -211,9 +211,7 @@ def still_to_check(
     return tuple(found)
 
 
-def outcome_words(
-    rule_set: RuleSet, decided_by: Sequence[str], described: Mapping[str, str]
-) -> str | None:
+def outcome_words(decided_by: Sequence[str], described: Mapping[str, str]) -> str | None:
     """The deciding rules' own description of the outcome, when every one has one.
 
     ``described`` maps rule id to its ``outcome_description``. If any deciding rule has

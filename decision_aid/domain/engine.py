@@ -9,8 +9,10 @@ How an outcome is reached (DMN's "priority" plus "collect"):
    fire`` keeps its own level). Notes (rules without a level) fire only when true.
 4. If no rule with a level is certainly true, the rule set's default fires, as if it
    were a rule "none of the others applies", judged in the same logic.
-5. The most restrictive level among the fired rules is the outcome; cautions,
-   actions and citations of every fired rule are collected once each.
+5. The most restrictive level among the fired rules is the outcome; citations of
+   every fired rule are collected once each, and cautions and actions of every rule
+   that certainly applies, within its ``advice_when`` (see :mod:`advice`: those of
+   rules that only might apply are kept apart, under "if …").
 
 Why this keeps "Unknown is not No": Kleene logic is sound, so a rule that fires for
 some known answer to a question is true or unknown while that answer is missing,
@@ -465,7 +467,7 @@ def evaluate(
         citations=tuple({id(c): c for f in ordered for c in f.citations}.values()),
         trace=plan.in_rule_order(entries),
         compute_missing=lambda: _missing(rule_set, plan, answers, outcome.id),
-        own_description=outcome_words(rule_set, decided_by, compiled.described),
+        own_description=outcome_words(decided_by, compiled.described),
         compute_conditional=lambda: conditional_advice(rule_set, answers, ordered, outcome.id),
         compute_to_check=lambda: still_to_check(
             rule_set, answers, (m.question_id for m in assessment.missing)
