@@ -121,6 +121,8 @@ def _format_case(result: CaseResult) -> list[str]:
             uncertain = sorted(f.rule_id for f in actual.fired if not f.certain)
             lines.append(f"  expected might apply: {expected}")
             lines.append(f"  actual might apply:   {', '.join(uncertain) or '(none)'}")
+        if result.message:
+            lines.append(f"  {result.message}")
         for prop in result.broken:
             lines.append(f"  breaks property {prop.id}: {prop.title}")
         for trace in result.differing:

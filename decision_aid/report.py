@@ -38,16 +38,24 @@ def text_report(assessment: Assessment, rule_set: RuleSet, override: Override | 
         sources = "; ".join(c.short + (f" ({c.grade})" if c.grade else "") for c in fired.citations)
         if sources:
             lines.append(f"      Sources: {sources}")
+    lines += ["", f"What this outcome means: {assessment.outcome_description}"]
     for title, items in (("Cautions", assessment.cautions), ("Actions", assessment.actions)):
         if items:
             lines += ["", f"{title}:"] + [f"  - {item}" for item in items]
-    if assessment.missing:
-        lines += ["", "What we still need to know:"]
-        for missing in assessment.missing:
-            changes = missing.changes_in_words(rule_set.levels_by_id, "->")
-            lines.append(
-                f"  - {missing.label} [{missing.question_id}] ({missing.status}): {changes}"
-            )
+    for advice in assessment.conditional:
+        lines += ["", f"{advice.heading} (not yet known):"]
+        lines += [f"  - Caution: {item}" for item in advice.cautions]
+        lines += [f"  - Action: {item}" for item in advice.actions]
+    lines += ["", "What could change the outcome now:"]
+    for missing in assessment.missing:
+        changes = missing.changes_in_words(rule_set.levels_by_id, "->")
+        lines.append(f"  - {missing.label} [{missing.question_id}] ({missing.status}): {changes}")
+    if not assessment.missing:
+        lines.append("  - none")
+    lines += ["", "Safety questions still to check before any course:"]
+    lines += [f"  - {c.label} [{c.question_id}] ({c.status})" for c in assessment.to_check] or [
+        "  - none: every safety question is answered"
+    ]
     if assessment.set_aside:
         lines += ["", f"{SET_ASIDE_HEADING}:"]
         lines += [f"  - {a.label} [{a.question_id}]: {a.answer}" for a in assessment.set_aside]

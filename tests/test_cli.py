@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from decision_aid.cli import main
-from tests.conftest import MINI
+from tests.conftest import BUNDLED, MINI
 
 SAFE = 'diagnosis: a\ntried: "yes"\nsex: male\nrisk: none\nage: 40\n'
 
@@ -283,3 +283,31 @@ def test_an_answers_file_that_gives_a_key_twice_is_refused_with_key_and_line(
     assert out == ""
     assert f"{path}{where} error[duplicate-key]: duplicate key" in err
     assert "'pregnant'" in err or "'age'" in err
+
+
+def test_evaluate_keeps_conditional_advice_and_open_safety_questions_apart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    one = tmp_path / "one.yaml"
+    one.write_text("diagnosis: crps\n", encoding="utf-8")
+    code, out, _ = run(capsys, "evaluate", str(one), "--rules", str(BUNDLED))
+    assert code == 0
+    certain = out.split("\nActions:\n", 1)[1].split("\n\n", 1)[0]
+    assert "Record how the Budapest criteria were met" not in certain
+    assert (
+        "If Budapest criteria: Yes (not yet known):\n"
+        "  - Caution: Ketamine is a controlled drug." in out
+    )
+    assert "  - Action: Record how the Budapest criteria were met" in out
+    assert "\nWhat could change the outcome now:\n" in out
+    to_check = out.split("\nSafety questions still to check before any course:\n", 1)[1]
+    assert "  - Pregnancy [pregnancy] (not answered)" in to_check.splitlines()
+    code, out, _ = run(capsys, "evaluate", str(one), "--rules", str(BUNDLED), "--format", "json")
+    data = json.loads(out)
+    budapest = next(c for c in data["conditional"] if c["if"] == "If Budapest criteria: Yes")
+    assert budapest["rules"] == ["ind-crps"]
+    assert budapest["questions"] == ["crps_budapest"]
+    assert "Record how the Budapest criteria were met" in budapest["actions"]
+    assert "Record how the Budapest criteria were met" not in data["actions"]
+    assert len(data["still_to_check"]) == 9
+    assert data["outcome_description"].startswith("We cannot say yet")

@@ -24,6 +24,7 @@ from typing import Any
 
 from pydantic import Field, TypeAdapter
 
+from decision_aid.domain.advice import advice_allowed
 from decision_aid.domain.assessment import Assessment, RuleTrace
 from decision_aid.domain.base import FrozenModel, Items
 from decision_aid.domain.engine import evaluate
@@ -39,6 +40,7 @@ __all__ = [
     "CaseFile",
     "CaseResult",
     "Verdict",
+    "advice_from",
     "case_file_text",
     "case_files",
     "differences",
@@ -57,6 +59,45 @@ class Expect(FrozenModel):
         description="Exactly the fired rules that only might apply, because an answer is "
         "not known (the window lists them apart from the reasons).",
     )
+    advice_from: Items[str] | None = Field(
+        default=None,
+        description="Exactly the rules whose cautions and actions are given as certain "
+        "(fired for certain, with advice, within their advice_when).",
+    )
+    still_to_check: Items[str] | None = Field(
+        default=None,
+        description="Exactly the safety questions still to check (not answered or not known).",
+    )
+
+
+def advice_from(rule_set: RuleSet, assessment: Assessment) -> list[str]:
+    """The rules whose cautions and actions the assessment gives as certain."""
+    outcome = assessment.outcome.id
+    return [
+        f.rule_id
+        for f in assessment.fired
+        if f.certain and (f.cautions or f.actions) and advice_allowed(rule_set, f.rule_id, outcome)
+    ]
+
+
+def advice_differences(rule_set: RuleSet, assessment: Assessment, expect: Expect) -> list[str]:
+    """What the case expects of the advice and the safety questions and does not get."""
+    found = []
+    if expect.advice_from is not None:
+        actual = advice_from(rule_set, assessment)
+        if set(actual) != set(expect.advice_from):
+            found.append(
+                f"expected advice from: {', '.join(sorted(expect.advice_from)) or '(none)'}; "
+                f"actual: {', '.join(sorted(actual)) or '(none)'}"
+            )
+    if expect.still_to_check is not None:
+        actual = [c.question_id for c in assessment.to_check]
+        if set(actual) != set(expect.still_to_check):
+            found.append(
+                f"expected still to check: {', '.join(sorted(expect.still_to_check)) or '(none)'}"
+                f"; actual: {', '.join(sorted(actual)) or '(none)'}"
+            )
+    return found
 
 
 class Case(FrozenModel):
@@ -159,7 +200,8 @@ def _run_case(
         message = f"expected fired rule(s) that do not exist: {', '.join(unknown)}"
         return CaseResult(document.file, line, case.name, Verdict.ERROR, message=message)
     changed, broken = differences(rule_set, answers, assessment, expect)
-    ok = assessment.outcome.id == expect.outcome and not changed and not broken
+    advice = advice_differences(rule_set, assessment, expect)
+    ok = assessment.outcome.id == expect.outcome and not changed and not broken and not advice
     differing = tuple(t for t in assessment.trace if t.rule_id in changed)
     return CaseResult(
         document.file,
@@ -169,6 +211,7 @@ def _run_case(
         expect,
         assessment,
         answers,
+        message="; ".join(advice) or None,
         differing=differing,
         broken=tuple(broken),
     )

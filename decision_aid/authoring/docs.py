@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from decision_aid.domain.rules import RuleSet
+from decision_aid.domain.rules import Property, Rule, RuleSet
 
 __all__ = ["Block", "blocks", "to_html", "to_markdown"]
 
@@ -36,6 +36,26 @@ def _h(level: int, text: str) -> Block:
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> Block:
     return Block("table", rows=(tuple(header), *(tuple(r) for r in rows)))
+
+
+def _advice_limit(rule: Rule) -> list[str]:
+    limit = rule.advice_when
+    if limit is None:
+        return []
+    bounds = [f"at least {limit.at_least}"] if limit.at_least else []
+    bounds += [f"at most {limit.at_most}"] if limit.at_most else []
+    return ["Cautions and actions only when the outcome is " + " and ".join(bounds)]
+
+
+def _promise(prop: Property) -> str:
+    if prop.ordered is not None:
+        tiers = " ≥ ".join("/".join(tier) for tier in prop.ordered.tiers)
+        return f"{prop.ordered.question} ordered, most favourable first: {tiers}"
+    return " and ".join(
+        f"{word} {level}"
+        for word, level in (("at least", prop.at_least), ("at most", prop.at_most))
+        if level is not None
+    )
 
 
 def blocks(rule_set: RuleSet) -> list[Block]:
@@ -123,10 +143,13 @@ def blocks(rule_set: RuleSet) -> list[Block]:
                 "Only for: " + "; ".join(f"{k} = {', '.join(v)}" for k, v in rule.only_for.items())
             )
         facts.append(f"For the patient: {rule.patient_reason}")
+        if rule.outcome_description:
+            facts.append(f"The outcome in this rule's words: {rule.outcome_description}")
         facts.append(f"Rationale: {rule.rationale}")
         if rule.unverified:
             facts.append(f"Not verified: {rule.unverified}")
         facts += [f"Caution: {c}" for c in rule.cautions] + [f"Action: {a}" for a in rule.actions]
+        facts += _advice_limit(rule)
         facts += [
             f"Source: {references[c.ref].short}" + (f" (grade {c.grade})" if c.grade else "")
             for c in rule.citations
@@ -148,12 +171,8 @@ def blocks(rule_set: RuleSet) -> list[Block]:
                     (
                         p.id,
                         p.title,
-                        p.when.words(q),
-                        " and ".join(
-                            f"{word} {level}"
-                            for word, level in (("at least", p.at_least), ("at most", p.at_most))
-                            if level is not None
-                        ),
+                        p.when.words(q) if p.when is not None else "always",
+                        _promise(p),
                         "; ".join(f"{k} = {', '.join(v)}" for k, v in p.only_for.items()) or "all",
                         ", ".join(references[c.ref].short for c in p.citations) or "–",
                     )

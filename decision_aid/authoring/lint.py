@@ -49,6 +49,8 @@ def _patient_texts(rule_set: RuleSet) -> Iterator[tuple[str, YamlPath, str]]:
     yield "ruleset.yaml", ("default_reason",), rule_set.info.default_reason
     for rule in rule_set.rules:
         yield f"rule:{rule.id}", ("patient_reason",), rule.patient_reason
+        if rule.outcome_description is not None:
+            yield f"rule:{rule.id}", ("outcome_description",), rule.outcome_description
     sheet = rule_set.sheet
     if sheet is None:
         return

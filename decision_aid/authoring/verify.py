@@ -15,7 +15,10 @@ certainly false), unknown being neither. For each setting (e.g. each guideline b
    default, always contributes). It holds by construction of the default; proving it
    checks that the encoding keeps that construction.
 4. **Declared properties** (``properties.yaml``): whenever a property's condition is
-   certainly true, the outcome lies within its bounds.
+   certainly true, the outcome lies within its bounds. An ``ordered`` property is proved
+   over pairs of answer sets that share every answer but one question's: two copies of
+   the rule set's encoding over the same variables, that question pinned to an
+   earlier-tier answer in one and a later-tier answer in the other.
 
 A failed property comes with a counterexample: an answers file that
 ``decision-aid evaluate`` reproduces. z3 is an optional extra (``pip install z3-solver``).
@@ -465,6 +468,8 @@ class _Prover:
         )
 
     def declared(self, prop: Property) -> Finding:
+        if prop.ordered is not None:
+            return self.ordered(prop)
         name = f"{prop.id}: {prop.title}"
         if self.out_of_time():
             return self.undecided(name)
@@ -480,6 +485,49 @@ class _Prover:
                 self.reaches(high + 1),
             ),
         )
+
+    def ordered(self, prop: Property) -> Finding:
+        """Two answer sets alike but for one question: pinned to an earlier-tier answer in
+        one world and a later-tier one in the other, sharing every other variable."""
+        ordering = prop.ordered
+        assert ordering is not None
+        name = f"{prop.id}: {prop.title}"
+        if self.out_of_time():
+            return self.undecided(name)
+        question = ordering.question
+        failing = []
+        for t, tier in enumerate(ordering.tiers):
+            for later in ordering.tiers[t + 1 :]:
+                for better in tier:
+                    high = _World(self.rs, self.variables, {question: better})
+                    holds = z3.BoolVal(True) if prop.when is None else high.truth(prop.when)[0]
+                    for worse in later:
+                        low = _World(self.rs, self.variables, {question: worse})
+                        failing.append(
+                            (
+                                better,
+                                worse,
+                                z3.And(
+                                    holds, low.outcome(self.settings) < high.outcome(self.settings)
+                                ),
+                            )
+                        )
+        for better, worse, constraint in failing:
+            try:
+                answers = self.counterexample(constraint)
+            except Undecided:
+                return self.undecided(name)
+            if answers is not None:
+                answers[question] = better
+                return Finding(
+                    name,
+                    self.settings,
+                    False,
+                    f"with every other answer the same, '{question}' = '{worse}' gives a more "
+                    f"favourable outcome than '{better}' (the answers file has '{better}')",
+                    answers,
+                )
+        return Finding(name, self.settings, True, "holds for every pair of answer sets")
 
     def _bounds(self, prop: Property) -> str:
         parts = []

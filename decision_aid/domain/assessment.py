@@ -18,12 +18,14 @@ __all__ = [
     "DEFAULT_RULE_ID",
     "Assessment",
     "CitedReference",
+    "ConditionalAdvice",
     "Explainer",
     "FiredRule",
     "MissingItem",
     "RuleSetIdentity",
     "RuleTrace",
     "SetAsideAnswer",
+    "StillToCheck",
     "Verdict",
 ]
 
@@ -229,13 +231,63 @@ class SetAsideAnswer:
         }
 
 
-def _none_set_aside() -> tuple[SetAsideAnswer, ...]:
+@dataclass(frozen=True)
+class ConditionalAdvice:
+    """Cautions and actions that hold only if ``heading`` turns out so ("If Pregnancy: …").
+
+    ``questions`` are the missing answers it depends on; ``rule_ids`` the rules it is from.
+    """
+
+    heading: str
+    questions: tuple[str, ...]
+    rule_ids: tuple[str, ...]
+    cautions: tuple[str, ...]
+    actions: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "if": self.heading,
+            "questions": list(self.questions),
+            "rules": list(self.rule_ids),
+            "cautions": list(self.cautions),
+            "actions": list(self.actions),
+        }
+
+
+@dataclass(frozen=True)
+class StillToCheck:
+    """A safety question not answered or answered "not known": it must be checked before
+    any course, whether or not its answer could change the outcome now."""
+
+    question_id: str
+    label: str
+    section_id: str
+    status: str
+    changes_outcome: bool
+    """Whether an answer to it could change the outcome now (it is also in ``missing``)."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "question_id": self.question_id,
+            "label": self.label,
+            "section": self.section_id,
+            "status": self.status,
+            "changes_outcome": self.changes_outcome,
+        }
+
+
+def _nothing() -> tuple[Any, ...]:
     return ()
 
 
 @dataclass(frozen=True)
 class Assessment:
-    """The whole result: what the GUI, the sheet and the CLI all read."""
+    """The whole result: what the GUI, the sheet and the CLI all read.
+
+    ``cautions`` and ``actions`` are those of the rules that certainly apply, within each
+    rule's ``advice_when``; :attr:`conditional` holds those of rules that only might, and
+    :attr:`to_check` every safety question still open.
+    """
 
     rule_set: RuleSetIdentity
     settings: tuple[tuple[str, str], ...]
@@ -248,8 +300,33 @@ class Assessment:
     trace: tuple[RuleTrace, ...] = field(repr=False)
     compute_missing: Callable[[], tuple[MissingItem, ...]] = field(repr=False, compare=False)
     compute_set_aside: Callable[[], tuple[SetAsideAnswer, ...]] = field(
-        default=_none_set_aside, repr=False, compare=False
+        default=_nothing, repr=False, compare=False
     )
+    own_description: str | None = None
+    """The deciding rules' own words for the outcome, if every one has them."""
+    compute_conditional: Callable[[], tuple[ConditionalAdvice, ...]] = field(
+        default=_nothing, repr=False, compare=False
+    )
+    compute_to_check: Callable[[], tuple[StillToCheck, ...]] = field(
+        default=_nothing, repr=False, compare=False
+    )
+
+    @property
+    def outcome_description(self) -> str:
+        """What the outcome means for the patient: the deciding rules' words, or the level's."""
+        return self.own_description or self.outcome.description
+
+    @cached_property
+    def conditional(self) -> tuple[ConditionalAdvice, ...]:
+        """Cautions and actions of rules that only might apply, under "if …" headings;
+        :attr:`cautions` and :attr:`actions` hold only those of rules that certainly do."""
+        return self.compute_conditional()
+
+    @cached_property
+    def to_check(self) -> tuple[StillToCheck, ...]:
+        """Every safety question not answered or not known, whether or not it could change
+        the outcome now (:attr:`missing` lists those that could)."""
+        return self.compute_to_check()
 
     @cached_property
     def missing(self) -> tuple[MissingItem, ...]:
@@ -277,8 +354,11 @@ class Assessment:
             "missing": [m.question_id for m in self.missing],
             "missing_detail": [m.as_dict() for m in self.missing],
             "set_aside": [s.as_dict() for s in self.set_aside],
+            "outcome_description": self.outcome_description,
+            "still_to_check": [c.as_dict() for c in self.to_check],
             "cautions": list(self.cautions),
             "actions": list(self.actions),
+            "conditional": [c.as_dict() for c in self.conditional],
             "citations": [c.as_dict() for c in self.citations],
             "rule_set": self.rule_set.as_dict(),
             "trace": [t.as_dict() for t in self.trace],

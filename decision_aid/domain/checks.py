@@ -312,6 +312,7 @@ def _check_rule(
     if info is not None:
         ranks = {level.id: i for i, level in enumerate(info.levels)}
         problems += _unknown_level(where, ("outcome",), rule.outcome, ranks)
+        problems += _check_advice_limit(where, ranks)
         problems += _check_not_known(where, ranks, info.assess_first)
         problems += _check_only_for(where, info)
     for code in rule.lint_ignore:
@@ -325,6 +326,33 @@ def _check_rule(
                 )
             )
     problems += _check_citations(where, rule.citations, reference_ids)
+    return problems
+
+
+def _check_advice_limit(where: Located[Rule], ranks: Mapping[str, int]) -> list[Problem]:
+    """``advice_when`` names real levels, in order, and limits advice the rule can give."""
+    rule, limit = where.item, where.item.advice_when
+    if limit is None:
+        return []
+    problems: list[Problem] = []
+    for key, level in (("at_least", limit.at_least), ("at_most", limit.at_most)):
+        problems += _unknown_level(where, ("advice_when", key), level, ranks)
+    if problems:
+        return problems
+    if not any(limit.allows(ranks, rank) for rank in ranks.values()):
+        problems.append(
+            where.problem(
+                ("advice_when",),
+                "empty-limit",
+                f"no outcome is at least '{limit.at_least}' and at most '{limit.at_most}'",
+            )
+        )
+    elif not rule.cautions and not rule.actions:
+        problems.append(
+            where.problem(
+                ("advice_when",), "empty-limit", "the rule has no cautions or actions to limit"
+            )
+        )
     return problems
 
 
@@ -412,8 +440,10 @@ def _check_property(
     """
     prop = where.item
     problems = _check_citations(where, prop.citations, reference_ids)
-    if questions is not None:
+    if questions is not None and prop.when is not None:
         problems += _check_condition(prop.when, questions, where, ("when",))
+    if questions is not None:
+        problems += _check_ordering(where, questions)
     if info is None:
         return problems
     ranks = {level.id: i for i, level in enumerate(info.levels)}
@@ -432,6 +462,39 @@ def _check_property(
             )
         )
     problems += _check_only_for(where, info)
+    return problems
+
+
+def _check_ordering(where: Located[Property], questions: Mapping[str, Question]) -> list[Problem]:
+    """``ordered`` names a single-choice question and its options, each in one tier only."""
+    ordering = where.item.ordered
+    if ordering is None:
+        return []
+    question = questions.get(ordering.question)
+    at: YamlPath = ("ordered", "question")
+    if question is None:
+        message = (
+            f"'{ordering.question}' is not a question{did_you_mean(ordering.question, questions)}"
+        )
+        return [where.problem(at, "unknown-question", message)]
+    if question.type not in (QuestionType.SINGLE, QuestionType.YES_NO):
+        message = f"'ordered' needs a single-choice question; '{question.id}' is {question.type}"
+        return [where.problem(at, "operator-mismatch", message)]
+    options = [o.id for o in question.choices]
+    problems, seen = [], set()
+    for t, tier in enumerate(ordering.tiers):
+        for i, option_id in enumerate(tier):
+            path: YamlPath = ("ordered", "tiers", t, i)
+            if option_id not in options:
+                message = (
+                    f"'{option_id}' is not an option of '{question.id}'"
+                    f"{did_you_mean(option_id, options)}"
+                )
+                problems.append(where.problem(path, "unknown-option", message))
+            elif option_id in seen:
+                message = f"'{option_id}' is in more than one tier"
+                problems.append(where.problem(path, "duplicate-id", message))
+            seen.add(option_id)
     return problems
 
 

@@ -9,8 +9,10 @@ How an outcome is reached (DMN's "priority" plus "collect"):
    fire`` keeps its own level). Notes (rules without a level) fire only when true.
 4. If no rule with a level is certainly true, the rule set's default fires, as if it
    were a rule "none of the others applies", judged in the same logic.
-5. The most restrictive level among the fired rules is the outcome; cautions,
-   actions and citations of every fired rule are collected once each.
+5. The most restrictive level among the fired rules is the outcome; citations of
+   every fired rule are collected once each, and cautions and actions of every rule
+   that certainly applies, within its ``advice_when`` (see :mod:`advice`: those of
+   rules that only might apply are kept apart, under "if …").
 
 Why this keeps "Unknown is not No": Kleene logic is sound, so a rule that fires for
 some known answer to a question is true or unknown while that answer is missing,
@@ -21,9 +23,16 @@ only keep or raise the outcome, up to that cap.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from itertools import chain, repeat
-from operator import attrgetter, getitem, itemgetter
+from itertools import repeat
+from operator import getitem, itemgetter
 
+from decision_aid.domain.advice import (
+    advice_limits,
+    certain_advice,
+    conditional_advice,
+    outcome_words,
+    still_to_check,
+)
 from decision_aid.domain.assessment import (
     DEFAULT_RULE_ID,
     Assessment,
@@ -248,6 +257,12 @@ class _Compiled:
             info.id, info.title, info.version, str(info.status), rule_set.digest, info.review_by
         )
         self.rules_by_id = {rule.id: rule for rule in rule_set.rules}
+        self.advice_limits = advice_limits(rule_set)
+        self.described = {
+            rule.id: rule.outcome_description
+            for rule in rule_set.rules
+            if rule.outcome_description is not None
+        }
         self.plans: dict[tuple[tuple[str, str], ...], _Plan] = {}
         self.resolved: dict[tuple[tuple[str, str], ...], _Plan] = {}
         self._citations: dict[tuple[object, ...], CitedReference] = {}
@@ -485,6 +500,8 @@ def evaluate(
     top = max(map(itemgetter(0), fired))
     ordered = list(map(itemgetter(1), sorted(fired, key=itemgetter(0), reverse=True)))
     outcome = rule_set.info.levels[top]
+    decided_by = tuple(f.rule_id for rank, f in fired if rank == top)
+    cautions, actions = certain_advice(ordered, top, compiled.advice_limits)
     # The frozen dataclass's __init__ sets its fields one object.__setattr__ at a
     # time, which costs as much as the rest of this function after the conditions.
     assessment: Assessment = new_object(Assessment)
@@ -492,14 +509,19 @@ def evaluate(
         rule_set=compiled.identity,
         settings=plan.settings,
         outcome=outcome,
-        decided_by=tuple(f.rule_id for rank, f in fired if rank == top),
+        decided_by=decided_by,
         fired=tuple(ordered),
-        cautions=tuple(dict.fromkeys(chain.from_iterable(map(attrgetter("cautions"), ordered)))),
-        actions=tuple(dict.fromkeys(chain.from_iterable(map(attrgetter("actions"), ordered)))),
+        cautions=cautions,
+        actions=actions,
         # Equal citations are one object (see _Compiled._cite): collect them by identity.
         citations=tuple({id(c): c for f in ordered for c in f.citations}.values()),
         trace=plan.in_rule_order(entries),
         compute_missing=lambda: _missing(rule_set, plan, answers),
         compute_set_aside=lambda: _set_aside(rule_set.questionnaire, answers),
+        own_description=outcome_words(decided_by, compiled.described),
+        compute_conditional=lambda: conditional_advice(rule_set, answers, ordered, outcome.id),
+        compute_to_check=lambda: still_to_check(
+            rule_set, answers, (m.question_id for m in assessment.missing)
+        ),
     )
     return assessment

@@ -51,7 +51,7 @@ PROBLEM_CODES = frozenset(
         "unknown-setting", "unknown-choice", "unknown-reference", "operator-mismatch",
         "out-of-range", "show-when-cycle", "safety-not-known", "unsafe-not-known",
         "reserved-id", "yes-no-options", "number-options", "too-few-options", "number-range",
-        "not-a-number", "not-multiple", "empty-property", "unknown-warning",
+        "not-a-number", "not-multiple", "empty-property", "unknown-warning", "empty-limit",
         # what is shown is what is recorded
         "safety-hidden", "invisible-character", "duplicate-label", "multi-line-title",
         # work limits (decision_aid.domain.limits)

@@ -273,7 +273,7 @@ def _conditions(
                     at: YamlPath = ("sections", si, "questions", qi, "show_when")
                     found.append((questionnaire, at, question.show_when))
     found += [(rule, ("when",), rule.item.when) for rule in rules]
-    found += [(prop, ("when",), prop.item.when) for prop in properties]
+    found += [(p, ("when",), p.item.when) for p in properties if p.item.when is not None]
     return found
 
 

@@ -31,6 +31,8 @@ __all__ = [
     "Citation",
     "IfUnknown",
     "Level",
+    "Ordering",
+    "OutcomeLimit",
     "Property",
     "Reference",
     "Rule",
@@ -121,6 +123,26 @@ class Citation(FrozenModel):
         return {"ref": value} if isinstance(value, str) else value
 
 
+class OutcomeLimit(FrozenModel):
+    """The outcomes under which a rule's cautions and actions are given: at least and/or at
+    most a level. Advice that presumes a treatment is limited to outcomes that allow it."""
+
+    at_least: Id | None = Field(default=None, description="Given only from this level up.")
+    at_most: Id | None = Field(default=None, description="Given only up to this level.")
+
+    @model_validator(mode="after")
+    def _names_a_level(self) -> OutcomeLimit:
+        if self.at_least is None and self.at_most is None:
+            raise ValueError("a limit needs 'at_least' or 'at_most' (or both)")
+        return self
+
+    def allows(self, ranks: Mapping[str, int], rank: int) -> bool:
+        """Whether an outcome of this rank is within the limit (an unknown level never is)."""
+        low = ranks.get(self.at_least, len(ranks)) if self.at_least is not None else 0
+        high = ranks.get(self.at_most, -1) if self.at_most is not None else len(ranks)
+        return low <= rank <= high
+
+
 def _shorthand_citations(value: Any) -> Any:
     """A bare reference id stands for ``{ref: id}``."""
     return tuple(Citation.coerce(v) for v in value) if isinstance(value, tuple | list) else value
@@ -139,8 +161,19 @@ class Rule(FrozenModel):
     unverified: str | None = Field(
         default=None, description="What this rule rests on that the research could not verify."
     )
+    outcome_description: str | None = Field(
+        default=None,
+        min_length=1,
+        description="What the outcome means for the patient when this rule decides it, in "
+        "place of the level's description (e.g. a guideline's advice, not a safety finding).",
+    )
     cautions: Items[str] = ()
     actions: Items[str] = ()
+    advice_when: OutcomeLimit | None = Field(
+        default=None,
+        description="Give the cautions and actions only when the outcome is within this "
+        "limit, e.g. {at_most: refer_first} for advice that presumes a treatment.",
+    )
     citations: Items[Citation] = Field(min_length=1)
     lint_ignore: Mapping[str, Annotated[str, Field(min_length=1)]] = Field(
         default_factory=dict,
@@ -153,9 +186,21 @@ class Rule(FrozenModel):
         return _shorthand_citations(value)
 
 
+class Ordering(FrozenModel):
+    """Answers of one question in order, most favourable first: for two answer sets that
+    differ only in this question, an answer in a later tier never gets a more favourable
+    outcome than one in an earlier tier (e.g. diagnoses, strongest evidence first)."""
+
+    question: Id
+    tiers: Items[Items[Id]] = Field(
+        min_length=2, description="Lists of option ids, the most favourable tier first."
+    )
+
+
 class Property(FrozenModel):
     """A promise the rule set makes for every answer set, declared by its authors:
-    whenever ``when`` certainly holds, the outcome is at least (and/or at most) a level.
+    whenever ``when`` certainly holds, the outcome is at least (and/or at most) a level;
+    or, with ``ordered``, answers of one question keep their order of outcomes.
 
     ``decision-aid verify`` proves each one over every possible answer set;
     ``decision-aid test`` also checks it on every case.
@@ -163,7 +208,15 @@ class Property(FrozenModel):
 
     id: Id
     title: str = Field(min_length=1, description="The promise in words.")
-    when: Condition
+    when: Condition | None = Field(
+        default=None,
+        description="Required with at_least/at_most. With ordered: held by the answer set "
+        "with the earlier-tier answer (none: always).",
+    )
+    ordered: Ordering | None = Field(
+        default=None,
+        description="Compare two answer sets that differ only in this question's answer.",
+    )
     at_least: Id | None = Field(default=None, description="The outcome is at least this level.")
     at_most: Id | None = Field(default=None, description="The outcome is at most this level.")
     only_for: OnlyFor = Field(default_factory=dict)
@@ -177,8 +230,15 @@ class Property(FrozenModel):
 
     @model_validator(mode="after")
     def _bounded(self) -> Property:
-        if self.at_least is None and self.at_most is None:
-            raise ValueError("a property needs 'at_least' or 'at_most' (or both)")
+        bounded = self.at_least is not None or self.at_most is not None
+        if self.ordered is not None:
+            if bounded:
+                raise ValueError("a property with 'ordered' takes no 'at_least' or 'at_most'")
+            return self
+        if not bounded:
+            raise ValueError("a property needs 'at_least' or 'at_most' (or both), or 'ordered'")
+        if self.when is None:
+            raise ValueError("a property with 'at_least' or 'at_most' needs 'when'")
         return self
 
 

@@ -19,7 +19,7 @@ from decision_aid.report import SET_ASIDE_HEADING
 
 if TYPE_CHECKING:
     from decision_aid.domain import Assessment, RuleSet
-    from decision_aid.domain.assessment import FiredRule
+    from decision_aid.domain.assessment import ConditionalAdvice, FiredRule
     from decision_aid.domain.consultation import Override
 
 __all__ = ["OutcomePanel"]
@@ -27,6 +27,8 @@ __all__ = ["OutcomePanel"]
 NOT_A_DECISION = "A basis for discussion, not a decision."
 MAX_POSSIBLE = 4
 QUESTION_SCHEME = "question"
+MISSING_HEADING = "What could change the outcome now"
+TO_CHECK_HEADING = "Safety questions still to check before any course"
 
 
 def _label(text: str = "", *, name: str) -> QLabel:
@@ -45,6 +47,29 @@ def _sources(fired: FiredRule) -> str:
 
 def _items(title: str, items: list[str]) -> str:
     return f"<h4>{title}</h4><ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+
+
+def _described(assessment: Assessment) -> str:
+    return f"<h4>What this means</h4><p>{html_text(assessment.outcome_description)}</p>"
+
+
+def _conditional(advice: ConditionalAdvice) -> str:
+    """Advice of rules that only might apply, under the "if …" naming the answer."""
+    items = [f"Caution: {html_text(c)}" for c in advice.cautions]
+    items += [f"Action: {html_text(a)}" for a in advice.actions]
+    return _items(html_text(advice.heading) + " <small>(not yet known)</small>", items)
+
+
+def _to_check(assessment: Assessment) -> str:
+    """Every safety question not answered or not known, to check before any course."""
+    if not assessment.to_check:
+        return ""
+    items = [
+        f"<a href='{QUESTION_SCHEME}:{html_text(c.question_id)}'>{html_text(c.label)}</a> "
+        f"({html_text(c.status)})"
+        for c in assessment.to_check
+    ]
+    return _items(TO_CHECK_HEADING, items)
 
 
 class OutcomePanel(QWidget):
@@ -130,7 +155,8 @@ class OutcomePanel(QWidget):
     def _details(self, assessment: Assessment, rule_set: RuleSet) -> str:
         certain = [f for f in assessment.fired if f.certain]
         possible = [f for f in assessment.fired if not f.certain]
-        parts = [_items("Why", [html_text(f.patient_reason) + _sources(f) for f in certain])]
+        parts = [_described(assessment)]
+        parts.append(_items("Why", [html_text(f.patient_reason) + _sources(f) for f in certain]))
         if possible:
             shown = [html_text(f.title) + _sources(f) for f in possible[:MAX_POSSIBLE]]
             if len(possible) > MAX_POSSIBLE:
@@ -147,19 +173,29 @@ class OutcomePanel(QWidget):
                     f"<a href='{target}'>{html_text(item.label)}</a> "
                     f"({html_text(item.status)})<br><small>If answered: {changes}</small>"
                 )
-            parts.append(_items("What we still need to know", links))
+            parts.append(_items(MISSING_HEADING, links))
+        parts.append(_to_check(assessment))
         if assessment.set_aside:
             kept = [html_text(f"{a.label}: {a.answer}") for a in assessment.set_aside]
             parts.append(_items(SET_ASIDE_HEADING, kept))
         for title, items in (("Actions", assessment.actions), ("Cautions", assessment.cautions)):
             if items:
                 parts.append(_items(title, [html_text(i) for i in items]))
+        parts += [_conditional(advice) for advice in assessment.conditional]
         return "".join(parts)
 
     def missing_links(self) -> list[str]:
-        """The question ids the "still need to know" links point at, in order."""
+        """The question ids the "could change the outcome now" links point at, in order."""
+        return self._links(MISSING_HEADING)
+
+    def to_check_links(self) -> list[str]:
+        """The question ids the "safety questions still to check" links point at."""
+        return self._links(TO_CHECK_HEADING)
+
+    def _links(self, heading: str) -> list[str]:
         html = str(self.details.property("shown_html") or "")
-        return [chunk.split("'", 1)[0] for chunk in html.split(f"href='{QUESTION_SCHEME}:")[1:]]
+        section = html.partition(f"<h4>{heading}</h4>")[2].split("<h4>", 1)[0]
+        return [chunk.split("'", 1)[0] for chunk in section.split(f"href='{QUESTION_SCHEME}:")[1:]]
 
     def _on_link(self, url: QUrl) -> None:
         if url.scheme() == QUESTION_SCHEME:

@@ -340,7 +340,7 @@ class _Sheet:
         story.append(_plain("What the decision aid found", s["h2"]))
         story.append(self.badge())
         story.append(Spacer(1, 2 * mm))
-        story.append(_plain(self.a.outcome.description, s["body"]))
+        story.append(_plain(self.a.outcome_description, s["body"]))
         if self.override is not None:
             level = self.rs.levels_by_id.get(self.override.level)
             story.append(
@@ -362,10 +362,7 @@ class _Sheet:
         if any(f.rule_id == "default" for f in self.a.fired):
             reasons.append(_text(self.rs.info.default_reason))
         story += self.bullet_list(reasons)
-        if self.a.missing:
-            labels = ", ".join(_text(m.label) for m in self.a.missing)
-            still = f"<b>Still to check:</b> {labels}. The answers could change this."
-            story.append(_para(Markup(still), s["body"]))
+        story += self.still_to_check()
         if content:
             step = content.next_steps.get(self.a.outcome.id)
             if step:
@@ -381,6 +378,19 @@ class _Sheet:
                     )
                 ]
             )
+        return story
+
+    def still_to_check(self) -> list[Flowable]:
+        """What could change the outcome now, and every safety question still open."""
+        story: list[Flowable] = []
+        if self.a.missing:
+            labels = _text(", ".join(m.label for m in self.a.missing))
+            still = f"<b>Still to check:</b> {labels}. The answers could change this."
+            story.append(_para(Markup(still), self.s["body"]))
+        if self.a.to_check:
+            labels = _text(", ".join(c.label for c in self.a.to_check))
+            safety = f"<b>Safety questions to check before any treatment:</b> {labels}."
+            story.append(_para(Markup(safety), self.s["body"]))
         return story
 
     def figure(self, figure: Figure) -> Flowable:
@@ -541,6 +551,22 @@ class _Sheet:
 
     # -- the clinician's page --------------------------------------------------------
 
+    def conditional_advice(self) -> list[Flowable]:
+        """Advice of rules that only might apply, each under the "if …" naming the answer."""
+        if not self.a.conditional:
+            return []
+        story: list[Flowable] = [
+            _plain("Only if an answer not yet known turns out so", self.s["clin-h"])
+        ]
+        for advice in self.a.conditional:
+            story.append(_para(Markup(f"<b>{_text(advice.heading)}:</b>"), self.s["clin"]))
+            story += [
+                _para(_text(f"{kind}: {text}"), self.s["clin"], bullet=True)
+                for kind, texts in (("Caution", advice.cautions), ("Action", advice.actions))
+                for text in texts
+            ]
+        return story
+
     def page_clinician(self) -> list[Flowable]:
         s = self.s
         a, info = self.a, self.a.rule_set
@@ -607,7 +633,8 @@ class _Sheet:
             if items:
                 story.append(_plain(title, s["clin-h"]))
                 story += [_para(_text(i), s["clin"], bullet=True) for i in items]
-        story.append(_plain("Missing information", s["clin-h"]))
+        story += self.conditional_advice()
+        story.append(_plain("Missing information that could change the outcome now", s["clin-h"]))
         if a.missing:
             story += [
                 _para(
@@ -622,6 +649,13 @@ class _Sheet:
             ]
         else:
             story.append(_plain("None that could change the outcome.", s["clin"]))
+        story.append(_plain("Safety questions still to check before any course", s["clin-h"]))
+        if a.to_check:
+            story += [
+                _para(_text(f"{c.label} ({c.status})"), s["clin"], bullet=True) for c in a.to_check
+            ]
+        else:
+            story.append(_plain("None: every safety question is answered.", s["clin"]))
         story.append(_plain("Answers", s["clin-h"]))
         visibility = question_visibility(self.rs, self.answers)
         answers = [  # a question that is not asked is left out, and so is its stale answer

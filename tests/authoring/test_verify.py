@@ -33,7 +33,7 @@ RULES = load_rule_set(BUNDLED)
 def test_the_bundled_rule_set_is_proved_safe(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["verify", str(BUNDLED)]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == (
-        "109/109 properties proved over every answer set"
+        "113/113 properties proved over every answer set"
     )
 
 
@@ -122,7 +122,10 @@ def test_permissive_unknown_handling_in_the_rule_set_fails_with_a_counterexample
     failed = [f for f in verify(rule_set) if not f.holds]
     names = {f.property.split(":")[0] for f in failed}
     assert "safety-unknown-needs-checks" in names
+    ordered = {p.id for p in rule_set.properties if p.ordered is not None}
     for finding in failed:
+        if finding.property.split(":")[0] in ordered:
+            continue  # its counterexample is one of a pair: test_ordered_properties.py
         assessment = reproduces(rule_set, finding)
         assert rule_set.level_rank[assessment.outcome.id] < rule_set.level_rank["refer_first"]
 

@@ -417,3 +417,29 @@ def test_the_answers_can_be_saved_as_a_passing_test_case(
     assert result.verdict is Verdict.PASS
     assert result.expect is not None
     assert result.expect.outcome == "refer_first"
+
+
+def test_the_outcome_panel_shows_conditional_advice_and_open_safety_questions(
+    make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window = make_window()
+    model = window.model
+    assert model is not None
+    model.set_answer("diagnosis", "crps")
+    html = str(window.outcome.details.property("shown_html"))
+    certain, _, rest = html.partition("<h4>If Budapest criteria: Yes")
+    assert rest, "no 'if' heading naming the answer"
+    assert "Record how the Budapest criteria were met" not in certain
+    assert "Action: Record how the Budapest criteria were met" in rest.split("<h4>", 1)[0]
+    assert "<h4>What this means</h4>" in html
+    assert window.outcome.to_check_links()[:3] == ["age", "cardiovascular", "pregnancy"]
+    assert "pregnancy" in window.outcome.missing_links()
+    for key, value in CLEAN.items():
+        model.set_answer(key, value)
+    model.set_answer("cardiovascular", "poorly_controlled")
+    window.jump_to_question("pregnancy")
+    qtbot.keyClick(focus(qtbot), Qt.Key.Key_0)
+    assert "pregnancy" in model.answers.not_known
+    assert "pregnancy" not in window.outcome.missing_links()
+    assert window.outcome.to_check_links() == ["pregnancy"]
+    assert "Agree a measurable goal" not in str(window.outcome.details.property("shown_html"))

@@ -21,6 +21,8 @@ OUTLINE_RULES = {
     "ci-sud-hx", "ci-bladder", "ci-hypersens", "age-minor", "prac-escort", "route-oral",
     "dm-sure", "any-unknown-safety",
 }  # fmt: skip
+UNREACHABLE = {("nice_ng193", "discuss_with_caution"): "nice-specialist-centre-first"}
+"""(basis, level) no answer set reaches, each with the declared property that proves it."""
 LEVELS = ["suitable_to_discuss", "discuss_with_caution", "refer_first", "not_suitable_now"]
 
 
@@ -88,8 +90,11 @@ def test_every_reachable_level_has_a_case_under_every_basis(rule_set: RuleSet, r
             for rule in rule_set.rules
             if rule.outcome and basis in rule.only_for.get("guideline_basis", (basis,))
         }
+        reachable -= {level for (b, level) in UNREACHABLE if b == basis}
         missing = sorted(level for level in reachable if (basis, level) not in seen)
         assert missing == [], f"no case reaches {missing} under {basis}"
+    declared = {p.id for p in rule_set.properties}
+    assert set(UNREACHABLE.values()) <= declared, "each unreachable level is proved so"
 
 
 def test_rules_resting_on_unverified_sources_say_so(rule_set: RuleSet) -> None:
@@ -198,3 +203,89 @@ def test_the_clean_example_is_worth_discussing_under_asra_only(rule_set: RuleSet
     assert asra.missing == ()
     nice = evaluate(rule_set, answers, {"guideline_basis": "nice_ng193"})
     assert (nice.outcome.id, nice.fired_ids) == ("refer_first", ("ind-crps-uk",))
+
+
+# Advice that does not presume a treatment: checks and referrals that stand whatever the
+# outcome, each reviewed (issue 13). Every other rule's advice is limited by advice_when.
+OUTCOME_NEUTRAL_ADVICE = {
+    "ind-primary-uk": "the alternatives NICE offers instead of ketamine",
+    "ind-unknown": "establishing the diagnosis",
+    "prior-tx": "first-line treatments, whatever follows",
+    "prior-no-response": "reviewing a past course",
+    "ci-cvd": "optimising cardiovascular control",
+    "ci-psychosis": "psychiatric care",
+    "ci-psych-hx": "a psychiatric opinion before any decision",
+    "ci-icp-iop": "specialist review of the raised pressure",
+    "ci-sud-active": "referral to substance use services",
+    "ci-bladder": "assessing urinary symptoms",
+    "age-minor": "referral to a paediatric service",
+    "any-unknown-safety": "finding the missing safety answers",
+    "dm-sure": "decision support",
+}
+
+
+def test_advice_that_presumes_a_treatment_is_limited_to_outcomes_that_allow_it(
+    rule_set: RuleSet,
+) -> None:
+    ranks = rule_set.level_rank
+    refused = rule_set.info.levels[-1].id
+    for rule in rule_set.rules:
+        if not (rule.cautions or rule.actions) or rule.id in OUTCOME_NEUTRAL_ADVICE:
+            continue
+        assert rule.advice_when is not None, f"{rule.id}: advice with no advice_when"
+        assert not rule.advice_when.allows(ranks, ranks[refused]), rule.id
+
+
+def test_no_case_with_treatment_ruled_out_gets_treatment_advice(results) -> None:  # type: ignore[no-untyped-def]
+    refused = LEVELS[-1]
+    presuming = {
+        text
+        for rule in load_rule_set(BUNDLED).rules
+        if rule.id not in OUTCOME_NEUTRAL_ADVICE
+        for text in (*rule.cautions, *rule.actions)
+    }
+    checked = 0
+    for result in results:
+        assessment = result.assessment
+        if assessment is None or assessment.outcome.id != refused:
+            continue
+        checked += 1
+        given = {*assessment.cautions, *assessment.actions}
+        given |= {t for c in assessment.conditional for t in (*c.cautions, *c.actions)}
+        neutral = {
+            t
+            for f in assessment.fired
+            if f.rule_id in OUTCOME_NEUTRAL_ADVICE
+            for t in (*f.cautions, *f.actions)
+        }
+        assert not (given & presuming) - neutral, (result.name, given & presuming)
+    assert checked >= 10
+
+
+def test_a_nice_refusal_is_worded_as_guidance_not_safety(rule_set: RuleSet) -> None:
+    for rule_id in ("ind-primary-uk", "ind-crps-uk"):
+        words = rule_set.rules_by_id[rule_id].outcome_description
+        assert words is not None
+        assert "UK guides" in words
+        assert "not about your safety" in words
+
+
+def test_the_review_table_lists_every_rule_with_its_outcome_per_basis(rule_set: RuleSet) -> None:
+    table = (BUNDLED.parent.parent / "docs" / "rule-set" / "review.md").read_text("utf-8")
+    rows = {
+        line.split("|")[1].strip(" `"): [cell.strip() for cell in line.split("|")[2:4]]
+        for line in table.splitlines()
+        if line.startswith("| `")
+    }
+    assert set(rows) == {rule.id for rule in rule_set.rules}
+    labels = {level.id: level.label for level in rule_set.info.levels}
+    for rule in rule_set.rules:
+        bases = rule.only_for.get("guideline_basis", ("asra_2018", "nice_ng193"))
+        expected = [
+            (labels[rule.outcome] if rule.outcome else "note") if basis in bases else "—"
+            for basis in ("asra_2018", "nice_ng193")
+        ]
+        assert rows[rule.id] == expected, rule.id
+    hazards = (BUNDLED.parent.parent / "docs" / "safety" / "hazards.yaml").read_text("utf-8")
+    haz06 = hazards.split("  - id: HAZ-06", 1)[1].split("  - id: HAZ-07", 1)[0]
+    assert "docs/rule-set/review.md" in haz06

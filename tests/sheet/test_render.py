@@ -195,3 +195,40 @@ def test_a_hidden_questions_stale_answer_is_not_printed() -> None:
     pdf = render(evaluate(RULES, shown), shown, RULES, printed=PRINTED)
     text = flat(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
     assert "Budapest criteria: Yes" in text
+
+
+def _pages(answers: dict[str, object], basis: str = "asra_2018") -> tuple[str, ...]:
+    parsed = parse_answers(RULES.questionnaire, answers)
+    assessment = evaluate(RULES, parsed, {"guideline_basis": basis})
+    pdf = render(assessment, parsed, RULES, printed=PRINTED)
+    return tuple(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_conditional_advice_is_printed_under_if_headings_on_the_clinician_pages() -> None:
+    pages = _pages({"diagnosis": "crps"})
+    cut = next(i for i, text in enumerate(pages) if "For the clinician" in text)
+    clinician = flat(" ".join(pages[cut:]))
+    certain, _, conditional = clinician.partition("Only if an answer not yet known turns out so")
+    assert conditional, "no conditional advice section"
+    assert "Record how the Budapest criteria were met" not in certain
+    assert "If Budapest criteria: Yes: • Caution: Ketamine is a controlled drug." in conditional
+    assert "Action: Record how the Budapest criteria were met" in conditional
+    assert "Missing information that could change the outcome now" in clinician
+    to_check = clinician.partition("Safety questions still to check before any course")[2]
+    assert "• Pregnancy (not answered)" in to_check
+
+
+def test_open_safety_questions_are_on_the_patient_pages_even_when_they_change_nothing() -> None:
+    base = read_yaml(BUNDLED / "examples" / "crps-no-concerns.yaml")[0].data
+    pages = _pages({**base, "cardiovascular": "poorly_controlled", "pregnancy": "unknown"})
+    patient = flat(patient_text(pages))
+    assert "Safety questions to check before any treatment: Pregnancy." in patient
+    assert "Agree a measurable goal" not in flat(" ".join(pages))
+
+
+def test_a_guideline_refusal_is_described_to_the_patient_as_guidance() -> None:
+    pages = _pages({"diagnosis": "fibromyalgia", "age": 40}, "nice_ng193")
+    patient = flat(patient_text(pages))
+    assert "UK guides advise not to start ketamine for your kind of pain." in patient
+    assert "This is not about your safety." in patient
+    assert "not a safe or good choice" not in patient
