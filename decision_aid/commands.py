@@ -30,10 +30,17 @@ from decision_aid.domain import (
 from decision_aid.domain.engine import resolve_settings
 from decision_aid.domain.jsontext import loads_strict
 from decision_aid.domain.yamlsource import read_yaml
+from decision_aid.governance.audit_commands import (
+    cmd_audit_show,
+    cmd_audit_verify,
+    record_written_sheet,
+)
 from decision_aid.report import text_report
 from decision_aid.storage import atomic_write
 
 __all__ = [
+    "cmd_audit_show",
+    "cmd_audit_verify",
     "cmd_check",
     "cmd_coverage",
     "cmd_diff",
@@ -247,6 +254,12 @@ def cmd_sheet(args: argparse.Namespace) -> int:
         atomic_write(Path(args.output), data)
     except DecisionAidError as error:
         print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    output = Path(args.output)
+    if failed := record_written_sheet(
+        rule_set=rule_set, answers=raw, assessment=assessment, output=output
+    ):
+        print(f"error: {failed}", file=sys.stderr)
         return EXIT_FAILED
     print(f"{args.output}: discussion sheet written ({len(data)} bytes)")
     return EXIT_OK

@@ -324,6 +324,7 @@ class MainWindow(QMainWindow):
         self._set_actions_enabled(True)
         self.refresh()
         self.show_section(0)
+        self._audit("rule-set-loaded")
         self.loaded.emit()
 
     def _show_broken(self, error: RuleSetError) -> None:
@@ -531,10 +532,13 @@ class MainWindow(QMainWindow):
                 self.model.set_override(level, reason)
             except ValueError as error:
                 show_error(self, "Override not recorded", error)
+            else:
+                self._audit("override-set")
 
     def clear_override(self) -> None:
         if self.model is not None and self.model.consultation.override is not None:
             self.model.clear_override()
+            self._audit("override-cleared")
 
     def new_consultation(self) -> None:
         from decision_aid.domain.consultation import Consultation
@@ -658,6 +662,8 @@ class MainWindow(QMainWindow):
             _write_json(beside, questionnaire)
         except DecisionAidError as error:
             show_error(self, "Export failed", error)
+        else:
+            self._audit("fhir-exported", str(path))
         return path, beside
 
     def sheet_pdf(self) -> bytes:
@@ -684,7 +690,28 @@ class MainWindow(QMainWindow):
         if self.model is None:
             return
         label = self.model.consultation.patient_label or "discussion-sheet"
-        SheetPreview(self.sheet_pdf(), f"{label}.pdf", self).exec()
+        SheetPreview(self.sheet_pdf(), f"{label}.pdf", self, delivered=self._audit).exec()
+
+    def _audit(self, event: str, target: str = "") -> None:
+        """Record ``event`` in the audit trail (beside the autosaves); say so if it fails."""
+        from decision_aid.governance.audit import AuditLog, consultation_event
+
+        if self.model is None:
+            return
+        model = self.model
+        try:
+            AuditLog(self.autosave.folder.parent / "audit").append(
+                consultation_event(
+                    event,
+                    rule_set=model.rule_set,
+                    consultation=model.consultation,
+                    assessment=model.assessment,
+                    override=model.override,
+                    target=target,
+                )
+            )
+        except DecisionAidError as error:
+            show_error(self, "Not recorded in the audit trail", error)
 
     def show_keys(self) -> None:
         lines = [

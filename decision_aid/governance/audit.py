@@ -1,0 +1,552 @@
+"""The audit trail: which sheets were printed, saved or exported, from which rules, how.
+
+An append-only log of JSON lines, ``<data>/audit/audit.jsonl`` (0600, folder 0700). Each
+entry carries a sequence number, the previous entry's hash and its own (sha256 over its
+canonical JSON). A head record, ``head.json``, written atomically after each append,
+holds the count, the last hash and the log's size. So ``verify`` finds an edited entry
+(its hash), a reordered one (its number and the chain) and a truncated log (shorter than
+the head says), even one cut exactly at an entry boundary.
+
+An append holds an exclusive ``flock`` on ``audit/lock``: two processes never
+interleave. The log is written before the head, so a crash leaves at most a tail past
+the head's size: whole entries there are adopted by the next append, and a torn last
+line is set aside in ``audit/torn-<time>.bin``, cut off, and recorded as such. A full
+disk cuts the partial entry back at once and raises :class:`AuditError`.
+
+The trade-off, stated plainly: anyone who can write the data folder can rewrite the
+whole chain and its head consistently. The chain shows the log is whole and in order
+as the app wrote it; to show nobody rewrote it, copy the head hash that ``audit verify``
+prints to somewhere the user cannot write, now and then.
+
+Never recorded unless the installation turns it on (``[audit] record_answers``): the
+answers, the patient label, an override's reason, the file a sheet was saved to.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from decision_aid.domain.errors import DecisionAidError, StorageError
+from decision_aid.governance.installation import AuditSettings, audit_settings, clinician_name
+from decision_aid.storage import atomic_write, data_dir
+
+if TYPE_CHECKING:
+    from decision_aid.domain import Assessment, RuleSet
+    from decision_aid.domain.consultation import Consultation, Override
+
+__all__ = [
+    "EVENTS",
+    "GENESIS",
+    "AuditError",
+    "AuditEvent",
+    "AuditLog",
+    "Entry",
+    "Head",
+    "Verification",
+    "consultation_event",
+    "record",
+]
+
+GENESIS = "0" * 64
+"""The ``prev`` of the first entry."""
+FORMAT = 1
+CHUNK = 65_536
+MAX_PROBLEMS = 20
+
+EVENTS = frozenset(
+    {
+        "rule-set-loaded",
+        "sheet-printed",
+        "sheet-saved",
+        "sheet-written",
+        "fhir-exported",
+        "override-set",
+        "override-cleared",
+        "log-recovered",
+    }
+)
+
+
+class AuditError(DecisionAidError):
+    """The audit log could not be written, or is not whole; earlier entries are untouched."""
+
+    def __init__(self, message: str, *, path: Path) -> None:
+        self.path = str(path)
+        super().__init__(f"{path}: {message}")
+
+
+class SupportsKind(Protocol):
+    """The approval state (``decision_aid.governance.approval.ApprovalState``)."""
+
+    @property
+    def kind(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """What happened. ``answers``, ``patient_label``, ``override_reason`` and ``target``
+    reach the log only when the installation records answers."""
+
+    event: str
+    consultation: str = ""
+    rule_set_id: str = ""
+    version: str = ""
+    digest: str = ""
+    approval: str = ""
+    outcome: str = ""
+    override: str = ""
+    note: str = ""
+    """Written by the app (never patient data), e.g. what a recovery set aside."""
+    override_reason: str = ""
+    patient_label: str = ""
+    target: str = ""
+    answers: Mapping[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        if self.event not in EVENTS:
+            raise ValueError(f"unknown audit event {self.event!r}; one of {sorted(EVENTS)}")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the log, as read back."""
+
+    line: int
+    data: Mapping[str, Any]
+
+    @property
+    def seq(self) -> object:
+        return self.data.get("seq")
+
+    @property
+    def hash(self) -> object:
+        return self.data.get("hash")
+
+    @property
+    def time(self) -> str:
+        return str(self.data.get("time", ""))
+
+    def computed_hash(self) -> str:
+        return _hash({k: v for k, v in self.data.items() if k != "hash"})
+
+    def describe(self) -> str:
+        d = self.data
+        rule_set = d.get("rule_set") or {}
+        parts = [
+            f"{d.get('time', '?')}  #{d.get('seq', '?')}  {d.get('event', '?')}",
+            f"rules {rule_set.get('id', '')} {rule_set.get('version', '')}".rstrip(),
+        ]
+        if rule_set.get("digest"):
+            parts.append(f"sha256 {str(rule_set['digest'])[:12]}…")
+        for key in ("approval", "outcome", "override", "consultation", "clinician", "note"):
+            if d.get(key):
+                parts.append(f"{key} {d[key]}")
+        return "  ".join(parts)
+
+
+@dataclass(frozen=True)
+class Head:
+    count: int
+    last_hash: str
+    size: int
+
+    def to_bytes(self) -> bytes:
+        record = {"format": FORMAT, "count": self.count, "last_hash": self.last_hash}
+        return (json.dumps({**record, "size": self.size}, sort_keys=True) + "\n").encode()
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The result of :meth:`AuditLog.verify`: ``problems`` empty means the log is whole."""
+
+    entries: tuple[Entry, ...]
+    head: Head | None
+    problems: tuple[str, ...] = ()
+    notices: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _canonical(data: Mapping[str, Any]) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def _hash(data: Mapping[str, Any]) -> str:
+    return hashlib.sha256(_canonical(data).encode("utf-8")).hexdigest()
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name (a container without a passwd entry)
+        return ""
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def _body(
+    event: AuditEvent, settings: AuditSettings, *, seq: int, prev: str, now: datetime
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "format": FORMAT,
+        "seq": seq,
+        "time": _stamp(now),
+        "event": event.event,
+        "clinician": clinician_name(),
+        "user": _os_user(),
+        "consultation": event.consultation,
+        "rule_set": {"id": event.rule_set_id, "version": event.version, "digest": event.digest},
+        "approval": event.approval,
+        "outcome": event.outcome,
+        "override": event.override,
+        "prev": prev,
+    }
+    if event.note:
+        body["note"] = event.note
+    if settings.record_answers:
+        body["details"] = {
+            "answers": dict(event.answers or {}),
+            "patient_label": event.patient_label,
+            "override_reason": event.override_reason,
+            "target": event.target,
+        }
+    return body
+
+
+def _line_of(body: dict[str, Any]) -> tuple[bytes, str]:
+    digest = _hash(body)
+    return (_canonical({**body, "hash": digest}) + "\n").encode("utf-8"), digest
+
+
+def _parse(raw: bytes, line: int) -> Entry | None:
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return Entry(line, data) if isinstance(data, dict) else None
+
+
+if sys.platform == "win32":  # pragma: no cover - the Windows build is not tested here
+    import msvcrt
+
+    def _lock(fd: int, *, shared: bool) -> None:
+        msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+
+    def _unlock(fd: int) -> None:
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _lock(fd: int, *, shared: bool) -> None:
+        fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view[:CHUNK])
+        if written <= 0:
+            raise OSError(28, "No space left on device")
+        view = view[written:]
+
+
+class AuditLog:
+    """The log in ``folder`` (default ``<data>/audit``). Safe across processes."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder or data_dir() / "audit"
+        self.log_path = self.folder / "audit.jsonl"
+        self.head_path = self.folder / "head.json"
+        self.lock_path = self.folder / "lock"
+
+    # -- writing -------------------------------------------------------------------------
+
+    def append(
+        self,
+        event: AuditEvent,
+        *,
+        now: datetime | None = None,
+        settings: AuditSettings | None = None,
+    ) -> Entry:
+        """Record ``event``; raise AuditError when it could not be (nothing half-written stays)."""
+        settings = settings or audit_settings()
+        try:
+            self._make_folder()
+            with self._locked(shared=False):
+                fd = os.open(self.log_path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+                try:
+                    head = self._recover(fd, settings)
+                    body = _body(
+                        event,
+                        settings,
+                        seq=head.count + 1,
+                        prev=head.last_hash,
+                        now=now or datetime.now(UTC),
+                    )
+                    self._commit(fd, head, body)
+                finally:
+                    os.close(fd)
+        except OSError as error:
+            raise AuditError(
+                f"could not record ({error.strerror or error})", path=self.log_path
+            ) from None
+        except StorageError as error:
+            raise AuditError(f"could not record ({error})", path=self.log_path) from None
+        return Entry(head.count + 1, {**body, "hash": _hash(body)})
+
+    def _make_folder(self) -> None:
+        self.folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.folder.mkdir(mode=0o700, exist_ok=True)
+        self.folder.chmod(0o700)
+
+    @contextlib.contextmanager
+    def _locked(self, *, shared: bool) -> Iterator[None]:
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            _lock(fd, shared=shared)
+            try:
+                yield
+            finally:
+                _unlock(fd)
+        finally:
+            os.close(fd)
+
+    def _commit(self, fd: int, head: Head, body: dict[str, Any]) -> Head:
+        """Append one entry, then the head; on failure cut the log back and raise."""
+        line, digest = _line_of(body)
+        new = Head(head.count + 1, digest, head.size + len(line))
+        try:
+            _write_all(fd, line)
+            os.fsync(fd)
+            atomic_write(self.head_path, new.to_bytes())
+        except (OSError, StorageError) as error:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, head.size)
+                os.fsync(fd)
+            reason = error.strerror if isinstance(error, OSError) else str(error)
+            raise AuditError(
+                f"could not record ({reason}); the earlier entries are intact",
+                path=self.log_path,
+            ) from None
+        return new
+
+    def read_head(self) -> Head | None:
+        """The head record, None if there is none; AuditError if it is unreadable."""
+        try:
+            data = json.loads(self.head_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError, ValueError):
+            raise AuditError("the head record is unreadable", path=self.head_path) from None
+        try:
+            head = Head(int(data["count"]), str(data["last_hash"]), int(data["size"]))
+        except (KeyError, TypeError, ValueError):
+            raise AuditError("the head record is not one", path=self.head_path) from None
+        return head
+
+    def _recover(self, fd: int, settings: AuditSettings) -> Head:
+        """The head to append after: adopt whole entries past it, set a torn tail aside."""
+        head = self.read_head()
+        size = os.fstat(fd).st_size
+        if head is None:
+            if size:
+                raise AuditError(
+                    "the log has entries but no head record (head.json); nothing more is "
+                    "recorded until it is looked into: run `decision-aid audit verify`",
+                    path=self.log_path,
+                )
+            return Head(0, GENESIS, 0)
+        if size < head.size:
+            raise AuditError(
+                f"the log is shorter ({size} bytes) than its head record says ({head.size}): "
+                "entries were removed. Nothing more is recorded until it is looked into: "
+                "run `decision-aid audit verify`",
+                path=self.log_path,
+            )
+        if size == head.size:
+            return head
+        tail = os.pread(fd, size - head.size, head.size)
+        adopted, position = head, 0
+        while (end := tail.find(b"\n", position)) >= 0:
+            entry = _parse(tail[position:end], adopted.count + 1)
+            if (
+                entry is None
+                or entry.seq != adopted.count + 1
+                or entry.data.get("prev") != adopted.last_hash
+                or entry.hash != entry.computed_hash()
+            ):
+                break
+            adopted = Head(adopted.count + 1, str(entry.hash), head.size + end + 1)
+            position = end + 1
+        if adopted.size == size:
+            atomic_write(self.head_path, adopted.to_bytes())
+            return adopted
+        torn = tail[adopted.size - head.size :]
+        aside = self.folder / f"torn-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.bin"
+        atomic_write(aside, torn)
+        os.ftruncate(fd, adopted.size)
+        os.fsync(fd)
+        atomic_write(self.head_path, adopted.to_bytes())
+        note = (
+            f"an interrupted write left {len(torn)} bytes after entry {adopted.count}; "
+            f"they were set aside in {aside.name}"
+        )
+        body = _body(
+            AuditEvent("log-recovered", note=note),
+            AuditSettings(),
+            seq=adopted.count + 1,
+            prev=adopted.last_hash,
+            now=datetime.now(UTC),
+        )
+        return self._commit(fd, adopted, body)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def verify(self) -> Verification:
+        """Check every entry, the chain, the numbering and the head; change nothing."""
+        try:
+            with self._locked(shared=True):
+                data = self.log_path.read_bytes() if self.log_path.exists() else b""
+                head = self.read_head()
+        except FileNotFoundError:  # no folder: nothing was ever recorded
+            return Verification((), None)
+        except OSError as error:
+            raise AuditError(error.strerror or str(error), path=self.log_path) from None
+        return _verify(data, head)
+
+    def entries(self, *, since: date | None = None) -> list[Entry]:
+        """The whole, well-formed entries, oldest first (``since``: from that day, UTC)."""
+        found = list(self.verify().entries)
+        if since is None:
+            return found
+        start = since.isoformat()
+        return [e for e in found if e.time[:10] >= start]
+
+
+def _verify(data: bytes, head: Head | None) -> Verification:
+    problems: list[str] = []
+    notices: list[str] = []
+    entries: list[Entry] = []
+    expected_seq, prev, position, good_size = 1, GENESIS, 0, 0
+    line = 0
+    while position < len(data):
+        line += 1
+        end = data.find(b"\n", position)
+        if end < 0:
+            torn = len(data) - position
+            if head is not None and position >= head.size:
+                notices.append(
+                    f"line {line}: an interrupted write left {torn} bytes after the last "
+                    "entry; the next recording sets them aside"
+                )
+            else:
+                problems.append(
+                    f"line {line}: the log ends in the middle of an entry ({torn} bytes): "
+                    "it was cut short"
+                )
+            break
+        entry = _parse(data[position:end], line)
+        position = end + 1
+        if entry is None:
+            problems.append(f"line {line}: not an audit entry (edited or damaged)")
+            continue
+        if entry.hash != entry.computed_hash():
+            problems.append(f"line {line}: entry {entry.seq} was edited: its hash does not match")
+        if entry.seq != expected_seq:
+            problems.append(
+                f"line {line}: entry {entry.seq} where entry {expected_seq} belongs: "
+                "entries were removed, inserted or reordered"
+            )
+        elif entry.data.get("prev") != prev:
+            problems.append(
+                f"line {line}: entry {entry.seq} does not follow the entry before it "
+                "(the chain is broken)"
+            )
+        entries.append(entry)
+        good_size = position
+        # Carry on from what this entry claims, so one edit is reported once, not onwards.
+        expected_seq = entry.seq + 1 if isinstance(entry.seq, int) else expected_seq + 1
+        prev = str(entry.hash)
+    if head is None:
+        if entries:
+            problems.append(
+                "there is no head record (head.json): the log cannot be checked for truncation"
+            )
+    else:
+        problems += _check_head(head, entries, good_size)
+        if len(entries) > head.count:
+            notices.append(
+                f"{len(entries) - head.count} entries after the head record (an append was "
+                "interrupted before the head was updated); the next recording adopts them"
+            )
+    if len(problems) > MAX_PROBLEMS:
+        problems = [*problems[:MAX_PROBLEMS], f"… {len(problems) - MAX_PROBLEMS} more problems"]
+    return Verification(tuple(entries), head, tuple(problems), tuple(notices))
+
+
+def _check_head(head: Head, entries: list[Entry], size: int) -> list[str]:
+    if len(entries) < head.count or size < head.size:
+        return [
+            f"the head record counts {head.count} entries ({head.size} bytes) but the log holds "
+            f"{len(entries)} ({size} bytes): the log was cut short"
+        ]
+    if head.count and entries[head.count - 1].hash != head.last_hash:
+        return [
+            f"entry {head.count} is not the one the head record names: the log was replaced "
+            "or rewritten"
+        ]
+    return []
+
+
+def consultation_event(
+    event: str,
+    *,
+    rule_set: RuleSet,
+    consultation: Consultation,
+    assessment: Assessment | None = None,
+    override: Override | None = None,
+    approval: SupportsKind | None = None,
+    answers: Mapping[str, Any] | None = None,
+    target: str = "",
+) -> AuditEvent:
+    """The event for something done with ``consultation`` under ``rule_set``.
+
+    ``approval`` None records ``not-checked`` (before the approval check is wired in).
+    """
+    return AuditEvent(
+        event,
+        consultation=consultation.id,
+        rule_set_id=rule_set.info.id,
+        version=rule_set.info.version,
+        digest=rule_set.digest,
+        approval=approval.kind if approval is not None else "not-checked",
+        outcome=assessment.outcome.id if assessment is not None else "",
+        override=override.level if override is not None else "",
+        override_reason=override.reason if override is not None else "",
+        patient_label=consultation.patient_label,
+        target=target,
+        answers=answers if answers is not None else consultation.answers,
+    )
+
+
+def record(event: AuditEvent, *, log: AuditLog | None = None) -> Entry:
+    """Append ``event`` to the user's audit log (or ``log``)."""
+    return (log or AuditLog()).append(event)
