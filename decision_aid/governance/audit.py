@@ -341,7 +341,10 @@ class AuditLog:
             with contextlib.suppress(OSError):
                 os.ftruncate(fd, head.size)
                 os.fsync(fd)
-            reason = error.strerror if isinstance(error, OSError) else str(error)
+            if isinstance(error, OSError):
+                reason = error.strerror or str(error)
+            else:  # the head record: its message names its own path, said once here
+                reason = "the head record: " + str(error).removeprefix(f"{error.path}: ")
             raise AuditError(
                 f"could not record ({reason}); the earlier entries are intact",
                 path=self.log_path,
