@@ -38,6 +38,7 @@ def _rewrite_in_place(log: AuditLog) -> None:
     try:
         for start in range(0, len(data), 65_536):
             os.write(fd, data[start : start + 65_536])
+            os.fsync(fd)  # a careful-looking "compaction": each piece safely on disk
     finally:
         os.close(fd)
 
