@@ -25,10 +25,12 @@ answers, the patient label, an override's reason, the file a sheet was saved to.
 from __future__ import annotations
 
 import contextlib
+import errno
 import getpass
 import hashlib
 import json
 import os
+import stat
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -268,6 +270,36 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
+def _open_regular(path: Path, flags: int) -> int:
+    """Open a regular file of our own: never through a link, never a FIFO or a device."""
+    try:
+        fd = os.open(
+            path, flags | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0), 0o600
+        )
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise OSError(errno.ELOOP, "a symbolic link where the file itself belongs") from None
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(errno.EINVAL, "not a regular file")
+    return fd
+
+
+def _read_regular(path: Path) -> bytes:
+    try:
+        fd = _open_regular(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return b""
+    try:
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 class AuditLog:
     """The log in ``folder`` (default ``<data>/audit``). Safe across processes."""
 
@@ -291,8 +323,9 @@ class AuditLog:
         try:
             self._make_folder()
             with self._locked(shared=False):
-                fd = os.open(self.log_path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+                fd = _open_regular(self.log_path, os.O_RDWR | os.O_CREAT | os.O_APPEND)
                 try:
+                    os.fchmod(fd, 0o600)  # one copied in by hand is made private again
                     head = self._recover(fd, settings)
                     body = _body(
                         event,
@@ -319,7 +352,7 @@ class AuditLog:
 
     @contextlib.contextmanager
     def _locked(self, *, shared: bool) -> Iterator[None]:
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = _open_regular(self.lock_path, os.O_RDWR | os.O_CREAT)
         try:
             _lock(fd, shared=shared)
             try:
@@ -427,7 +460,7 @@ class AuditLog:
         """Check every entry, the chain, the numbering and the head; change nothing."""
         try:
             with self._locked(shared=True):
-                data = self.log_path.read_bytes() if self.log_path.exists() else b""
+                data = _read_regular(self.log_path)
                 head = self.read_head()
         except FileNotFoundError:  # no folder: nothing was ever recorded
             return Verification((), None)
@@ -496,9 +529,11 @@ def _verify(data: bytes, head: Head | None) -> Verification:
     else:
         problems += _check_head(head, entries, good_size)
         if len(entries) > head.count:
+            extra = len(entries) - head.count
             notices.append(
-                f"{len(entries) - head.count} entries after the head record (an append was "
-                "interrupted before the head was updated); the next recording adopts them"
+                f"{extra} {'entry' if extra == 1 else 'entries'} after the head record (an "
+                "append was interrupted before the head was updated); the next recording "
+                "adopts them"
             )
     if len(problems) > MAX_PROBLEMS:
         problems = [*problems[:MAX_PROBLEMS], f"… {len(problems) - MAX_PROBLEMS} more problems"]

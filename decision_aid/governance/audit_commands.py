@@ -39,7 +39,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     result = _verification(log)
     if result is None:
         return EXIT_FAILED
-    head_hash = result.head.last_hash if result.head else ""
+    head_hash = str(result.entries[-1].hash) if result.entries else ""
     if args.format == "json":
         summary = {
             "log": str(log.log_path),

@@ -227,7 +227,7 @@ def test_a_whole_entry_past_the_head_is_adopted(tmp_path: Path) -> None:
     result = log.verify()
     assert result.ok
     assert result.notices == (
-        "1 entries after the head record (an append was interrupted before the head was "
+        "1 entry after the head record (an append was interrupted before the head was "
         "updated); the next recording adopts them",
     )
     log.append(_event(3), now=START + timedelta(hours=3))
@@ -282,3 +282,16 @@ def test_settings_given_by_the_caller_win(tmp_path: Path) -> None:
     log = AuditLog(tmp_path / "audit")
     log.append(_event(1), settings=AuditSettings(record_answers=True))
     assert "details" in log.verify().entries[0].data
+
+
+def test_a_log_replaced_by_a_link_is_never_written_through(tmp_path: Path) -> None:
+    log = _filled(tmp_path / "audit", 1)
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"not yours\n")
+    log.log_path.unlink()
+    log.log_path.symlink_to(victim)
+    with pytest.raises(AuditError, match="a symbolic link where the file itself belongs"):
+        log.append(_event(2))
+    with pytest.raises(AuditError, match="a symbolic link"):
+        log.verify()
+    assert victim.read_bytes() == b"not yours\n"
