@@ -101,6 +101,15 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date; write it YYYY-MM-DD") from None
 
 
+def _anchor(text: str) -> tuple[int, str]:
+    seq, _, digest = text.partition(":")
+    if not (seq.isdigit() and len(digest) == 64 and set(digest) <= set("0123456789abcdef")):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an anchor; write ENTRY:HASH (the 64 hex digits verify printed)"
+        )
+    return int(seq), digest
+
+
 def _add_audit_commands(commands: Any) -> None:
     audit = commands.add_parser(
         "audit", help="the audit trail: sheets printed or saved, exports, overrides, loads"
@@ -109,6 +118,10 @@ def _add_audit_commands(commands: Any) -> None:
     verify = actions.add_parser(
         "verify", help="check that no entry was edited, reordered or removed (exit 1 if any)"
     )
+    verify.add_argument(
+        "--anchor", action="append", type=_anchor, metavar="ENTRY:HASH",
+        help="an entry's hash copied elsewhere earlier; it must still be there (repeatable)",
+    )  # fmt: skip
     verify.add_argument("--format", choices=("text", "json"), default="text")
     verify.set_defaults(run="cmd_audit_verify")
     show = actions.add_parser("show", help="list the audit trail, oldest first")

@@ -456,8 +456,13 @@ class AuditLog:
 
     # -- reading -------------------------------------------------------------------------
 
-    def verify(self) -> Verification:
-        """Check every entry, the chain, the numbering and the head; change nothing."""
+    def verify(self, *, anchors: Mapping[int, str] | None = None) -> Verification:
+        """Check every entry, the chain, the numbering and the head; change nothing.
+
+        ``anchors`` maps entry numbers to hashes copied elsewhere earlier (``audit verify``
+        prints the newest): an entry that no longer has its anchored hash means the log was
+        rewritten, consistently or not.
+        """
         try:
             with self._locked(shared=True):
                 data = _read_regular(self.log_path)
@@ -466,7 +471,17 @@ class AuditLog:
             return Verification((), None)
         except OSError as error:
             raise AuditError(error.strerror or str(error), path=self.log_path) from None
-        return _verify(data, head)
+        result = _verify(data, head)
+        missed = [
+            f"entry {seq} no longer has the hash {digest[:16]}… copied from it earlier: "
+            "the log was rewritten"
+            for seq, digest in sorted((anchors or {}).items())
+            if not any(e.seq == seq and e.hash == digest for e in result.entries)
+        ]
+        if not missed:
+            return result
+        problems = (*result.problems, *missed)
+        return Verification(result.entries, result.head, problems, result.notices)
 
     def entries(self, *, since: date | None = None) -> list[Entry]:
         """The whole, well-formed entries, oldest first (``since``: from that day, UTC)."""

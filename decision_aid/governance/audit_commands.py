@@ -26,9 +26,9 @@ __all__ = ["cmd_audit_show", "cmd_audit_verify", "record_written_sheet"]
 EXIT_OK, EXIT_FAILED = 0, 1
 
 
-def _verification(log: AuditLog) -> Verification | None:
+def _verification(log: AuditLog, anchors: dict[int, str] | None = None) -> Verification | None:
     try:
-        return log.verify()
+        return log.verify(anchors=anchors)
     except AuditError as error:
         print(f"error: {error}", file=sys.stderr)
         return None
@@ -36,7 +36,7 @@ def _verification(log: AuditLog) -> Verification | None:
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     log = AuditLog()
-    result = _verification(log)
+    result = _verification(log, dict(args.anchor or []))
     if result is None:
         return EXIT_FAILED
     head_hash = str(result.entries[-1].hash) if result.entries else ""
@@ -57,8 +57,8 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     for notice in result.notices:
         print(f"{log.log_path}: note: {notice}")
     if result.ok:
-        anchor = f"; last hash {head_hash}" if head_hash else ""
-        print(f"{log.log_path}: {len(result.entries)} entries, whole and in order{anchor}")
+        newest = f"; entry {len(result.entries)} has hash {head_hash}" if head_hash else ""
+        print(f"{log.log_path}: {len(result.entries)} entries, whole and in order{newest}")
         return EXIT_OK
     print(f"{log.log_path}: NOT WHOLE: {len(result.problems)} problem(s)")
     return EXIT_FAILED

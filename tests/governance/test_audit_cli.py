@@ -49,7 +49,7 @@ def test_verify_says_whole_then_names_an_edit(
     head = log.read_head()
     assert head is not None
     assert capsys.readouterr().out == (
-        f"{log.log_path}: 2 entries, whole and in order; last hash {head.last_hash}\n"
+        f"{log.log_path}: 2 entries, whole and in order; entry 2 has hash {head.last_hash}\n"
     )
     text = log.log_path.read_text()
     outcome = json.loads(text.splitlines()[0])["outcome"]
@@ -95,3 +95,32 @@ def test_an_installed_rule_set_is_the_default(
     (system / "not-a-set").mkdir()
     monkeypatch.setenv("DECISION_AID_SYSTEM_RULES_DIR", str(system))
     assert default_rules_dir() == system / "clinic-set"
+
+
+def test_an_anchored_hash_catches_a_consistent_rewrite(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Dropping the last entry and fixing the head fools the chain, not an anchor."""
+    for name in ("a.pdf", "b.pdf"):
+        assert _sheet(tmp_path, name) == 0
+    log = AuditLog(data_dir() / "audit")
+    head = log.read_head()
+    assert head is not None
+    anchor = f"2:{head.last_hash}"
+    lines = log.log_path.read_bytes().splitlines(keepends=True)
+    log.log_path.write_bytes(lines[0])
+    first = json.loads(lines[0])
+    size = len(lines[0])
+    log.head_path.write_text(
+        json.dumps({"format": 1, "count": 1, "last_hash": first["hash"], "size": size})
+    )
+    capsys.readouterr()
+    assert main(["audit", "verify"]) == 0  # the limit the docs state
+    assert main(["audit", "verify", "--anchor", anchor]) == 1
+    assert (
+        f"error: entry 2 no longer has the hash {head.last_hash[:16]}… copied from it earlier: "
+        "the log was rewritten"
+    ) in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["audit", "verify", "--anchor", "2:abc"])
+    assert "not an anchor; write ENTRY:HASH" in capsys.readouterr().err
