@@ -151,7 +151,8 @@ def build_deb(bundle_folder: Path, *, version: str, dist: Path, work: Path) -> P
     target = deb_path(version, dist)
     dist.mkdir(parents=True, exist_ok=True)
     subprocess.run(
-        ["dpkg-deb", "--root-owner-group", "-Zxz", "--build", str(root), str(target)],
+        # xz at level 1: 66 MiB in about a minute; the default level 6 saves 6 MiB for 8 minutes.
+        ["dpkg-deb", "--root-owner-group", "-Zxz", "-z1", "--build", str(root), str(target)],
         check=True,
         capture_output=True,
     )
