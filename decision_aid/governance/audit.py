@@ -15,8 +15,10 @@ disk cuts the partial entry back at once and raises :class:`AuditError`.
 
 The trade-off, stated plainly: anyone who can write the data folder can rewrite the
 whole chain and its head consistently. The chain shows the log is whole and in order
-as the app wrote it; to show nobody rewrote it, copy the head hash that ``audit verify``
-prints to somewhere the user cannot write, now and then.
+as the app wrote it; to show nobody rewrote it, copy the newest hash that ``audit verify``
+prints to somewhere the user cannot write, and check it later (``--anchor``).
+
+The entries' format and the chain check are in :mod:`decision_aid.governance.audit_entries`.
 
 Never recorded unless the installation turns it on (``[audit] record_answers``): the
 answers, the patient label, an override's reason, the file a sheet was saved to.
@@ -26,25 +28,33 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import getpass
-import hashlib
 import json
 import os
 import stat
 import sys
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 
-from decision_aid.domain.errors import DecisionAidError, StorageError
-from decision_aid.governance.installation import AuditSettings, audit_settings, clinician_name
+from decision_aid.domain.errors import StorageError
+from decision_aid.governance.audit_entries import (
+    EVENTS,
+    GENESIS,
+    AuditError,
+    AuditEvent,
+    Entry,
+    Head,
+    Verification,
+    consultation_event,
+    entry_body,
+    entry_hash,
+    entry_line,
+    parse_line,
+    verify_bytes,
+)
+from decision_aid.governance.installation import AuditSettings, audit_settings
 from decision_aid.storage import atomic_write, data_dir
-
-if TYPE_CHECKING:
-    from decision_aid.domain import Assessment, RuleSet
-    from decision_aid.domain.consultation import Consultation, Override
 
 __all__ = [
     "EVENTS",
@@ -59,187 +69,7 @@ __all__ = [
     "record",
 ]
 
-GENESIS = "0" * 64
-"""The ``prev`` of the first entry."""
-FORMAT = 1
 CHUNK = 65_536
-MAX_PROBLEMS = 20
-
-EVENTS = frozenset(
-    {
-        "rule-set-loaded",
-        "sheet-printed",
-        "sheet-saved",
-        "sheet-written",
-        "fhir-exported",
-        "override-set",
-        "override-cleared",
-        "log-recovered",
-    }
-)
-
-
-class AuditError(DecisionAidError):
-    """The audit log could not be written, or is not whole; earlier entries are untouched."""
-
-    def __init__(self, message: str, *, path: Path) -> None:
-        self.path = str(path)
-        super().__init__(f"{path}: {message}")
-
-
-class SupportsKind(Protocol):
-    """The approval state (``decision_aid.governance.approval.ApprovalState``)."""
-
-    @property
-    def kind(self) -> str: ...
-
-
-@dataclass(frozen=True)
-class AuditEvent:
-    """What happened. ``answers``, ``patient_label``, ``override_reason`` and ``target``
-    reach the log only when the installation records answers."""
-
-    event: str
-    consultation: str = ""
-    rule_set_id: str = ""
-    version: str = ""
-    digest: str = ""
-    approval: str = ""
-    outcome: str = ""
-    override: str = ""
-    note: str = ""
-    """Written by the app (never patient data), e.g. what a recovery set aside."""
-    override_reason: str = ""
-    patient_label: str = ""
-    target: str = ""
-    answers: Mapping[str, Any] | None = None
-
-    def __post_init__(self) -> None:
-        if self.event not in EVENTS:
-            raise ValueError(f"unknown audit event {self.event!r}; one of {sorted(EVENTS)}")
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One line of the log, as read back."""
-
-    line: int
-    data: Mapping[str, Any]
-
-    @property
-    def seq(self) -> object:
-        return self.data.get("seq")
-
-    @property
-    def hash(self) -> object:
-        return self.data.get("hash")
-
-    @property
-    def time(self) -> str:
-        return str(self.data.get("time", ""))
-
-    def computed_hash(self) -> str:
-        return _hash({k: v for k, v in self.data.items() if k != "hash"})
-
-    def describe(self) -> str:
-        d = self.data
-        rule_set = d.get("rule_set") or {}
-        parts = [
-            f"{d.get('time', '?')}  #{d.get('seq', '?')}  {d.get('event', '?')}",
-            f"rules {rule_set.get('id', '')} {rule_set.get('version', '')}".rstrip(),
-        ]
-        if rule_set.get("digest"):
-            parts.append(f"sha256 {str(rule_set['digest'])[:12]}…")
-        for key in ("approval", "outcome", "override", "consultation", "clinician", "note"):
-            if d.get(key):
-                parts.append(f"{key} {d[key]}")
-        return "  ".join(parts)
-
-
-@dataclass(frozen=True)
-class Head:
-    count: int
-    last_hash: str
-    size: int
-
-    def to_bytes(self) -> bytes:
-        record = {"format": FORMAT, "count": self.count, "last_hash": self.last_hash}
-        return (json.dumps({**record, "size": self.size}, sort_keys=True) + "\n").encode()
-
-
-@dataclass(frozen=True)
-class Verification:
-    """The result of :meth:`AuditLog.verify`: ``problems`` empty means the log is whole."""
-
-    entries: tuple[Entry, ...]
-    head: Head | None
-    problems: tuple[str, ...] = ()
-    notices: tuple[str, ...] = field(default=())
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-def _canonical(data: Mapping[str, Any]) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-
-
-def _hash(data: Mapping[str, Any]) -> str:
-    return hashlib.sha256(_canonical(data).encode("utf-8")).hexdigest()
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no login name (a container without a passwd entry)
-        return ""
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
-
-
-def _body(
-    event: AuditEvent, settings: AuditSettings, *, seq: int, prev: str, now: datetime
-) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "format": FORMAT,
-        "seq": seq,
-        "time": _stamp(now),
-        "event": event.event,
-        "clinician": clinician_name(),
-        "user": _os_user(),
-        "consultation": event.consultation,
-        "rule_set": {"id": event.rule_set_id, "version": event.version, "digest": event.digest},
-        "approval": event.approval,
-        "outcome": event.outcome,
-        "override": event.override,
-        "prev": prev,
-    }
-    if event.note:
-        body["note"] = event.note
-    if settings.record_answers:
-        body["details"] = {
-            "answers": dict(event.answers or {}),
-            "patient_label": event.patient_label,
-            "override_reason": event.override_reason,
-            "target": event.target,
-        }
-    return body
-
-
-def _line_of(body: dict[str, Any]) -> tuple[bytes, str]:
-    digest = _hash(body)
-    return (_canonical({**body, "hash": digest}) + "\n").encode("utf-8"), digest
-
-
-def _parse(raw: bytes, line: int) -> Entry | None:
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return None
-    return Entry(line, data) if isinstance(data, dict) else None
 
 
 if sys.platform == "win32":  # pragma: no cover - the Windows build is not tested here
@@ -327,7 +157,7 @@ class AuditLog:
                 try:
                     os.fchmod(fd, 0o600)  # one copied in by hand is made private again
                     head = self._recover(fd, settings)
-                    body = _body(
+                    body = entry_body(
                         event,
                         settings,
                         seq=head.count + 1,
@@ -343,7 +173,7 @@ class AuditLog:
             ) from None
         except StorageError as error:
             raise AuditError(f"could not record ({error})", path=self.log_path) from None
-        return Entry(head.count + 1, {**body, "hash": _hash(body)})
+        return Entry(head.count + 1, {**body, "hash": entry_hash(body)})
 
     def _make_folder(self) -> None:
         self.folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -364,7 +194,7 @@ class AuditLog:
 
     def _commit(self, fd: int, head: Head, body: dict[str, Any]) -> Head:
         """Append one entry, then the head; on failure cut the log back and raise."""
-        line, digest = _line_of(body)
+        line, digest = entry_line(body)
         new = Head(head.count + 1, digest, head.size + len(line))
         try:
             _write_all(fd, line)
@@ -422,7 +252,7 @@ class AuditLog:
         tail = os.pread(fd, size - head.size, head.size)
         adopted, position = head, 0
         while (end := tail.find(b"\n", position)) >= 0:
-            entry = _parse(tail[position:end], adopted.count + 1)
+            entry = parse_line(tail[position:end], adopted.count + 1)
             if (
                 entry is None
                 or entry.seq != adopted.count + 1
@@ -445,7 +275,7 @@ class AuditLog:
             f"an interrupted write left {len(torn)} bytes after entry {adopted.count}; "
             f"they were set aside in {aside.name}"
         )
-        body = _body(
+        body = entry_body(
             AuditEvent("log-recovered", note=note),
             AuditSettings(),
             seq=adopted.count + 1,
@@ -471,7 +301,7 @@ class AuditLog:
             return Verification((), None)
         except OSError as error:
             raise AuditError(error.strerror or str(error), path=self.log_path) from None
-        result = _verify(data, head)
+        result = verify_bytes(data, head)
         missed = [
             f"entry {seq} no longer has the hash {digest[:16]}… copied from it earlier: "
             "the log was rewritten"
@@ -490,114 +320,6 @@ class AuditLog:
             return found
         start = since.isoformat()
         return [e for e in found if e.time[:10] >= start]
-
-
-def _verify(data: bytes, head: Head | None) -> Verification:
-    problems: list[str] = []
-    notices: list[str] = []
-    entries: list[Entry] = []
-    expected_seq, prev, position, good_size = 1, GENESIS, 0, 0
-    line = 0
-    while position < len(data):
-        line += 1
-        end = data.find(b"\n", position)
-        if end < 0:
-            torn = len(data) - position
-            if head is not None and position >= head.size:
-                notices.append(
-                    f"line {line}: an interrupted write left {torn} bytes after the last "
-                    "entry; the next recording sets them aside"
-                )
-            else:
-                problems.append(
-                    f"line {line}: the log ends in the middle of an entry ({torn} bytes): "
-                    "it was cut short"
-                )
-            break
-        entry = _parse(data[position:end], line)
-        position = end + 1
-        if entry is None:
-            problems.append(f"line {line}: not an audit entry (edited or damaged)")
-            continue
-        if entry.hash != entry.computed_hash():
-            problems.append(f"line {line}: entry {entry.seq} was edited: its hash does not match")
-        if entry.seq != expected_seq:
-            problems.append(
-                f"line {line}: entry {entry.seq} where entry {expected_seq} belongs: "
-                "entries were removed, inserted or reordered"
-            )
-        elif entry.data.get("prev") != prev:
-            problems.append(
-                f"line {line}: entry {entry.seq} does not follow the entry before it "
-                "(the chain is broken)"
-            )
-        entries.append(entry)
-        good_size = position
-        # Carry on from what this entry claims, so one edit is reported once, not onwards.
-        expected_seq = entry.seq + 1 if isinstance(entry.seq, int) else expected_seq + 1
-        prev = str(entry.hash)
-    if head is None:
-        if entries:
-            problems.append(
-                "there is no head record (head.json): the log cannot be checked for truncation"
-            )
-    else:
-        problems += _check_head(head, entries, good_size)
-        if len(entries) > head.count:
-            extra = len(entries) - head.count
-            notices.append(
-                f"{extra} {'entry' if extra == 1 else 'entries'} after the head record (an "
-                "append was interrupted before the head was updated); the next recording "
-                "adopts them"
-            )
-    if len(problems) > MAX_PROBLEMS:
-        problems = [*problems[:MAX_PROBLEMS], f"… {len(problems) - MAX_PROBLEMS} more problems"]
-    return Verification(tuple(entries), head, tuple(problems), tuple(notices))
-
-
-def _check_head(head: Head, entries: list[Entry], size: int) -> list[str]:
-    if len(entries) < head.count:
-        return [
-            f"the head record counts {head.count} entries ({head.size} bytes) but the log holds "
-            f"{len(entries)} ({size} bytes): the log was cut short"
-        ]
-    if head.count and entries[head.count - 1].hash != head.last_hash:
-        return [
-            f"entry {head.count} is not the one the head record names: the log was replaced "
-            "or rewritten"
-        ]
-    return []
-
-
-def consultation_event(
-    event: str,
-    *,
-    rule_set: RuleSet,
-    consultation: Consultation,
-    assessment: Assessment | None = None,
-    override: Override | None = None,
-    approval: SupportsKind | None = None,
-    answers: Mapping[str, Any] | None = None,
-    target: str = "",
-) -> AuditEvent:
-    """The event for something done with ``consultation`` under ``rule_set``.
-
-    ``approval`` None records ``not-checked`` (before the approval check is wired in).
-    """
-    return AuditEvent(
-        event,
-        consultation=consultation.id,
-        rule_set_id=rule_set.info.id,
-        version=rule_set.info.version,
-        digest=rule_set.digest,
-        approval=approval.kind if approval is not None else "not-checked",
-        outcome=assessment.outcome.id if assessment is not None else "",
-        override=override.level if override is not None else "",
-        override_reason=override.reason if override is not None else "",
-        patient_label=consultation.patient_label,
-        target=target,
-        answers=answers if answers is not None else consultation.answers,
-    )
 
 
 def record(event: AuditEvent, *, log: AuditLog | None = None) -> Entry:

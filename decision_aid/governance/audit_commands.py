@@ -19,7 +19,7 @@ from decision_aid.governance.audit import AuditError, AuditEvent, AuditLog, Veri
 
 if TYPE_CHECKING:
     from decision_aid.domain import Assessment, RuleSet
-    from decision_aid.governance.audit import SupportsKind
+    from decision_aid.governance.audit_entries import SupportsKind
 
 __all__ = ["cmd_audit_show", "cmd_audit_verify", "record_written_sheet"]
 
