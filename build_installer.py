@@ -5,6 +5,7 @@
     python build_installer.py              # one folder: dist/decision-aid/decision-aid
     python build_installer.py --onefile    # one file: dist/onefile/decision-aid
     python build_installer.py --no-bench   # build and smoke-test only
+    python build_installer.py --deb        # and wrap it in dist/decision-aid_<v>_<arch>.deb
 
 The smoke test runs the built app with no display (``QT_QPA_PLATFORM=offscreen``):
 ``--version``; ``check``, ``test`` and ``lint`` on the bundled rule set; ``evaluate`` and ``sheet``
@@ -607,11 +608,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--onefile", action="store_true", help="one executable file (slower start)")
     parser.add_argument("--no-bench", action="store_true", help="skip the hello-world comparison")
     parser.add_argument("--rounds", type=int, default=9, help="timed launches of each (default 9)")
+    parser.add_argument(
+        "--deb", action="store_true", help="also build a Debian package (see installer_deb.py)"
+    )
     args = parser.parse_args(argv)
+    if args.deb and args.onefile:
+        parser.error("--deb wraps the one-folder bundle; leave out --onefile")
     require_pyinstaller()
     app = build_app(onefile=args.onefile)
     steps = smoke_test(app)
     print_steps(steps)
+    if args.deb and app.folder is not None and all(step.ok for step in steps):
+        from decision_aid import __version__
+        from installer_deb import build_deb
+
+        deb = build_deb(app.folder, version=__version__, dist=DIST, work=WORK)
+        say(f"Debian package: {deb} ({deb.stat().st_size // MIB} MiB)")
     if not args.no_bench:
         hello = build_hello_world()
         report(compare(app, hello, rounds=args.rounds), app=app, hello=hello)

@@ -14,10 +14,12 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from decision_aid import __version__
+from decision_aid.governance.installation import default_rules_dir
 from decision_aid.paths import bundled_rules_dir
 
 __all__ = ["main"]
@@ -107,7 +109,7 @@ def _add_authoring_commands(commands: Any, bundled: Path) -> None:
         "schema", help="write JSON Schemas of the rule-set and case files for editors"
     )
     schema.add_argument(
-        "-o", "--output", type=Path, default=bundled.parent / "schema", metavar="DIR",
+        "-o", "--output", type=Path, default=bundled_rules_dir().parent / "schema", metavar="DIR",
         help="where to write them (default: rules/schema)",
     )  # fmt: skip
     schema.add_argument("--format", choices=("text", "json"), default="text")
@@ -149,8 +151,45 @@ def _add_governance_commands(commands: Any) -> None:
     approve_cmd.set_defaults(run="cmd_approve", module=module)
 
 
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write it YYYY-MM-DD") from None
+
+
+def _anchor(text: str) -> tuple[int, str]:
+    seq, _, digest = text.partition(":")
+    if not (seq.isdigit() and len(digest) == 64 and set(digest) <= set("0123456789abcdef")):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an anchor; write ENTRY:HASH (the 64 hex digits verify printed)"
+        )
+    return int(seq), digest
+
+
+def _add_audit_commands(commands: Any) -> None:
+    audit = commands.add_parser(
+        "audit", help="the audit trail: sheets printed or saved, exports, overrides, loads"
+    )
+    actions = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    verify = actions.add_parser(
+        "verify", help="check that no entry was edited, reordered or removed (exit 1 if any)"
+    )
+    verify.add_argument(
+        "--anchor", action="append", type=_anchor, metavar="ENTRY:HASH",
+        help="an entry's hash copied elsewhere earlier; it must still be there (repeatable)",
+    )  # fmt: skip
+    verify.add_argument("--format", choices=("text", "json"), default="text")
+    verify.set_defaults(run="cmd_audit_verify")
+    show = actions.add_parser("show", help="list the audit trail, oldest first")
+    show.add_argument("--since", type=_day, metavar="DATE", help="from this day on (YYYY-MM-DD)")
+    show.add_argument("--format", choices=("text", "json"), default="text")
+    show.set_defaults(run="cmd_audit_show")
+
+
 def _parser() -> argparse.ArgumentParser:
-    bundled = bundled_rules_dir()
+    # Without --rules: an approved set installed by the clinic's package, else the bundled draft.
+    bundled = default_rules_dir()
     parser = argparse.ArgumentParser(
         prog="decision-aid",
         description="A shared decision aid: is ketamine therapy worth discussing for chronic pain? "
@@ -202,6 +241,8 @@ def _parser() -> argparse.ArgumentParser:
 
     _add_authoring_commands(commands, bundled)
     _add_governance_commands(commands)
+
+    _add_audit_commands(commands)
     return parser
 
 

@@ -31,6 +31,11 @@ from decision_aid.domain.engine import resolve_settings
 from decision_aid.domain.errors import StorageError
 from decision_aid.domain.jsontext import loads_strict
 from decision_aid.domain.yamlsource import dump_yaml, read_yaml
+from decision_aid.governance.audit_commands import (
+    cmd_audit_show,
+    cmd_audit_verify,
+    record_written_sheet,
+)
 from decision_aid.paths import safe_file_name
 from decision_aid.report import text_report
 from decision_aid.writing import write_file, write_files
@@ -39,6 +44,8 @@ if TYPE_CHECKING:
     from decision_aid.governance.approval import ApprovalState
 
 __all__ = [
+    "cmd_audit_show",
+    "cmd_audit_verify",
     "cmd_check",
     "cmd_coverage",
     "cmd_diff",
@@ -286,6 +293,12 @@ def cmd_sheet(args: argparse.Namespace) -> int:
         write_file(Path(args.output), data)
     except StorageError as error:
         print(f"error: could not write {error}", file=sys.stderr)
+        return EXIT_FAILED
+    output = Path(args.output)
+    if failed := record_written_sheet(
+        rule_set=rule_set, answers=raw, assessment=assessment, output=output, approval=approval
+    ):
+        print(f"error: {failed}", file=sys.stderr)
         return EXIT_FAILED
     print(f"{args.output}: discussion sheet written ({len(data)} bytes)")
     return EXIT_OK

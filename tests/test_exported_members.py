@@ -6,7 +6,12 @@ import importlib
 
 import pytest
 
-PACKAGES = ["decision_aid", "decision_aid.domain", "decision_aid.authoring"]
+PACKAGES = [
+    "decision_aid",
+    "decision_aid.domain",
+    "decision_aid.authoring",
+    "decision_aid.governance",
+]
 
 
 @pytest.mark.parametrize("name", PACKAGES)

@@ -1,6 +1,8 @@
-"""Governance: approval signatures, trusted keys (and, with issue #17's audit slice, the
-audit log). It reads the domain and storage; the window, the sheet and the CLI read it;
-the domain never does (import-linter keeps it so)."""
+"""Governance: who approved a rule set, which keys are trusted, and the audit trail.
+
+It may import the domain and storage; the window, the sheet and the CLI read it; the
+domain never does (import-linter keeps it so).
+"""
 
 from __future__ import annotations
 
@@ -12,12 +14,17 @@ from decision_aid.governance.approval import (
     approval_state,
     approve,
 )
+from decision_aid.governance.audit import AuditError, AuditEvent, AuditLog, record
 
 __all__ = [
     "ApprovalError",
     "ApprovalKind",
     "ApprovalState",
+    "AuditError",
+    "AuditEvent",
+    "AuditLog",
     "approval_problems",
     "approval_state",
     "approve",
+    "record",
 ]

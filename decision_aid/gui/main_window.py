@@ -341,6 +341,7 @@ class MainWindow(QMainWindow):
         self._set_actions_enabled(True)
         self.refresh()
         self.show_section(0)
+        self._audit("rule-set-loaded")
         self.loaded.emit()
 
     def _show_broken(self, error: RuleSetError) -> None:
@@ -553,10 +554,13 @@ class MainWindow(QMainWindow):
                 self.model.set_override(level, reason)
             except ValueError as error:
                 show_error(self, "Override not recorded", error)
+            else:
+                self._audit("override-set")
 
     def clear_override(self) -> None:
         if self.model is not None and self.model.consultation.override is not None:
             self.model.clear_override()
+            self._audit("override-cleared")
 
     def new_consultation(self) -> None:
         from decision_aid.domain.consultation import Consultation
@@ -705,6 +709,8 @@ class MainWindow(QMainWindow):
             write_files({path: _json_bytes(response), beside: _json_bytes(questionnaire)})
         except DecisionAidError as error:
             show_error(self, "Export failed", error)
+        else:
+            self._audit("fhir-exported", str(path))
         return path, beside
 
     def sheet_pdf(self) -> bytes:
@@ -734,11 +740,35 @@ class MainWindow(QMainWindow):
         label = self.model.consultation.patient_label
         name = safe_file_name(label, suffix=".pdf", fallback="discussion-sheet", when=date.today())
         try:
-            preview = SheetPreview(self.sheet_pdf(), self.suggest(name), self)
+            preview = SheetPreview(
+                self.sheet_pdf(), self.suggest(name), self, delivered=self._audit
+            )
         except Exception as error:  # reportlab and PDFium share no error base
             show_error(self, "The sheet could not be made", f"It could not be drawn: {error}")
             return
         preview.exec()
+
+    def _audit(self, event: str, target: str = "") -> None:
+        """Record ``event`` in the audit trail (beside the autosaves); say so if it fails."""
+        from decision_aid.governance.audit import AuditLog, consultation_event
+
+        if self.model is None:
+            return
+        model = self.model
+        try:
+            AuditLog(self.autosave.folder.parent / "audit").append(
+                consultation_event(
+                    event,
+                    rule_set=model.rule_set,
+                    consultation=model.consultation,
+                    assessment=model.assessment,
+                    override=model.override,
+                    approval=self.approval,
+                    target=target,
+                )
+            )
+        except DecisionAidError as error:
+            show_error(self, "Not recorded in the audit trail", error)
 
     def show_keys(self) -> None:
         lines = [

@@ -6,6 +6,7 @@ so what the clinician sees here is what the patient takes home.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -51,9 +52,19 @@ def page_images(pdf: bytes, *, dpi: float) -> list[QImage]:
 
 
 class SheetPreview(QDialog):
-    def __init__(self, pdf: bytes, suggested_name: str, parent: QWidget | None = None) -> None:
+    """``delivered(event, where)`` is called after each print or save (the audit trail)."""
+
+    def __init__(
+        self,
+        pdf: bytes,
+        suggested_name: str,
+        parent: QWidget | None = None,
+        *,
+        delivered: Callable[[str, str], None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.pdf = pdf
+        self.delivered = delivered or (lambda event, where: None)
         self.suggested_name = suggested_name
         self.setObjectName("sheet-preview")
         self.setWindowTitle("Discussion sheet: preview")
@@ -96,6 +107,7 @@ class SheetPreview(QDialog):
         except DecisionAidError as error:
             show_error(self, "The sheet was not saved", error)
             return False
+        self.delivered("sheet-saved", str(path))
         return True
 
     def print_sheet(self) -> None:
@@ -128,4 +140,6 @@ class SheetPreview(QDialog):
             ended = painter.end()
         if not ended:
             show_error(self, "The sheet was not printed", "The printer did not accept the pages.")
-        return ended
+            return False
+        self.delivered("sheet-printed", printer.outputFileName() or printer.printerName())
+        return True

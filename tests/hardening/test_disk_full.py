@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
@@ -223,3 +224,38 @@ def test_window_autosaving_onto_a_full_tmpfs_says_not_saved(
     window.model.set_notes("n" * 20_000)
     assert window.save_label.text().startswith("NOT SAVED:")
     assert path.read_bytes() == before
+
+
+def test_audit_appends_to_a_full_tmpfs_keep_every_earlier_entry(tiny_tmpfs: Path) -> None:
+    """Appending until the disk is full: the failing entry is cut back, nothing else moves;
+    once there is room again, the next append goes on from the last whole entry."""
+    from decision_aid.governance.audit import AuditError, AuditEvent, AuditLog
+    from decision_aid.governance.installation import AuditSettings
+
+    reserve = tiny_tmpfs / "reserve"
+    reserve.write_bytes(b"\0" * 8192)
+    log = AuditLog(tiny_tmpfs / "audit")
+    recording = AuditSettings(record_answers=True)
+    before, error = b"", None
+    for number in range(1000):
+        before = log.log_path.read_bytes() if log.log_path.exists() else b""
+        event = AuditEvent("sheet-saved", consultation=f"c{number}", answers={"p": "x" * 3000})
+        try:
+            log.append(event, settings=recording)
+        except AuditError as failed:
+            error = str(failed)
+            break
+    assert error is not None
+    assert re.search(r"could not record \(.*No space left on device.*\); the earlier", error)
+    assert log.log_path.read_bytes() == before
+    result = log.verify()
+    assert result.ok, result.problems
+    assert result.notices == ()
+    assert len(result.entries) >= 3
+    assert _no_temp_left(log.folder)
+    reserve.unlink()
+    log.append(AuditEvent("sheet-saved", consultation="after"), settings=recording)
+    after = log.verify()
+    assert after.ok
+    assert after.notices == ()
+    assert len(after.entries) == len(result.entries) + 1
