@@ -8,6 +8,7 @@ Exit codes: 0 success; 1 the rule set is broken or its cases fail; 2 bad input.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.util
 import json
 import sys
@@ -34,7 +35,7 @@ from decision_aid.domain.yamlsource import dump_yaml, read_yaml
 from decision_aid.governance.audit_commands import (
     cmd_audit_show,
     cmd_audit_verify,
-    record_written_sheet,
+    record_sheet,
 )
 from decision_aid.paths import safe_file_name
 from decision_aid.report import text_report
@@ -289,16 +290,19 @@ def cmd_sheet(args: argparse.Namespace) -> int:
     except Exception as error:  # reportlab's failures have no common base
         print(f"error: the discussion sheet could not be drawn: {error}", file=sys.stderr)
         return EXIT_FAILED
-    try:
-        write_file(Path(args.output), data)
-    except StorageError as error:
-        print(f"error: could not write {error}", file=sys.stderr)
-        return EXIT_FAILED
     output = Path(args.output)
-    if failed := record_written_sheet(
-        rule_set=rule_set, answers=raw, assessment=assessment, output=output, approval=approval
-    ):
-        print(f"error: {failed}", file=sys.stderr)
+    record = functools.partial(
+        record_sheet,
+        rule_set=rule_set, answers=raw, assessment=assessment, output=output, approval=approval,
+    )  # fmt: skip
+    if failed := record():
+        print(f"error: could not write {output}: {failed}; nothing was written", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        write_file(output, data)
+    except StorageError as error:
+        record(event="sheet-not-written")  # best effort: the write's error is the one to say
+        print(f"error: could not write {error}", file=sys.stderr)
         return EXIT_FAILED
     print(f"{args.output}: discussion sheet written ({len(data)} bytes)")
     return EXIT_OK

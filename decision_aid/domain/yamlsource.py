@@ -282,12 +282,15 @@ def read_yaml(path: Path, file: str | None = None) -> tuple[Document, list[Probl
 
 
 class _QuotingDumper(yaml.SafeDumper):
-    """Every string double-quoted: PyYAML decides quoting by YAML 1.1, but we read by 1.2,
-    where an unquoted ``12e4`` (a key id, an option id) or ``no`` would be another type."""
+    """PyYAML decides quoting by YAML 1.1, but we read by 1.2, where an unquoted ``12e4``
+    (a key id, an option id) would be a number: such strings are double-quoted."""
 
 
 def _quoted(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"')
+    plain = _scalar(yaml.ScalarNode("tag:yaml.org,2002:str", text)) if text else None
+    readable = text.isprintable() and plain == text and isinstance(plain, str)
+    style = None if readable else '"'
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 
 
 _QuotingDumper.add_representer(str, _quoted)

@@ -7,9 +7,7 @@ lives in one place. Exit codes as elsewhere: 0 whole, 1 not whole or not recorde
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import stat
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -21,7 +19,7 @@ if TYPE_CHECKING:
     from decision_aid.domain import Assessment, RuleSet
     from decision_aid.governance.audit_entries import SupportsKind
 
-__all__ = ["cmd_audit_show", "cmd_audit_verify", "record_written_sheet"]
+__all__ = ["cmd_audit_show", "cmd_audit_verify", "record_sheet"]
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -87,20 +85,23 @@ def cmd_audit_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def record_written_sheet(
+def record_sheet(
     *,
     rule_set: RuleSet,
     answers: Mapping[str, Any],
     assessment: Assessment,
     output: Path,
     approval: SupportsKind | None = None,
+    event: str = "sheet-written",
 ) -> str | None:
-    """Record a sheet the CLI wrote; if it cannot be recorded, remove the sheet.
+    """Record a sheet the CLI is about to write (``sheet-written``), or one it then could
+    not write (``sheet-not-written``). The record comes first, so no sheet leaves the
+    command line unrecorded, and a failed record leaves the old file as it was.
 
-    Returns the error to print, or None. No sheet leaves the command line unrecorded.
+    Returns the error to print, or None.
     """
-    event = AuditEvent(
-        "sheet-written",
+    entry = AuditEvent(
+        event,
         rule_set_id=rule_set.info.id,
         version=rule_set.info.version,
         digest=rule_set.digest,
@@ -110,10 +111,7 @@ def record_written_sheet(
         answers=answers,
     )
     try:
-        AuditLog().append(event)
+        AuditLog().append(entry)
     except AuditError as error:
-        with contextlib.suppress(OSError):
-            if stat.S_ISREG(output.lstat().st_mode):  # never a device or a link's target
-                output.unlink()
-        return f"{error}; the sheet was removed, since it could not be recorded"
+        return f"it could not be recorded in the audit trail ({error})"
     return None

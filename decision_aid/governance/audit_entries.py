@@ -52,6 +52,7 @@ EVENTS = frozenset(
         "sheet-printed",
         "sheet-saved",
         "sheet-written",
+        "sheet-not-written",
         "fhir-exported",
         "override-set",
         "override-cleared",

@@ -341,7 +341,7 @@ class MainWindow(QMainWindow):
         self._set_actions_enabled(True)
         self.refresh()
         self.show_section(0)
-        self._audit("rule-set-loaded")
+        self._audit("rule-set-loaded", quiet=True)
         self.loaded.emit()
 
     def _show_broken(self, error: RuleSetError) -> None:
@@ -748,8 +748,10 @@ class MainWindow(QMainWindow):
             return
         preview.exec()
 
-    def _audit(self, event: str, target: str = "") -> None:
-        """Record ``event`` in the audit trail (beside the autosaves); say so if it fails."""
+    def _audit(self, event: str, target: str = "", *, quiet: bool = False) -> None:
+        """Record ``event`` in the audit trail (beside the autosaves); say so if it fails:
+        in a dialog after something the clinician did, in the status bar (``quiet``) after
+        a load, which must never block the window from opening."""
         from decision_aid.governance.audit import AuditLog, consultation_event
 
         if self.model is None:
@@ -768,7 +770,10 @@ class MainWindow(QMainWindow):
                 )
             )
         except DecisionAidError as error:
-            show_error(self, "Not recorded in the audit trail", error)
+            if quiet:
+                self.statusBar().showMessage(f"Not recorded in the audit trail: {error}")
+            else:
+                show_error(self, "Not recorded in the audit trail", error)
 
     def show_keys(self) -> None:
         lines = [

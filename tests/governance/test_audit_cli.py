@@ -29,7 +29,7 @@ def test_a_written_sheet_is_recorded_and_listed(
     assert entry["event"] == "sheet-written"
     assert entry["rule_set"]["id"] == "ketamine-chronic-pain"
     assert entry["outcome"]
-    assert entry["approval"] == "not-checked"
+    assert entry["approval"] == "unsigned"
     assert "details" not in entry
     assert main(["audit", "show"]) == 0
     line = capsys.readouterr().out.strip()
@@ -64,13 +64,15 @@ def test_verify_says_whole_then_names_an_edit(
     assert "not whole" in capsys.readouterr().err
 
 
-def test_a_sheet_that_cannot_be_recorded_is_not_left_behind(
+def test_a_sheet_that_cannot_be_recorded_is_not_written(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert _sheet(tmp_path, "first.pdf") == 0
     (data_dir() / "audit" / "head.json").unlink()
     assert _sheet(tmp_path, "second.pdf") == 1
-    assert "the sheet was removed, since it could not be recorded" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: could not write {tmp_path / 'second.pdf'}: it could not be ")
+    assert err.rstrip().endswith("nothing was written")
     assert not (tmp_path / "second.pdf").exists()
     assert (tmp_path / "first.pdf").exists()
 

@@ -98,6 +98,13 @@ def test_a_log_that_cannot_be_written_is_said_not_hidden(
     log = AuditLog(private_data_dir / "audit")
     log.head_path.unlink()  # the head lost: nothing more is recorded until IT looks
     window.reload_rules()
+    assert shown == [], "a load never blocks the window with a dialog"
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Not recorded in the audit trail: ")
+    assert "no head record" in message
+    assert window.model is not None
+    window.model.set_override(window.model.rule_set.info.levels[-1].id, "test")
+    window.clear_override()  # something the clinician did: said in a dialog
     assert shown
     title, text = shown[-1]
     assert title == "Not recorded in the audit trail"
