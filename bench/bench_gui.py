@@ -160,7 +160,7 @@ def stale_edit(rounds: int, stale: int = 300_000) -> tuple[float, float]:
 
     class Unsaved(Autosave):
         def save(self, consultation: Consultation) -> Path:
-            return self.path_for(consultation)
+            return self.folder / "unsaved.json"  # the disk is not what is timed
 
     rule_set = load_rule_set(bundled_rules_dir())
     clean = Consultation.new(rule_set, now=datetime.now(UTC))

@@ -6,10 +6,9 @@ from __future__ import annotations
 from decision_aid.domain import Assessment, RuleSet
 from decision_aid.domain.consultation import Override
 from decision_aid.levels import level_style
+from decision_aid.wording import MISSING_HEADING, SET_ASIDE_HEADING, TO_CHECK_HEADING
 
 __all__ = ["SET_ASIDE_HEADING", "text_report"]
-
-SET_ASIDE_HEADING = "Answers not counted (question not asked now)"
 
 
 def text_report(assessment: Assessment, rule_set: RuleSet, override: Override | None = None) -> str:
@@ -46,13 +45,13 @@ def text_report(assessment: Assessment, rule_set: RuleSet, override: Override | 
         lines += ["", f"{advice.heading} (not yet known):"]
         lines += [f"  - Caution: {item}" for item in advice.cautions]
         lines += [f"  - Action: {item}" for item in advice.actions]
-    lines += ["", "What could change the outcome now:"]
+    lines += ["", f"{MISSING_HEADING}:"]
     for missing in assessment.missing:
         changes = missing.changes_in_words(rule_set.levels_by_id, "->")
         lines.append(f"  - {missing.label} [{missing.question_id}] ({missing.status}): {changes}")
     if not assessment.missing:
         lines.append("  - none")
-    lines += ["", "Safety questions still to check before any course:"]
+    lines += ["", f"{TO_CHECK_HEADING}:"]
     lines += [f"  - {c.label} [{c.question_id}] ({c.status})" for c in assessment.to_check] or [
         "  - none: every safety question is answered"
     ]

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from decision_aid.gui.text import html_text
 from decision_aid.levels import level_style
-from decision_aid.report import SET_ASIDE_HEADING
+from decision_aid.wording import MISSING_HEADING, SET_ASIDE_HEADING, TO_CHECK_HEADING
 
 if TYPE_CHECKING:
     from decision_aid.domain import Assessment, RuleSet
@@ -27,8 +27,6 @@ __all__ = ["OutcomePanel"]
 NOT_A_DECISION = "A basis for discussion, not a decision."
 MAX_POSSIBLE = 4
 QUESTION_SCHEME = "question"
-MISSING_HEADING = "What could change the outcome now"
-TO_CHECK_HEADING = "Safety questions still to check before any course"
 
 
 def _label(text: str = "", *, name: str) -> QLabel:

@@ -52,6 +52,7 @@ from decision_aid.domain.truth import Truth
 from decision_aid.levels import level_style
 from decision_aid.sheet.fonts import BOLD, REGULAR, register_fonts
 from decision_aid.sheet.icons import IconArray
+from decision_aid.wording import TO_CHECK_HEADING
 
 if TYPE_CHECKING:
     from decision_aid.governance.approval import ApprovalState
@@ -649,7 +650,7 @@ class _Sheet:
             ]
         else:
             story.append(_plain("None that could change the outcome.", s["clin"]))
-        story.append(_plain("Safety questions still to check before any course", s["clin-h"]))
+        story.append(_plain(TO_CHECK_HEADING, s["clin-h"]))
         if a.to_check:
             story += [
                 _para(_text(f"{c.label} ({c.status})"), s["clin"], bullet=True) for c in a.to_check
