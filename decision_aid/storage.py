@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING
 from platformdirs import user_data_path
 
 from decision_aid.domain.errors import InputError, NewerFormatError, StorageError
+from decision_aid.writing import fsync_folder, write_all
 
 if TYPE_CHECKING:
     from decision_aid.domain.consultation import Consultation
@@ -102,15 +103,6 @@ def _private_dir(path: Path) -> None:
         os.chmod(path, 0o700)
 
 
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):  # not every platform lets a folder be opened
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def atomic_write(path: Path, data: bytes, *, private_folder: bool = False) -> None:
     """Replace ``path`` with ``data`` all at once, as a 0600 file; raise StorageError on failure.
 
@@ -127,13 +119,7 @@ def atomic_write(path: Path, data: bytes, *, private_folder: bool = False) -> No
     temp = Path(temp_name)
     try:
         try:
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                if written <= 0:
-                    raise OSError(28, "no space left on device")
-                view = view[written:]
-            os.fsync(fd)
+            write_all(fd, data)
         finally:
             os.close(fd)
         os.replace(temp, path)
@@ -144,7 +130,7 @@ def atomic_write(path: Path, data: bytes, *, private_folder: bool = False) -> No
             f"could not save ({error.strerror or error}); the previous save is kept",
             path=str(path),
         ) from None
-    _fsync_dir(folder)
+    fsync_folder(folder)
 
 
 def _megabytes(size: int) -> str:

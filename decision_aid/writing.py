@@ -23,12 +23,33 @@ from pathlib import Path
 
 from decision_aid.domain.errors import StorageError
 
-__all__ = ["write_file", "write_files"]
+__all__ = ["fsync_folder", "write_all", "write_file", "write_files"]
 
 
 def _reason(error: OSError) -> str:
     text = error.strerror or str(error) or type(error).__name__
     return text[:1].lower() + text[1:]
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Every byte of ``data`` to ``fd``, then to the disk; OSError (ENOSPC) when it will not go."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        view = view[written:]
+    os.fsync(fd)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Flush ``folder``'s entries (a rename in it) to the disk, where the platform allows."""
+    with contextlib.suppress(OSError):  # not every platform lets a folder be opened
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _stage(path: Path, data: bytes, *, private: bool) -> Path:
@@ -39,13 +60,7 @@ def _stage(path: Path, data: bytes, *, private: bool) -> Path:
         try:
             if not private and hasattr(os, "fchmod"):  # not on Windows before 3.13
                 os.fchmod(fd, 0o644)  # a reference or schema is for sharing
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                if written <= 0:
-                    raise OSError(28, "No space left on device")
-                view = view[written:]
-            os.fsync(fd)
+            write_all(fd, data)
         finally:
             os.close(fd)
     except BaseException:
@@ -104,15 +119,6 @@ class _Commit:
                 backup.unlink()
 
 
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):  # not every platform lets a folder be opened
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def write_files(
     files: Mapping[Path, bytes], *, private: bool = True, make_folders: bool = False
 ) -> None:
@@ -152,7 +158,7 @@ def write_files(
         raise StorageError(f"{_reason(error)}; nothing was written", path=str(current)) from None
     commit.finish()
     for folder in {path.parent for path in files}:
-        _fsync_dir(folder)
+        fsync_folder(folder)
 
 
 def write_file(path: Path, data: bytes, *, private: bool = True) -> None:

@@ -263,17 +263,7 @@ def _reads(rule_set: RuleSet, condition: Any) -> frozenset[str]:
     cache: dict[int, frozenset[str]] = rule_set.__dict__.setdefault("_verify_reads", {})
     found = cache.get(id(condition))
     if found is None:
-        reached: set[str] = set()
-        pending = list(condition.questions())
-        while pending:
-            question_id = pending.pop()
-            if question_id in reached:
-                continue
-            reached.add(question_id)
-            question = rule_set.questionnaire.by_id.get(question_id)
-            if question is not None and question.show_when is not None:
-                pending.extend(question.show_when.questions())
-        found = cache[id(condition)] = frozenset(reached)
+        found = cache[id(condition)] = rule_set.questionnaire.reached(condition.questions())
     return found
 
 

@@ -10,7 +10,7 @@ know" is better than a guessed "no".
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from enum import StrEnum
 from functools import cached_property
 from types import MappingProxyType
@@ -105,6 +105,21 @@ class Questionnaire(FrozenModel):
     def question_label(self, question_id: str) -> str:
         question = self.by_id.get(question_id)
         return question.label if question else question_id
+
+    def reached(self, question_ids: Iterable[str]) -> frozenset[str]:
+        """``question_ids`` and every question whose answer decides, through ``show_when``,
+        whether one of them is asked (and so on, transitively)."""
+        found: set[str] = set()
+        pending = list(question_ids)
+        while pending:
+            question_id = pending.pop()
+            if question_id in found:
+                continue
+            found.add(question_id)
+            question = self.by_id.get(question_id)
+            if question is not None and question.show_when is not None:
+                pending.extend(question.show_when.questions())
+        return frozenset(found)
 
     def option_label(self, question_id: str, option_id: str) -> str:
         question = self.by_id.get(question_id)

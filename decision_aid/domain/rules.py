@@ -296,19 +296,9 @@ class RuleSet(FrozenModel):
     def decisive_questions(self) -> frozenset[str]:
         """Questions whose answers can change an outcome: read by a rule with an outcome,
         directly or through the ``show_when`` of a question such a rule reads."""
-        found: set[str] = set()
-        pending = [
+        return self.questionnaire.reached(
             q for rule in self.rules if rule.outcome is not None for q in rule.when.questions()
-        ]
-        while pending:
-            question_id = pending.pop()
-            if question_id in found:
-                continue
-            found.add(question_id)
-            question = self.questionnaire.by_id.get(question_id)
-            if question is not None and question.show_when is not None:
-                pending.extend(question.show_when.questions())
-        return frozenset(found)
+        )
 
     def default_settings(self) -> dict[str, str]:
         return {s.id: s.default for s in self.info.settings}
