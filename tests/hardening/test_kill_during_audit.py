@@ -20,8 +20,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,46 +30,11 @@ import pytest
 from decision_aid.governance.audit import AuditLog
 from tests.hardening.audit_killer import RECORDING, event
 from tests.hardening.harness import CASES, budget
+from tests.hardening.kill_server import KillServer
 
-ROOT = Path(__file__).parent.parent.parent
 ITERATIONS = int(os.environ.get("HARDENING_ITERATIONS", budget(40)))
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the kill server forks")
-
-
-class KillServer:
-    def __init__(self, *, rewriting: bool = False) -> None:
-        env = {**os.environ, "HARDENING_REWRITING_AUDIT": "1" if rewriting else "0"}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.hardening.audit_killer"],
-            cwd=ROOT,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-
-    def _line(self) -> str:
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
-        assert line, "the kill server stopped"
-        return line
-
-    def start(self, data_dir: Path, first: int) -> int:
-        assert self.process.stdin is not None
-        self.process.stdin.write(f"run {data_dir} {first}\n")
-        self.process.stdin.flush()
-        return int(self._line().split()[1])
-
-    def reaped(self) -> int:
-        return int(self._line().split()[1])
-
-    def close(self) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.close()
-        self.process.wait(timeout=10)
-        assert self.process.stdout is not None
-        self.process.stdout.close()
 
 
 @dataclass
@@ -136,7 +99,7 @@ def kill_during_appends(
 
 @pytest.fixture
 def kill_server() -> Iterator[KillServer]:
-    server = KillServer()
+    server = KillServer("tests.hardening.audit_killer", {"HARDENING_REWRITING_AUDIT": "0"})
     yield server
     server.close()
 
@@ -155,7 +118,7 @@ def test_sigkill_during_appends_never_spoils_earlier_entries(
 
 
 def test_kill_harness_catches_a_planted_rewrite_in_place(tmp_path: Path) -> None:
-    server = KillServer(rewriting=True)
+    server = KillServer("tests.hardening.audit_killer", {"HARDENING_REWRITING_AUDIT": "1"})
     try:
         report = kill_during_appends(server, tmp_path, iterations=20, seed=1)
     finally:

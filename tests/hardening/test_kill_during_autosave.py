@@ -13,8 +13,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,46 +23,11 @@ import pytest
 from decision_aid.storage import STALE_TEMP_SECONDS, Autosave
 from tests.hardening.autosave_killer import state
 from tests.hardening.harness import CASES, budget
+from tests.hardening.kill_server import KillServer
 
-ROOT = Path(__file__).parent.parent.parent
 ITERATIONS = int(os.environ.get("HARDENING_ITERATIONS", budget(50)))
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the kill server forks")
-
-
-class KillServer:
-    def __init__(self, *, torn_writes: bool = False) -> None:
-        env = {**os.environ, "HARDENING_TORN_WRITES": "1" if torn_writes else "0"}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.hardening.autosave_killer"],
-            cwd=ROOT,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-
-    def _line(self) -> str:
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
-        assert line, "the kill server stopped"
-        return line
-
-    def start(self, data_dir: Path, first: int) -> int:
-        assert self.process.stdin is not None
-        self.process.stdin.write(f"run {data_dir} {first}\n")
-        self.process.stdin.flush()
-        return int(self._line().split()[1])
-
-    def reaped(self) -> int:
-        return int(self._line().split()[1])
-
-    def close(self) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.close()
-        self.process.wait(timeout=10)
-        assert self.process.stdout is not None
-        self.process.stdout.close()
 
 
 @dataclass
@@ -131,7 +94,7 @@ def kill_during_autosave(
 
 @pytest.fixture
 def kill_server() -> Iterator[KillServer]:
-    server = KillServer()
+    server = KillServer("tests.hardening.autosave_killer", {"HARDENING_TORN_WRITES": "0"})
     yield server
     server.close()
 
@@ -151,7 +114,7 @@ def test_sigkill_during_autosave_leaves_the_previous_or_the_new_complete_consult
 
 def test_kill_harness_catches_a_planted_torn_write(tmp_path: Path) -> None:
     """The same harness, with saving planted as an in-place write, must report torn files."""
-    server = KillServer(torn_writes=True)
+    server = KillServer("tests.hardening.autosave_killer", {"HARDENING_TORN_WRITES": "1"})
     try:
         report = kill_during_autosave(server, tmp_path, iterations=20, seed=1)
     finally:
