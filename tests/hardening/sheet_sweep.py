@@ -361,7 +361,9 @@ def _inputs(rule_set: RuleSet, make: Make, reason: str) -> tuple[Any, Override]:
     )
     hostile = hostile.model_construct(**{**dict(hostile), "info": info})
     level = rule_set.info.levels[0].id
-    override = Override(level=level, reason=f"{PROBE} {reason}", at=PRINTED)
+    # Built as the rule set is, unvalidated: the renderer must survive any text (a lone
+    # surrogate included), not only what a consultation file may hold.
+    override = Override.model_construct(level=level, reason=f"{PROBE} {reason}", at=PRINTED)
     return hostile, override
 
 
