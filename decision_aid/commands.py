@@ -38,7 +38,7 @@ from decision_aid.governance.audit_commands import (
     record_sheet,
 )
 from decision_aid.paths import safe_file_name
-from decision_aid.report import text_report
+from decision_aid.present.report import text_report
 from decision_aid.writing import write_file, write_files
 
 if TYPE_CHECKING:

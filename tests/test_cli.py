@@ -158,7 +158,7 @@ def test_evaluate_text_says_it_is_not_a_decision(
     assert code == 0
     assert out.splitlines()[:2] == [
         "Outcome: \u25cf Go (go)",
-        "  This is a basis for discussion, not a decision.",
+        "  A basis for discussion, not a decision.",
     ]
 
 

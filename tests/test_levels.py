@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decision_aid.levels import contrast_ratio, level_style
+from decision_aid.present.levels import contrast_ratio, level_style
 
 
 def test_four_levels_have_four_shapes_and_readable_badges() -> None:

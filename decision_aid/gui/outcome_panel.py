@@ -14,8 +14,13 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from decision_aid.gui.text import html_text
-from decision_aid.levels import level_style
-from decision_aid.wording import MISSING_HEADING, SET_ASIDE_HEADING, TO_CHECK_HEADING
+from decision_aid.present.levels import level_style
+from decision_aid.present.wording import (
+    MISSING_HEADING,
+    NOT_A_DECISION,
+    SET_ASIDE_HEADING,
+    TO_CHECK_HEADING,
+)
 
 if TYPE_CHECKING:
     from decision_aid.domain import Assessment, RuleSet
@@ -24,7 +29,6 @@ if TYPE_CHECKING:
 
 __all__ = ["OutcomePanel"]
 
-NOT_A_DECISION = "A basis for discussion, not a decision."
 MAX_POSSIBLE = 4
 QUESTION_SCHEME = "question"
 

@@ -49,10 +49,10 @@ from decision_aid.domain.leaflet import Figure, SheetContent
 from decision_aid.domain.progress import question_visibility
 from decision_aid.domain.questionnaire import QuestionType
 from decision_aid.domain.truth import Truth
-from decision_aid.levels import level_style
+from decision_aid.present.levels import level_style
+from decision_aid.present.wording import NOT_A_DECISION, TO_CHECK_HEADING
 from decision_aid.sheet.fonts import BOLD, REGULAR, register_fonts
 from decision_aid.sheet.icons import IconArray
-from decision_aid.wording import TO_CHECK_HEADING
 
 if TYPE_CHECKING:
     from decision_aid.governance.approval import ApprovalState
@@ -66,7 +66,6 @@ MAX_FIELD_CHARS = 10_000
 """Past this a field is cut, with a note saying so: a sheet is read, not searched."""
 FOOTER_CHARS = 160  # the footer has room for about two lines of each
 
-NOT_A_DECISION = "This sheet supports a conversation; it does not make the decision."
 # The SURE test, in its published wording (Légaré et al. 2010); "yes" scores 1.
 SURE_ITEMS = (
     ("Sure of myself", "Do you feel SURE about the best choice for you?"),

@@ -15,8 +15,8 @@ from decision_aid.domain import Answers, RuleSet, evaluate, load_rule_set, parse
 from decision_aid.domain.engine import AnswerContext, candidate_answers
 from decision_aid.domain.questionnaire import NOT_KNOWN
 from decision_aid.domain.truth import Truth
-from decision_aid.report import text_report
-from decision_aid.wording import SET_ASIDE_HEADING
+from decision_aid.present.report import text_report
+from decision_aid.present.wording import SET_ASIDE_HEADING
 from tests.conftest import BUNDLED, MINI
 
 MINI_RULES = load_rule_set(MINI)

@@ -6,8 +6,10 @@ loaded (its first paint does not wait for pydantic).
 
 from __future__ import annotations
 
-__all__ = ["MISSING_HEADING", "SET_ASIDE_HEADING", "TO_CHECK_HEADING"]
+__all__ = ["MISSING_HEADING", "NOT_A_DECISION", "SET_ASIDE_HEADING", "TO_CHECK_HEADING"]
 
+NOT_A_DECISION = "A basis for discussion, not a decision."
+"""Said wherever an outcome is shown: the window, the sheet, the text report."""
 MISSING_HEADING = "What could change the outcome now"
 """The missing answers that could change the outcome, each with what it would change."""
 TO_CHECK_HEADING = "Safety questions still to check before any course"

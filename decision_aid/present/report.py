@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from decision_aid.domain import Assessment, RuleSet
 from decision_aid.domain.consultation import Override
-from decision_aid.levels import level_style
-from decision_aid.wording import MISSING_HEADING, SET_ASIDE_HEADING, TO_CHECK_HEADING
+from decision_aid.present.levels import level_style
+from decision_aid.present.wording import (
+    MISSING_HEADING,
+    NOT_A_DECISION,
+    SET_ASIDE_HEADING,
+    TO_CHECK_HEADING,
+)
 
 __all__ = ["SET_ASIDE_HEADING", "text_report"]
 
@@ -17,7 +22,7 @@ def text_report(assessment: Assessment, rule_set: RuleSet, override: Override | 
     shape = level_style(rank[assessment.outcome.id], len(rank)).shape
     lines = [
         f"Outcome: {shape} {assessment.outcome.label} ({assessment.outcome.id})",
-        "  This is a basis for discussion, not a decision.",
+        f"  {NOT_A_DECISION}",
         f"Rule set: {info.id} {info.version} ({info.status.upper()}), sha256 {info.digest[:12]}…",
         "Settings: " + ", ".join(f"{k} = {v}" for k, v in assessment.settings),
     ]
