@@ -237,6 +237,13 @@ def _parser() -> argparse.ArgumentParser:
     sheet.add_argument("-o", "--output", required=True, metavar="SHEET.pdf")
     sheet.add_argument("--rules", type=Path, default=argparse.SUPPRESS, metavar="DIR")
     sheet.add_argument("--basis", metavar="NAME", help="guideline basis, e.g. nice_ng193")
+    sheet.add_argument(
+        "--part",
+        choices=("summary", "full"),
+        default="full",
+        help="the two-page summary (and the clinician's page), or the full sheet",
+    )
+    sheet.add_argument("--label", metavar="TEXT", help="patient label for page 1 and footers")
     sheet.set_defaults(run="cmd_sheet")
 
     _add_authoring_commands(commands, bundled)

@@ -286,7 +286,14 @@ def cmd_sheet(args: argparse.Namespace) -> int:
     from decision_aid.sheet import render  # reportlab loads only for sheets
 
     try:
-        data = render(assessment, answers, rule_set, approval=approval)
+        data = render(
+            assessment,
+            answers,
+            rule_set,
+            approval=approval,
+            part=args.part,
+            patient_label=args.label,
+        )
     except Exception as error:  # reportlab's failures have no common base
         print(f"error: the discussion sheet could not be drawn: {error}", file=sys.stderr)
         return EXIT_FAILED

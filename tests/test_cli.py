@@ -311,3 +311,22 @@ def test_evaluate_keeps_conditional_advice_and_open_safety_questions_apart(
     assert "Record how the Budapest criteria were met" not in data["actions"]
     assert len(data["still_to_check"]) == 9
     assert data["outcome_description"].startswith("We cannot say yet")
+
+
+def test_sheet_prints_the_summary_or_the_full_sheet_with_the_patient_label(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    example = str(BUNDLED / "examples" / "crps-asra.yaml")
+    pages = {}
+    for part in ("summary", "full"):
+        out = tmp_path / f"{part}.pdf"
+        code, _, _ = run(capsys, "sheet", example, "-o", str(out), "--rules", str(BUNDLED),
+                         "--part", part, "--label", "JD-14")  # fmt: skip
+        assert code == 0
+        pages[part] = [p.extract_text() for p in PdfReader(out).pages]
+    assert len(pages["summary"]) < len(pages["full"])
+    assert pages["summary"][2].startswith("For the clinician")
+    assert "JD-14" in pages["full"][0]
+    assert all("for JD-14" in page for page in pages["summary"])

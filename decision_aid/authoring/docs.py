@@ -188,8 +188,10 @@ def blocks(rule_set: RuleSet) -> list[Block]:
                 [
                     (
                         f.label,
-                        str(f.with_treatment),
-                        "–" if f.without_treatment is None else str(f.without_treatment),
+                        f.with_treatment.in_words(),
+                        "no comparison group"
+                        if f.without_treatment is None
+                        else f.without_treatment.in_words(),
                         f.when,
                         f.certainty,
                         ", ".join(references[r].short for r in f.citations),

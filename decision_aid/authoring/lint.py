@@ -28,7 +28,6 @@ import textstat
 
 from decision_aid.authoring.places import Places
 from decision_aid.domain.errors import Problem
-from decision_aid.domain.leaflet import Block
 from decision_aid.domain.rules import RuleSet
 from decision_aid.domain.yamlsource import YamlPath
 
@@ -54,21 +53,8 @@ def _patient_texts(rule_set: RuleSet) -> Iterator[tuple[str, YamlPath, str]]:
     sheet = rule_set.sheet
     if sheet is None:
         return
-    blocks: list[tuple[YamlPath, Block]] = [
-        (("condition",), sheet.condition),
-        (("certainty",), sheet.certainty),
-    ]
-    blocks += [(("what_it_is_like", i), b) for i, b in enumerate(sheet.what_it_is_like)]
-    for base, block in blocks:
-        for i, point in enumerate(block.points):
-            yield "sheet.yaml", (*base, "points", i), point
-    for r, row in enumerate(sheet.grid):
-        for option, answer in row.answers.items():
-            yield "sheet.yaml", ("grid", r, "answers", option), answer
-    for f, figure in enumerate(sheet.figures):
-        yield "sheet.yaml", ("figures", f, "caveat"), figure.caveat or ""
-    for level_id, step in sheet.next_steps.items():
-        yield "sheet.yaml", ("next_steps", level_id), step
+    for path, text in sheet.texts():
+        yield "sheet.yaml", path, text
 
 
 def _readability(rule_set: RuleSet, places: Places) -> list[Problem]:
@@ -119,16 +105,8 @@ def _unused(rule_set: RuleSet, places: Places) -> list[Problem]:
     }
     sheet = rule_set.sheet
     if sheet is not None:
-        cited |= {
-            ref
-            for block in (sheet.condition, sheet.certainty, *sheet.what_it_is_like)
-            for ref in block.citations
-        }
-        cited |= {ref for row in sheet.grid for ref in row.citations}
-        cited |= {ref for figure in sheet.figures for ref in figure.citations}
-        cited.add("legare2010")  # the SURE test the sheet prints
-        # The sheet prints the answers to multiple-choice questions as the patient's goals.
-        read |= {q.id for q in rule_set.questionnaire.questions() if q.type == "multiple"}
+        cited |= sheet.cited()
+        read |= sheet.questions_read()
     problems = [
         places.warning(
             "references.yaml",

@@ -6,11 +6,12 @@ text; sequences are the one lenient spot, so a YAML or JSON list becomes a tuple
 
 from __future__ import annotations
 
-from typing import Annotated, TypeVar
+from collections.abc import Mapping
+from typing import Annotated, Any, Protocol, TypeVar, runtime_checkable
 
-from pydantic import BaseModel, ConfigDict, Strict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict
 
-__all__ = ["FrozenModel", "Items"]
+__all__ = ["FrozenModel", "Id", "Items", "OnlyFor", "SettingsBound"]
 
 T = TypeVar("T")
 
@@ -20,3 +21,28 @@ Items = Annotated[tuple[T, ...], Strict(False)]
 
 class FrozenModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True, populate_by_name=True)
+
+
+Id = Annotated[str, Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_.-]*$")]
+"""An id a rule set declares or names: a level, a rule, a question, a reference."""
+
+
+def _one_or_many(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: (v,) if isinstance(v, str) else v for k, v in value.items()}
+    return value
+
+
+OnlyFor = Annotated[
+    Mapping[str, Items[str]],
+    BeforeValidator(_one_or_many, json_schema_input_type=dict[str, str | list[str]]),
+    Field(description="Settings this applies to, e.g. a guideline basis."),
+]
+
+
+@runtime_checkable
+class SettingsBound(Protocol):
+    """Anything with an ``only_for``: a rule, a property, a block of the sheet."""
+
+    @property
+    def only_for(self) -> Mapping[str, tuple[str, ...]]: ...

@@ -19,6 +19,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 
 from decision_aid.domain.assessment import DEFAULT_RULE_ID
+from decision_aid.domain.base import SettingsBound
 from decision_aid.domain.conditions import (
     AtLeast,
     AtMost,
@@ -37,6 +38,7 @@ from decision_aid.domain.yamlsource import Document, YamlPath
 __all__ = ["Located", "check_rule_set"]
 
 T = TypeVar("T")
+Bound = TypeVar("Bound", bound=SettingsBound)
 
 _OPERATORS_FOR = {
     QuestionType.SINGLE: {"is", "in"},
@@ -498,7 +500,7 @@ def _check_ordering(where: Located[Property], questions: Mapping[str, Question])
     return problems
 
 
-def _check_only_for(where: Located[Rule] | Located[Property], info: RuleSetInfo) -> list[Problem]:
+def _check_only_for(where: Located[Bound], info: RuleSetInfo) -> list[Problem]:
     problems = []
     settings = {s.id: s for s in info.settings}
     for setting_id, choice_ids in where.item.only_for.items():
@@ -526,34 +528,94 @@ def _check_only_for(where: Located[Rule] | Located[Property], info: RuleSetInfo)
     return problems
 
 
+def _sheet_settings_bound(sheet: Located[SheetContent]) -> Iterator[Located[SettingsBound]]:
+    """Every part of the sheet that may carry ``only_for``, located for its messages."""
+    parts = dict(sheet.item.parts()) | dict(sheet.item.blocks())
+    for path, part in parts.items():
+        if isinstance(part, SettingsBound):
+            yield Located(part, sheet.document, (*sheet.path, *path))
+
+
 def _check_sheet(
     sheet: Located[SheetContent], info: RuleSetInfo | None, reference_ids: set[str] | None
 ) -> list[Problem]:
     """Every citation names a reference, and next steps name the rule set's levels."""
     problems: list[Problem] = []
     content = sheet.item
-    cited: list[tuple[YamlPath, Sequence[str]]] = [
-        (("condition",), content.condition.citations),
-        (("certainty",), content.certainty.citations),
-    ]
-    cited += [(("grid", i), row.citations) for i, row in enumerate(content.grid)]
-    cited += [(("figures", i), f.citations) for i, f in enumerate(content.figures)]
-    cited += [(("what_it_is_like", i), b.citations) for i, b in enumerate(content.what_it_is_like)]
-    if reference_ids is not None:
-        for at, refs in cited:
-            for i, ref in enumerate(refs):
-                if ref not in reference_ids:
+    known = reference_ids
+    if known is not None:
+        for at, part in content.parts():
+            for i, ref in enumerate(part.citations):
+                if ref not in known:
                     problems.append(
                         sheet.problem(
                             (*at, "citations", i),
                             "unknown-reference",
-                            f"'{ref}' is not in the references{did_you_mean(ref, reference_ids)}",
+                            f"'{ref}' is not in the references{did_you_mean(ref, known)}",
                         )
                     )
+        if content.sure.reference not in known:
+            ref = content.sure.reference
+            problems.append(
+                sheet.problem(
+                    ("sure", "reference"),
+                    "unknown-reference",
+                    f"'{ref}' is not in the references{did_you_mean(ref, known)}",
+                )
+            )
     if info is not None:
+        for where in _sheet_settings_bound(sheet):
+            problems += _check_only_for(where, info)
         levels = [level.id for level in info.levels]
-        for level in content.next_steps:
-            problems += _unknown_level(sheet, ("next_steps", level), level, levels)
+        for at, block in [
+            (("what_it_is_like", i), b) for i, b in enumerate(content.what_it_is_like)
+        ]:
+            for j, level in enumerate(block.outcomes):
+                problems += _unknown_level(sheet, (*at, "outcomes", j), level, levels)
+    return problems
+
+
+def _check_sheet_resolves(
+    sheet: Located[SheetContent],
+    info: RuleSetInfo | None,
+    questions: Mapping[str, Question] | None,
+    rule_ids: Collection[str],
+) -> list[Problem]:
+    """The sheet's questions, conditions and next steps name what the rule set has: a goal
+    question is a multiple-choice question, a goal's evidence names one of its options,
+    a condition reads real questions, and a next step is keyed by a rule or a level."""
+    content = sheet.item
+    problems: list[Problem] = []
+    if questions is not None:
+        for i, question_id in enumerate(content.goals):
+            question = questions.get(question_id)
+            if question is None:
+                message = f"'{question_id}' is not a question{did_you_mean(question_id, questions)}"
+                problems.append(sheet.problem(("goals", i), "unknown-question", message))
+            elif question.type is not QuestionType.MULTIPLE:
+                message = f"the goals question '{question_id}' must be multiple-choice"
+                problems.append(sheet.problem(("goals", i), "operator-mismatch", message))
+        for i, evidence in enumerate(content.goal_evidence):
+            at: YamlPath = ("goal_evidence", i)
+            if evidence.question not in content.goals:
+                message = f"'{evidence.question}' is not one of the sheet's goals questions"
+                problems.append(sheet.problem((*at, "question"), "unknown-question", message))
+                continue
+            options = [o.id for o in questions[evidence.question].choices]
+            if evidence.option not in options:
+                message = (
+                    f"'{evidence.option}' is not an option of '{evidence.question}'"
+                    f"{did_you_mean(evidence.option, options)}"
+                )
+                problems.append(sheet.problem((*at, "option"), "unknown-option", message))
+        for path, condition in content.conditions():
+            problems += _check_condition(condition, questions, sheet, path)
+    if info is not None:
+        keys = {level.id for level in info.levels} | set(rule_ids)
+        for key in content.next_steps:
+            if key not in keys:
+                message = f"'{key}' is neither a rule nor a level{did_you_mean(key, keys)}"
+                problems.append(sheet.problem(("next_steps", key), "unknown-level", message))
     return problems
 
 
@@ -582,6 +644,8 @@ def check_rule_set(
         problems += _check_rule(rule, info.item if info else None, questions, reference_ids)
     if sheet is not None:
         problems += _check_sheet(sheet, info.item if info else None, reference_ids)
+        rule_ids = [r.item.id for r in rules]
+        problems += _check_sheet_resolves(sheet, info.item if info else None, questions, rule_ids)
     problems += _duplicates(((p.item.id, p, ("id",)) for p in properties), "property")
     for prop in properties:
         problems += _check_property(prop, info.item if info else None, questions, reference_ids)
@@ -605,7 +669,7 @@ PROSE_FIELDS = frozenset(
         "description", "help", "intro", "rationale", "patient_reason", "unverified",
         "default_reason", "update_policy", "funding", "citation", "note", "caveat", "points",
         "cautions", "actions", "answers", "next_steps", "decision", "questions_to_ask",
-        "lint_ignore",
+        "lint_ignore", "text", "claim", "correction", "known", "evidence", "no_experiences",
     }
 )  # fmt: skip
 """Text fields written as paragraphs: the only ones where a line break may stand. Every

@@ -20,9 +20,9 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, Strict, field_validator, model_validator
+from pydantic import Field, Strict, field_validator, model_validator
 
-from decision_aid.domain.base import FrozenModel, Items
+from decision_aid.domain.base import FrozenModel, Id, Items, OnlyFor, SettingsBound
 from decision_aid.domain.conditions import Condition
 from decision_aid.domain.leaflet import SheetContent
 from decision_aid.domain.questionnaire import Questionnaire
@@ -45,21 +45,7 @@ __all__ = [
     "applies",
 ]
 
-Id = Annotated[str, Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_.-]*$")]
 LooseDate = Annotated[date, Strict(False)]
-
-
-def _one_or_many(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: (v,) if isinstance(v, str) else v for k, v in value.items()}
-    return value
-
-
-OnlyFor = Annotated[
-    Mapping[str, Items[str]],
-    BeforeValidator(_one_or_many, json_schema_input_type=dict[str, str | list[str]]),
-    Field(description="Settings this applies to, e.g. a guideline basis."),
-]
 
 
 class Status(StrEnum):
@@ -307,6 +293,7 @@ class RuleSet(FrozenModel):
         return next((s for s in self.info.settings if s.id == setting_id), None)
 
 
-def applies(item: Rule | Property, settings: Mapping[str, str]) -> bool:
-    """Whether a rule or a property is in force under these settings (its ``only_for``)."""
+def applies(item: SettingsBound, settings: Mapping[str, str]) -> bool:
+    """Whether a rule, a property or a sheet block is in force under these settings (its
+    ``only_for``)."""
     return all(settings.get(name) in choices for name, choices in item.only_for.items())

@@ -1,24 +1,36 @@
-"""Icon arrays: 100 small figures, the affected ones filled, drawn as vector graphics."""
+"""Icon arrays: one small figure per person of a group, the affected ones filled.
+
+A group is drawn as it was counted: 12 people are 12 figures, never scaled to 100.
+"""
 
 from __future__ import annotations
 
 from reportlab.lib.colors import Color, HexColor, white
 from reportlab.platypus import Flowable
 
-__all__ = ["IconArray"]
+__all__ = ["MAX_PEOPLE", "IconArray"]
 
 INK = HexColor("#1A1A1A")
 
 
-class IconArray(Flowable):
-    """A 10 × 10 array of people; the first ``count`` are filled in ``colour``."""
+MAX_PEOPLE = 100
+"""A larger group is stated in words: its figures would be too small to count."""
 
-    def __init__(self, count: int, colour: Color, *, size: float = 11) -> None:
+
+class IconArray(Flowable):
+    """``total`` people in rows of ten; the first ``count`` are filled in ``colour``."""
+
+    def __init__(
+        self, count: int, colour: Color, *, total: int = MAX_PEOPLE, size: float = 11
+    ) -> None:
         super().__init__()
-        self.count = max(0, min(100, count))
+        self.total = max(1, min(MAX_PEOPLE, total))
+        self.count = max(0, min(self.total, count))
         self.colour = colour
         self.size = size
-        self.width = self.height = size * 10
+        self.rows = -(-self.total // 10)
+        self.width = size * 10
+        self.height = size * self.rows
 
     def _form(self, filled: bool) -> str:
         """One person drawn once per document as a reusable form; each icon refers to it."""
@@ -41,10 +53,10 @@ class IconArray(Flowable):
     def draw(self) -> None:
         canvas = self.canv
         forms = (self._form(True), self._form(False))
-        for index in range(100):
+        for index in range(self.total):
             row, column = divmod(index, 10)
             # Fill from the top left, reading order, so counts compare at a glance.
             canvas.saveState()
-            canvas.translate(self.size * column, self.size * (9 - row))
+            canvas.translate(self.size * column, self.size * (self.rows - 1 - row))
             canvas.doForm(forms[0] if index < self.count else forms[1])
             canvas.restoreState()

@@ -80,7 +80,7 @@ PROSE_KEYS = frozenset(
         "description", "help", "intro", "rationale", "patient_reason", "unverified",
         "default_reason", "update_policy", "funding", "citation", "note", "caveat", "points",
         "cautions", "actions", "answers", "next_steps", "decision", "questions_to_ask",
-        "lint_ignore",
+        "lint_ignore", "text", "claim", "correction", "known", "evidence", "no_experiences",
     }
 )  # fmt: skip
 """The prose fields, as docs/rule-language.md lists them under ``multi-line-title``."""
@@ -89,12 +89,12 @@ _NOT_TEXT = frozenset(
     {
         "id", "type", "outcome", "assess_first", "default_outcome", "default", "ref", "status",
         "version", "verification", "kind", "certainty", "if_unknown", "date", "review_by",
-        "at_least", "at_most",
+        "at_least", "at_most", "goals", "reference", "outcomes", "option",
     }
 )  # fmt: skip
 """Keys whose values are ids or fixed words (their patterns and cross-checks guard them)."""
 
-_CONDITION_KEYS = frozenset({"when", "show_when", "only_for"})
+_CONDITION_KEYS = frozenset({"when", "show_when", "only_for", "about"})
 _MAPPING_FIELDS = frozenset({"answers", "next_steps", "lint_ignore"})
 
 LABEL_TWINS: tuple[tuple[str, str, str], ...] = (

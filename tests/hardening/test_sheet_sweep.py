@@ -14,7 +14,7 @@ from decision_aid.sheet import render
 from tests.hardening.harness import ContractViolation, budget
 from tests.hardening.sheet_sweep import PROBE, sweep_sheet
 
-RENDER_MODULE = sys.modules["decision_aid.sheet.render"]  # the package re-exports the function
+LAYOUT_MODULE = sys.modules["decision_aid.sheet.layout"]  # where text and tables are made
 
 
 def test_the_sheet_renders_every_hostile_text_and_shows_it_literally() -> None:
@@ -24,7 +24,7 @@ def test_the_sheet_renders_every_hostile_text_and_shows_it_literally() -> None:
 
 def test_the_sweep_reports_a_renderer_that_does_not_escape(monkeypatch: pytest.MonkeyPatch) -> None:
     """The slip: text handed to reportlab's Paragraph as it is (markup obeyed)."""
-    monkeypatch.setattr(RENDER_MODULE, "escape", lambda text, quote=True: text)
+    monkeypatch.setattr(LAYOUT_MODULE, "escape", lambda text, quote=True: text)
     with pytest.raises(ContractViolation, match=r"render raised|not shown literally|outside"):
         sweep_sheet(render, max_examples=1, shrink=False)
 
@@ -39,7 +39,7 @@ def test_the_sweep_reports_a_table_that_cannot_split_a_row(
             options["splitInRow"] = 0
             super().__init__(rows, *args, **options)
 
-    monkeypatch.setattr(RENDER_MODULE, "SplittingTable", RowsWhole)
+    monkeypatch.setattr(LAYOUT_MODULE, "SplittingTable", RowsWhole)
     with pytest.raises(
         ContractViolation, match=r"in every table cell\]: render raised LayoutError"
     ):

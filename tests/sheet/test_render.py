@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from functools import cache
 
 import pytest
-import textstat
 from pypdf import PdfReader
 
 from decision_aid.domain import Answers, RuleSet, evaluate, load_rule_set, parse_answers
@@ -90,10 +89,9 @@ def test_the_clinician_pages_list_every_fired_rule_with_its_sources() -> None:
     pages = pages_of("crps-asra")
     start = next(i for i, t in enumerate(pages) if "For the clinician" in t)
     clinician = flat(" ".join(pages[start:]))
-    squeezed = clinician.replace(" ", "")  # rule ids wrap inside their narrow column
     assessment = evaluate(RULES, answers_of("crps-asra"))
     for fired in assessment.fired:
-        assert fired.rule_id in squeezed
+        assert fired.rule_id in clinician.split()  # an id is never broken across lines
     assert "Pregnancy (not known)" in clinician
     assert "Baseline ECG" in clinician
 
@@ -126,13 +124,6 @@ def test_an_override_is_printed_beside_the_rule_outcome() -> None:
     assert "Your clinician's view: Not suitable at the moment" in pages[0]
     assert "Prefers to finish the programme." in pages[0]
     assert any("Clinician override: not_suitable_now" in p for p in pages)
-
-
-def test_the_patient_pages_read_at_smog_grade_8_or_below() -> None:
-    for example, basis in (("crps-asra", "asra_2018"), ("crps-no-concerns", "nice_ng193")):
-        text = patient_text(pages_of(example, basis))
-        assert textstat.sentence_count(text) >= 30
-        assert textstat.smog_index(text) <= 8.0
 
 
 def test_every_font_is_embedded() -> None:
@@ -189,12 +180,12 @@ def test_a_hidden_questions_stale_answer_is_not_printed() -> None:
     )
     pdf = render(evaluate(RULES, answers), answers, RULES, printed=PRINTED)
     text = flat(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
-    assert "Budapest criteria:" not in text
-    assert "Main pain diagnosis:" in text
+    assert "Budapest criteria" not in text
+    assert "Main pain diagnosis Neuropathic pain after spinal cord injury" in text
     shown = parse_answers(RULES.questionnaire, {**raw, "crps_budapest": "yes"})
     pdf = render(evaluate(RULES, shown), shown, RULES, printed=PRINTED)
     text = flat(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
-    assert "Budapest criteria: Yes" in text
+    assert "Budapest criteria Yes" in text
 
 
 def _pages(answers: dict[str, object], basis: str = "asra_2018") -> tuple[str, ...]:

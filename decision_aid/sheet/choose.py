@@ -1,0 +1,127 @@
+"""What one patient's sheet says: the parts of ``sheet.yaml`` that fit their answers.
+
+Pure selection, no layout: a block is printed when its ``only_for`` fits the settings,
+its ``outcomes`` include the outcome, and its ``about`` certainly holds for the answers
+(an unknown ``about`` never shows a figure: a patient sees the figures for the kind of
+pain they are known to have, or none). The reasons a patient reads are those of the
+rules that decide the outcome: a favourable reason is left out when a more restrictive
+rule decides (the clinician's page keeps every fired rule).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from decision_aid.domain import Answers, Assessment, RuleSet
+from decision_aid.domain.assessment import DEFAULT_RULE_ID, FiredRule
+from decision_aid.domain.conditions import Condition
+from decision_aid.domain.engine import AnswerContext
+from decision_aid.domain.leaflet import (
+    Block,
+    Figure,
+    GoalEvidence,
+    GridRow,
+    Misconception,
+    SheetContent,
+    Statement,
+    UnknownHarm,
+)
+from decision_aid.domain.rules import applies
+from decision_aid.domain.truth import Truth
+
+__all__ = ["Goal", "SheetChoice", "choose"]
+
+B = TypeVar("B", Block, Statement, GridRow, Figure, UnknownHarm, Misconception)
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A goal the patient chose, and what the research found for it (if the sheet says)."""
+
+    label: str
+    evidence: GoalEvidence | None
+
+
+@dataclass(frozen=True)
+class SheetChoice:
+    content: SheetContent
+    bottom_line: tuple[Statement, ...]
+    grid: tuple[GridRow, ...]
+    benefits: tuple[Figure, ...]
+    harms: tuple[Figure, ...]
+    harms_not_known: tuple[UnknownHarm, ...]
+    misconceptions: tuple[Misconception, ...]
+    what_it_is_like: tuple[Block, ...]
+    goals: tuple[Goal, ...]
+    next_steps: tuple[str, ...]
+
+
+def deciding_reasons(assessment: Assessment) -> tuple[FiredRule, ...]:
+    """The fired rules a patient reads: those certain to apply at the outcome's level, and
+    notes (rules with no level). A rule at a more favourable level is left out."""
+    return tuple(
+        fired
+        for fired in assessment.fired
+        if fired.certain
+        and fired.rule_id != DEFAULT_RULE_ID
+        and (fired.level is None or fired.level == assessment.outcome.id)
+    )
+
+
+def next_steps(content: SheetContent, assessment: Assessment) -> tuple[str, ...]:
+    """The deciding rules' own next steps (each once), else the outcome level's."""
+    steps = dict.fromkeys(
+        content.next_steps[rule_id]
+        for rule_id in assessment.decided_by
+        if rule_id in content.next_steps
+    )
+    level = content.next_steps.get(assessment.outcome.id)
+    return tuple(steps) or ((level,) if level else ())
+
+
+def choose(assessment: Assessment, answers: Answers, rule_set: RuleSet) -> SheetChoice | None:
+    """The parts of the rule set's sheet text that fit this assessment (none: no text)."""
+    content = rule_set.sheet
+    if content is None:
+        return None
+    settings: Mapping[str, str] = dict(assessment.settings)
+    context = AnswerContext(rule_set.questionnaire, answers)
+
+    def holds(condition: Condition | None) -> bool:
+        return condition is None or condition.truth(context) is Truth.TRUE
+
+    def fitting(items: Sequence[B]) -> tuple[B, ...]:
+        return tuple(item for item in items if applies(item, settings))
+
+    figures = [f for f in fitting(content.figures) if holds(f.about)]
+    blocks = tuple(
+        block
+        for block in fitting(content.what_it_is_like)
+        if not block.outcomes or assessment.outcome.id in block.outcomes
+    )
+    return SheetChoice(
+        content=content,
+        bottom_line=tuple(s for s in fitting(content.bottom_line) if holds(s.about)),
+        grid=fitting(content.grid),
+        benefits=tuple(f for f in figures if f.kind == "benefit"),
+        harms=tuple(f for f in figures if f.kind == "harm"),
+        harms_not_known=fitting(content.harms_not_known),
+        misconceptions=fitting(content.misconceptions),
+        what_it_is_like=blocks,
+        goals=_goals(content, answers, rule_set),
+        next_steps=next_steps(content, assessment),
+    )
+
+
+def _goals(content: SheetContent, answers: Answers, rule_set: RuleSet) -> tuple[Goal, ...]:
+    evidence = {(e.question, e.option): e for e in content.goal_evidence}
+    goals = []
+    for question_id in content.goals:
+        value = answers.get(question_id)
+        chosen = value if isinstance(value, tuple) else ()
+        for option in chosen:
+            label = rule_set.questionnaire.option_label(question_id, option)
+            goals.append(Goal(label, evidence.get((question_id, option))))
+    return tuple(goals)
