@@ -713,12 +713,14 @@ class MainWindow(QMainWindow):
             self._audit("fhir-exported", str(path))
         return path, beside
 
-    def sheet_pdf(self) -> bytes:
-        """The discussion sheet for exactly what the window shows now."""
+    def sheet_pdf(self, part: str = "full", *, labelled: bool = False) -> bytes:
+        """The discussion sheet for exactly what the window shows now: ``part`` "full" or
+        "summary"; ``labelled`` prints the patient's label (if any) and the date."""
         from decision_aid.sheet import render
 
         assert self.model is not None
         model = self.model
+        label = model.consultation.patient_label if labelled else None
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             return render(
@@ -727,6 +729,8 @@ class MainWindow(QMainWindow):
                 model.rule_set,
                 override=model.override,
                 approval=self.approval,
+                part="summary" if part == "summary" else "full",
+                patient_label=label or None,
             )
         finally:
             QApplication.restoreOverrideCursor()
@@ -741,7 +745,11 @@ class MainWindow(QMainWindow):
         name = safe_file_name(label, suffix=".pdf", fallback="discussion-sheet", when=date.today())
         try:
             preview = SheetPreview(
-                self.sheet_pdf(), self.suggest(name), self, delivered=self._audit
+                self.sheet_pdf(),
+                self.suggest(name),
+                self,
+                delivered=self._audit,
+                remake=lambda part, labelled: self.sheet_pdf(part, labelled=labelled),
             )
         except Exception as error:  # reportlab and PDFium share no error base
             show_error(self, "The sheet could not be made", f"It could not be drawn: {error}")

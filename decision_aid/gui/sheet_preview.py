@@ -14,9 +14,12 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -61,29 +64,38 @@ class SheetPreview(QDialog):
         parent: QWidget | None = None,
         *,
         delivered: Callable[[str, str], None] | None = None,
+        remake: Callable[[str, bool], bytes] | None = None,
     ) -> None:
+        """``remake(part, labelled)``, if given, draws the sheet again for the choices the
+        dialog offers: "full" or "summary", and the patient's label on it or not."""
         super().__init__(parent)
         self.pdf = pdf
         self.delivered = delivered or (lambda event, where: None)
         self.suggested_name = suggested_name
+        self.remake = remake
         self.setObjectName("sheet-preview")
         self.setWindowTitle("Discussion sheet: preview")
         self.resize(820, 900)
         layout = QVBoxLayout(self)
-        pages = QWidget()
-        column = QVBoxLayout(pages)
+        if remake is not None:
+            choices = QHBoxLayout()
+            self.part_box = QComboBox()
+            self.part_box.addItem("The full sheet", "full")
+            self.part_box.addItem("The two-page summary (and the clinician's page)", "summary")
+            self.label_box = QCheckBox("Print the patient's &label and the date")
+            shown = QLabel("P&rint:")
+            shown.setBuddy(self.part_box)
+            choices.addWidget(shown)
+            choices.addWidget(self.part_box, 1)
+            choices.addWidget(self.label_box)
+            layout.addLayout(choices)
+            self.part_box.currentIndexChanged.connect(self._on_choice_changed)
+            self.label_box.toggled.connect(self._on_choice_changed)
+        self.area = QScrollArea()
+        self.area.setWidgetResizable(True)
         self.page_labels: list[QLabel] = []
-        for number, image in enumerate(page_images(pdf, dpi=90), start=1):
-            label = QLabel()
-            label.setPixmap(QPixmap.fromImage(image))
-            label.setAccessibleName(f"Page {number}")
-            label.setFrameShape(QLabel.Shape.Box)
-            column.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
-            self.page_labels.append(label)
-        area = QScrollArea()
-        area.setWidget(pages)
-        area.setWidgetResizable(True)
-        layout.addWidget(area, 1)
+        self.show_pages()
+        layout.addWidget(self.area, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.print_button = QPushButton("&Print…")
         self.save_button = QPushButton("&Save as PDF…")
@@ -93,6 +105,25 @@ class SheetPreview(QDialog):
         self.print_button.clicked.connect(self.print_sheet)
         self.save_button.clicked.connect(self.save_sheet)
         layout.addWidget(buttons)
+
+    def show_pages(self) -> None:
+        """Draw every page of :attr:`pdf` into the scroll area."""
+        pages = QWidget()
+        column = QVBoxLayout(pages)
+        self.page_labels = []
+        for number, image in enumerate(page_images(self.pdf, dpi=90), start=1):
+            label = QLabel()
+            label.setPixmap(QPixmap.fromImage(image))
+            label.setAccessibleName(f"Page {number}")
+            label.setFrameShape(QLabel.Shape.Box)
+            column.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
+            self.page_labels.append(label)
+        self.area.setWidget(pages)
+
+    def _on_choice_changed(self) -> None:
+        assert self.remake is not None
+        self.pdf = self.remake(str(self.part_box.currentData()), self.label_box.isChecked())
+        self.show_pages()
 
     def save_sheet(self) -> None:
         name, _ = QFileDialog.getSaveFileName(
