@@ -313,16 +313,15 @@ class PatientPages:
             pictures.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP")]))
             return KeepTogether([*paragraphs, pictures, Spacer(1, 3 * mm)])
         grid = table(
-            [[paragraphs, heads[0], heads[1]], ["", cells[0], cells[1]]],
+            [[paragraphs, [heads[0], cells[0]], [heads[1], cells[1]]]],
             colWidths=[FRAME_WIDTH - 92 * mm, 46 * mm, 46 * mm],
         )
         grid.setStyle(
             table_style(
                 [
-                    ("SPAN", (0, 0), (0, 1)),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LINEBELOW", (0, 1), (-1, 1), 0.5, RULE),
-                    ("BOTTOMPADDING", (0, 1), (-1, 1), 8),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
                 ]
             )
         )

@@ -186,6 +186,11 @@ class _Sheet:
             ]
         return story
 
+    def level_words(self, level_id: str | None) -> str:
+        """A level by its label (an id would break in the narrow column), or "note"."""
+        level = self.rs.levels_by_id.get(level_id) if level_id else None
+        return level.label if level else (level_id or "note")
+
     def page_clinician(self) -> list[Flowable]:
         s = self.s
         a, info = self.a, self.a.rule_set
@@ -232,7 +237,7 @@ class _Sheet:
             rows.append(
                 [
                     plain(fired.rule_id, s["id"]),
-                    plain(fired.level or "note", s["clin"]),
+                    plain(self.level_words(fired.level), s["clin"]),
                     para(Markup(rationale), s["clin"]),
                     para(Markup(evidence or "–"), s["clin"]),
                 ]
