@@ -41,7 +41,8 @@ class Severity(StrEnum):
 PROBLEM_CODES = frozenset(
     {
         # reading the files
-        "missing-rule-set", "missing-file", "file-too-large", "file-unreadable", "encoding",
+        "missing-rule-set", "missing-file", "unknown-file", "file-too-large", "file-unreadable",
+        "encoding",
         "yaml-syntax", "yaml-tag", "yaml-alias", "yaml-directive", "yaml-documents",
         "yaml-depth", "yaml-too-large", "yaml-key", "duplicate-key",
         # the shape of the data
@@ -56,6 +57,8 @@ PROBLEM_CODES = frozenset(
         "safety-hidden", "invisible-character", "duplicate-label", "multi-line-title",
         # work limits (decision_aid.domain.limits)
         "over-limit", "not-finite",
+        # case files (tests/*.yaml) and answers files (examples/*.yaml)
+        "bad-case", "bad-answer",
         # governance (decision_aid.governance): check only
         "not-approved", "retired",
         # warnings from decision-aid lint

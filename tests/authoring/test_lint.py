@@ -42,7 +42,7 @@ def test_each_kind_of_warning_is_placed(mini_copy: Path) -> None:
     )
     warnings = [
         p.format().removeprefix(f"{mini_copy}/")
-        for p in lint(mini_copy, load_rule_set(mini_copy), today=date(2027, 2, 1), solver=False)
+        for p in lint(load_rule_set(mini_copy), today=date(2027, 2, 1), solver=False)
     ]
     assert warnings == [
         "questionnaire.yaml:56:13: warning[unread-question]: question 'mood' is read by no rule, "
@@ -83,7 +83,7 @@ NEVER_FIRES = """\
 def solver_warnings(rules_dir: Path) -> list[str]:
     return [
         p.format().removeprefix(f"{rules_dir}/")
-        for p in lint(rules_dir, load_rule_set(rules_dir), today=date(2026, 1, 1))
+        for p in lint(load_rule_set(rules_dir), today=date(2026, 1, 1))
         if p.code in {"never-fires", "never-decides", "gap"}
     ]
 
