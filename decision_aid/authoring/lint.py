@@ -176,7 +176,8 @@ def _solver(rule_set: RuleSet) -> list[Problem]:
 
 
 def lint(rule_set: RuleSet, *, today: date, solver: bool = True) -> list[Problem]:
-    """Every warning, sorted by place; ``solver`` adds the checks over every answer set."""
+    """Every warning, sorted by place (those at one place, such as the gaps, in the order
+    found: the most general gap first); ``solver`` adds the checks over every answer set."""
     problems = _readability(rule_set) + _unused(rule_set)
     if solver:
         problems += _solver(rule_set)
@@ -188,4 +189,4 @@ def lint(rule_set: RuleSet, *, today: date, solver: bool = True) -> list[Problem
                 f"the review-by date {rule_set.info.review_by} has passed",
             )
         )
-    return sorted(problems)
+    return sorted(problems, key=lambda p: (p.file, p.line, p.column))

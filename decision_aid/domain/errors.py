@@ -53,6 +53,8 @@ PROBLEM_CODES = frozenset(
         "out-of-range", "show-when-cycle", "safety-not-known", "unsafe-not-known",
         "reserved-id", "yes-no-options", "number-options", "too-few-options", "number-range",
         "not-a-number", "not-multiple", "empty-property", "unknown-warning", "empty-limit",
+        # what verify would find, seen without a solver
+        "level-order", "absolute-level", "unverified-source",
         # what is shown is what is recorded
         "safety-hidden", "invisible-character", "duplicate-label", "multi-line-title",
         # work limits (decision_aid.domain.limits)

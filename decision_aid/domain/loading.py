@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -65,7 +66,9 @@ def _items(
     wrapper: type[_ListFile],
     key: str,
     adapter: TypeAdapter[T],
+    *,
     room: int | None = None,
+    question_types: Mapping[str, str] | None = None,
 ) -> tuple[list[Located[T]], bool, list[Problem]]:
     """Validate a ``key: [...]`` file item by item, so one bad item hides no other.
 
@@ -78,7 +81,7 @@ def _items(
     located: list[Located[T]] = []
     raws = getattr(outer, key)
     for index, raw in enumerate(raws if room is None else raws[: max(room, 0)]):
-        result = validate(adapter, raw, document, (key, index))
+        result = validate(adapter, raw, document, (key, index), question_types=question_types)
         item, item_problems = result
         problems += item_problems
         if item is not None:
@@ -193,16 +196,21 @@ def load_rule_set(directory: str | Path, *, limits: Limits = LIMITS) -> RuleSet:
     if (found_doc := documents.get(root / layout.SHEET_FILE)) is not None:
         sheet, more = _whole(found_doc, _SHEET)
         problems += more
+    types = {q.id: str(q.type) for q in questionnaire.item.questions()} if questionnaire else None
     properties: list[Located[Property]] = []
     if (found_doc := documents.get(root / layout.PROPERTIES_FILE)) is not None:
-        properties, _, more = _items(found_doc, _PropertiesFile, "properties", _PROPERTY)
+        properties, _, more = _items(
+            found_doc, _PropertiesFile, "properties", _PROPERTY, question_types=types
+        )
         problems += more
     rules: list[Located[Rule]] = []
     for path in found.rule_files:
         if (document := documents.get(path)) is not None:
             # One past the limit is validated, so that the limit check names its place.
             room = limits.rules + 1 - len(rules)
-            located, _, more = _items(document, _RulesFile, "rules", _RULE, room)
+            located, _, more = _items(
+                document, _RulesFile, "rules", _RULE, room=room, question_types=types
+            )
             problems += more
             rules += located
     problems += _checked(

@@ -37,16 +37,12 @@ def test_the_bundled_rule_set_is_proved_safe(capsys: pytest.CaptureFixture[str])
     )
 
 
-def test_a_false_absolute_mark_fails_with_a_counterexample_that_reproduces(tmp_path: Path) -> None:
-    copy = tmp_path / "rules"
-    shutil.copytree(BUNDLED, copy)
-    safety = copy / "rules" / "safety.yaml"
-    safety.write_text(
-        safety.read_text().replace(
-            "  - id: ci-cvd-risk\n", "  - id: ci-cvd-risk\n    absolute: true\n", 1
-        )
+def test_a_false_absolute_mark_fails_with_a_counterexample_that_reproduces() -> None:
+    # check refuses such a file (absolute-level); a mutant is built past the checks.
+    rules = tuple(
+        r.model_copy(update={"absolute": True}) if r.id == "ci-cvd-risk" else r for r in RULES.rules
     )
-    rule_set = load_rule_set(copy)
+    rule_set = RULES.model_copy(update={"rules": rules})
     failed = [f for f in verify(rule_set) if not f.holds]
     assert {f.property for f in failed} == {"absolute contraindication (ci-cvd-risk)"}
     for finding in failed:
