@@ -37,6 +37,7 @@ from decision_aid.domain import (
 from decision_aid.domain.engine import resolve_settings
 from decision_aid.domain.errors import StorageError
 from decision_aid.domain.jsontext import loads_strict
+from decision_aid.domain.sources import Place
 from decision_aid.domain.yamlsource import dump_yaml, read_yaml
 from decision_aid.governance.audit_commands import (
     cmd_audit_show,
@@ -442,17 +443,23 @@ def cmd_verify(args: argparse.Namespace) -> int:
     failed = [f for f in findings if not f.holds]
     if args.format == "json":
         json.dump(
-            [vars(f) | {"settings": dict(f.settings)} for f in findings], sys.stdout, indent=2
+            [
+                vars(f) | {"settings": dict(f.settings)} | _place(f.place(rule_set.sources))
+                for f in findings
+            ],
+            sys.stdout,
+            indent=2,
         )
         sys.stdout.write("\n")
         return EXIT_FAILED if failed else EXIT_OK
     undecided = [f for f in failed if f.undecided]
     for finding in failed:
         settings = ", ".join(f"{k} = {v}" for k, v in finding.settings.items())
+        place = finding.place(rule_set.sources)
         if finding.undecided:
-            print(f"UNDECIDED: {finding.property} [{settings}]: {finding.message}")
+            print(f"{place}: UNDECIDED: {finding.property} [{settings}]: {finding.message}")
             continue
-        print(f"FAILED: {finding.property} [{settings}]: {finding.message}")
+        print(f"{place}: FAILED: {finding.property} [{settings}]: {finding.message}")
         print("  counterexample (an answers file for decision-aid evaluate):")
         text = dump_yaml(finding.counterexample)
         print("".join(f"    {line}\n" for line in text.splitlines()), end="")
@@ -474,6 +481,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
             "give the solver longer with --time-limit SECONDS, or split the rule set"
         )
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _place(place: Place) -> dict[str, str | int]:
+    return {"file": place.file, "line": place.line, "column": place.column}
 
 
 def cmd_mutate(args: argparse.Namespace) -> int:

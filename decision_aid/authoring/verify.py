@@ -35,7 +35,7 @@ import itertools
 import json
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import z3
@@ -54,9 +54,11 @@ from decision_aid.domain.conditions import (
     walk,
 )
 from decision_aid.domain.engine import candidate_answers
+from decision_aid.domain.layout import RULESET_FILE
 from decision_aid.domain.properties import bounds
 from decision_aid.domain.questionnaire import NOT_KNOWN, Question, QuestionType
 from decision_aid.domain.rules import IfUnknown, Property, Rule, RuleSet, applies
+from decision_aid.domain.sources import Place, SourceMap
 
 __all__ = [
     "Finding",
@@ -84,6 +86,20 @@ class Finding:
     message: str
     counterexample: dict[str, Any] | None = None
     undecided: bool = False
+    about: tuple[str, str] | None = None
+    """What it is about, as (kind, id): ("rule", id), ("property", id) or ("question", id);
+    None for the rule set as a whole."""
+
+    def place(self, sources: SourceMap) -> Place:
+        """Where what it is about is written, for ``file:line:col``."""
+        if self.about is None:
+            return sources.file(RULESET_FILE, ("default_outcome",))
+        kind, ident = self.about
+        if kind == "rule":
+            return sources.rule(ident, ("absolute",))
+        if kind == "property":
+            return sources.property(ident)
+        return sources.question(ident)
 
 
 class Undecided(Exception):
@@ -556,10 +572,19 @@ def findings(
         prover = _Prover(rule_set, settings, minimal=minimal, deadline=deadline)
         yield prover.one_outcome()
         yield from (
-            prover.absolute(r) for r in rule_set.rules if r.absolute and applies(r, settings)
+            replace(prover.absolute(r), about=("rule", r.id))
+            for r in rule_set.rules
+            if r.absolute and applies(r, settings)
         )
-        yield from (prover.declared(p) for p in rule_set.properties if applies(p, settings))
-        yield from (prover.unknown_is_not_no(q) for q in rule_set.questionnaire.questions())
+        yield from (
+            replace(prover.declared(p), about=("property", p.id))
+            for p in rule_set.properties
+            if applies(p, settings)
+        )
+        yield from (
+            replace(prover.unknown_is_not_no(q), about=("question", q.id))
+            for q in rule_set.questionnaire.questions()
+        )
 
 
 def verify(rule_set: RuleSet, *, time_limit: float | None = None) -> list[Finding]:

@@ -90,7 +90,7 @@ def test_deleting_a_contraindication_rule_fails_with_a_counterexample(
         assert assessment.outcome.id != "not_suitable_now"
     assert main(["verify", str(copy)]) == 1
     out = capsys.readouterr().out
-    assert "FAILED: pregnancy-rules-out" in out
+    assert f"{copy / 'properties.yaml'}:12:5: FAILED: pregnancy-rules-out" in out
     # The counterexample answers as few questions as it can: pregnancy alone.
     assert (
         "  counterexample (an answers file for decision-aid evaluate):\n"
