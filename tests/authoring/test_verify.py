@@ -104,12 +104,13 @@ def test_deleting_a_contraindication_rule_fails_with_a_counterexample(
 def test_permissive_unknown_handling_in_the_rule_set_fails_with_a_counterexample(
     tmp_path: Path,
 ) -> None:
-    # "Assess first" lowered to the most favourable level, and the rule that catches an
-    # unknown safety answer deleted: an unknown contraindication now reads as "worth
-    # discussing". The built-in Unknown-is-not-No property is relative to "assess first",
-    # so it is the declared properties that must catch this.
+    # "Assess first" lowered to a favourable level (to the most favourable one, check
+    # refuses it: level-order), and the rule that catches an unknown safety answer deleted:
+    # an unknown contraindication now reads as "worth discussing, with cautions". The
+    # built-in Unknown-is-not-No property is relative to "assess first", so it is the
+    # declared properties that must catch this.
     copy = copy_of_bundled(
-        tmp_path, "ruleset.yaml", "assess_first: refer_first", "assess_first: suitable_to_discuss"
+        tmp_path, "ruleset.yaml", "assess_first: refer_first", "assess_first: discuss_with_caution"
     )
     safety = copy / "rules" / "safety.yaml"
     text = safety.read_text()
