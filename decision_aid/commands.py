@@ -38,6 +38,7 @@ from decision_aid.domain.engine import resolve_settings
 from decision_aid.domain.errors import StorageError
 from decision_aid.domain.jsontext import loads_strict
 from decision_aid.domain.sources import Place
+from decision_aid.domain.validation import did_you_mean
 from decision_aid.domain.yamlsource import dump_yaml, read_yaml
 from decision_aid.governance.audit_commands import (
     cmd_audit_show,
@@ -501,7 +502,8 @@ def cmd_mutate(args: argparse.Namespace) -> int:
 
     unknown = [r for r in args.rule or () if r not in rule_set.rules_by_id]
     if unknown:
-        print(f"error: no such rule: {', '.join(unknown)}", file=sys.stderr)
+        named = ", ".join(f"{r}{did_you_mean(r, rule_set.rules_by_id)}" for r in unknown)
+        print(f"error: no such rule: {named}", file=sys.stderr)
         return EXIT_INPUT
     try:
         report = run_mutation(

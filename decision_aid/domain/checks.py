@@ -649,7 +649,8 @@ def _check_level_order(info: Located[RuleSetInfo]) -> list[Problem]:
 def _check_absolute(where: Located[Rule], info: RuleSetInfo) -> list[Problem]:
     """An absolute contraindication gives the most restrictive level, the last one listed."""
     rule, last = where.item, info.levels[-1].id
-    if not rule.absolute or rule.outcome == last:
+    known = rule.outcome is None or any(level.id == rule.outcome for level in info.levels)
+    if not rule.absolute or rule.outcome == last or not known:  # an unknown one is said
         return []
     if rule.outcome is None:
         message = f"'absolute: true' on a note: give it the outcome '{last}', or remove 'absolute'"

@@ -134,3 +134,17 @@ def test_a_rule_can_accept_a_warning_with_a_reason(
     rules.write_text(rules.read_text().replace("never-decides: a", "never-decide: a"))
     assert main(["check", str(mini_copy)]) == 1
     assert "did you mean 'never-decides'?" in capsys.readouterr().out
+
+
+def test_every_gap_is_listed_the_most_general_first(mini_copy: Path) -> None:
+    rules = mini_copy / "rules" / "main.yaml"
+    text = rules.read_text()
+    start, end = text.index("  - id: r-other\n"), text.index("  - id: r-preg\n")
+    rules.write_text(text[:start] + text[end:])  # no rule for "other", none for "not tried"
+    gaps = [g for g in solver_warnings(mini_copy) if "[gap]" in g and "(basis = us)" in g]
+    regions = [g.split("whenever ", 1)[1].split(";")[0].split(" and ") for g in gaps]
+    sizes = [len(r) for r in regions]
+    assert sizes == sorted(sizes)
+    assert sizes[0] < sizes[-1], "a gap that needs fewer answers comes first"
+    assert 'diagnosis = "other"' in regions[0]
+    assert any('tried = "no"' in r for r in regions), "the next gap is listed too"

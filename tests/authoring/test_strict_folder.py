@@ -298,3 +298,12 @@ def test_a_loaded_rule_set_knows_where_each_part_was_written(mini_copy: Path) ->
     with pytest.raises(RuleSetError) as caught:  # no longer read, nor counted
         load_rule_set(mini_copy)
     assert {p.code for p in caught.value.problems} == {"unknown-file", "missing-file"}
+
+
+def test_a_misspelt_rule_id_on_the_command_line_gets_a_did_you_mean(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tests.conftest import MINI
+
+    assert main(["mutate", str(MINI), "--rule", "r-gp", "--no-verify"]) == 2
+    assert "error: no such rule: r-gp; did you mean 'r-go'?" in capsys.readouterr().err
