@@ -17,6 +17,7 @@ case) or ERROR (the case itself cannot run: a bad answer, an unknown level).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -212,11 +213,12 @@ def answers_problems(
     return problems
 
 
-def _named(document: Document, at: YamlPath, names: Any, known: Any, what: str) -> list[Problem]:
+def _named(
+    document: Document, at: YamlPath, names: Sequence[str] | None, known: list[str], what: str
+) -> list[Problem]:
+    """A problem for each of ``names`` (written at ``at``) that is not one of ``known``."""
     return [
-        document.problem(
-            (*at, i), "bad-case", f"'{name}' is not {what}{did_you_mean(name, list(known))}"
-        )
+        document.problem((*at, i), "bad-case", f"'{name}' is not {what}{did_you_mean(name, known)}")
         for i, name in enumerate(names or ())
         if name not in known
     ]
