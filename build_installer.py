@@ -53,6 +53,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent
 NAME = "decision-aid"
@@ -531,8 +532,8 @@ def _step_evaluate(app: Bundle, tmp: Path, example: Path) -> Step:
     if source.returncode != 0:
         return _failed(name + " (from source)", source)
 
-    def gist(text: str) -> tuple[object, ...]:
-        data = json.loads(text)
+    def gist(text: str) -> tuple[str, list[str], str]:
+        data: dict[str, Any] = json.loads(text)
         fired = [rule["rule_id"] for rule in data["fired"]]
         return data["outcome"], fired, data["rule_set"]["sha256"]
 

@@ -344,6 +344,7 @@ def structural_mutation(
             )
         )
         if op == "delete" and path:
+            assert node is not None
             del node[path[-1]]
         elif op == "add-key":
             target = tree

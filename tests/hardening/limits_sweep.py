@@ -207,7 +207,8 @@ def _nodes(files: Files, n: int, limit: int) -> tuple[str, YamlPath]:
     existing = sum(_count(rule["when"]) for rule in files["rules/main.yaml"]["rules"])
     for section in files["questionnaire.yaml"]["sections"]:
         existing += sum(_count(q["show_when"]) for q in section["questions"] if "show_when" in q)
-    rules, total, size = [], existing, 20
+    rules: list[dict[str, Any]] = []
+    total, size = existing, 20
     while total < n:
         take = min(size, n - total)
         when = (

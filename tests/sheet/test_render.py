@@ -6,6 +6,7 @@ import io
 import re
 from datetime import UTC, datetime
 from functools import cache
+from typing import Any
 
 import pytest
 import textstat
@@ -140,7 +141,8 @@ def test_every_font_is_embedded() -> None:
     pdf = render(evaluate(RULES, answers), answers, RULES, printed=PRINTED)
     reader = PdfReader(io.BytesIO(pdf))
     for page in reader.pages:
-        for reference in page["/Resources"]["/Font"].values():
+        resources: Any = page["/Resources"]
+        for reference in resources["/Font"].values():
             font = reference.get_object()
             descriptor = font.get("/FontDescriptor")
             assert descriptor is not None, font["/BaseFont"]
