@@ -33,13 +33,13 @@ from tests.hardening.harness import (
     SCALE,
     CaseTimeout,
     ContractViolation,
+    Loader,
     check_loader,
     time_limit,
 )
 
 __all__ = ["LIMIT_CASES", "NUMBER_FIELDS", "Loader", "SweepReport", "sweep_limits", "sweep_numbers"]
 
-Loader = Callable[[Path], RuleSet]
 Files = dict[str, Any]
 """A rule set's files as plain data, by path relative to the folder."""
 

@@ -16,7 +16,8 @@ from decision_aid.domain import Answers, RuleSet, evaluate, load_rule_set, parse
 from decision_aid.domain.consultation import Override
 from decision_aid.domain.rules import Status
 from decision_aid.domain.yamlsource import read_yaml
-from decision_aid.sheet import NOT_A_DECISION, render
+from decision_aid.present.wording import NOT_A_DECISION
+from decision_aid.sheet import render
 from tests.conftest import BUNDLED
 
 PRINTED = datetime(2026, 11, 24, 12, 0)
