@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from decision_aid.sheet.render import NOT_A_DECISION, PARTS, Part, render
+from decision_aid.sheet.render import PARTS, Part, render
 
-__all__ = ["NOT_A_DECISION", "PARTS", "Part", "render"]
+__all__ = ["PARTS", "Part", "render"]

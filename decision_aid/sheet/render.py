@@ -62,7 +62,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_FIELD_CHARS",
-    "NOT_A_DECISION",
     "PARTS",
     "SURE_ITEMS",
     "Part",

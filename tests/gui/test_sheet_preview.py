@@ -28,13 +28,13 @@ def test_the_preview_switches_between_summary_and_full_and_adds_the_label(
     qtbot.addWidget(preview)
     full = len(preview.page_labels)
     preview.part_box.setFocus()
-    qtbot.keyClick(preview.part_box, Qt.Key.Key_Down)  # type: ignore[no-untyped-call]
+    qtbot.keyClick(preview.part_box, Qt.Key.Key_Down)
     assert preview.part_box.currentData() == "summary"
     assert len(preview.page_labels) < full
     first = PdfReader(io.BytesIO(preview.pdf)).pages[0].extract_text()
     assert "JD-14" not in first
     preview.label_box.setFocus()
-    qtbot.keyClick(preview.label_box, Qt.Key.Key_Space)  # type: ignore[no-untyped-call]
+    qtbot.keyClick(preview.label_box, Qt.Key.Key_Space)
     first = PdfReader(io.BytesIO(preview.pdf)).pages[0].extract_text()
     assert "JD-14" in first
     pages = PdfReader(io.BytesIO(preview.pdf)).pages
