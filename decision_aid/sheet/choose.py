@@ -1,7 +1,7 @@
 """What one patient's sheet says: the parts of ``sheet.yaml`` that fit their answers.
 
 Pure selection, no layout: a block is printed when its ``only_for`` fits the settings,
-its ``outcomes`` include the outcome, and its ``about`` certainly holds for the answers
+its ``outcomes`` (if any) include the outcome, and its ``about`` certainly holds for the answers
 (an unknown ``about`` never shows a figure: a patient sees the figures for the kind of
 pain they are known to have, or none). The reasons a patient reads are those of the
 rules that decide the outcome: a favourable reason is left out when a more restrictive
@@ -47,6 +47,9 @@ class Goal:
 @dataclass(frozen=True)
 class SheetChoice:
     content: SheetContent
+    condition: Block | None
+    certainty: Block | None
+    experiences: Block | None
     bottom_line: tuple[Statement, ...]
     grid: tuple[GridRow, ...]
     benefits: tuple[Figure, ...]
@@ -95,21 +98,26 @@ def choose(assessment: Assessment, answers: Answers, rule_set: RuleSet) -> Sheet
     def fitting(items: Sequence[B]) -> tuple[B, ...]:
         return tuple(item for item in items if applies(item, settings))
 
+    def shown(block: Block | None) -> bool:
+        return (
+            block is not None
+            and applies(block, settings)
+            and (not block.outcomes or assessment.outcome.id in block.outcomes)
+        )
+
     figures = [f for f in fitting(content.figures) if holds(f.about)]
-    blocks = tuple(
-        block
-        for block in fitting(content.what_it_is_like)
-        if not block.outcomes or assessment.outcome.id in block.outcomes
-    )
     return SheetChoice(
         content=content,
+        condition=content.condition if shown(content.condition) else None,
+        certainty=content.certainty if shown(content.certainty) else None,
+        experiences=content.experiences if shown(content.experiences) else None,
         bottom_line=tuple(s for s in fitting(content.bottom_line) if holds(s.about)),
         grid=fitting(content.grid),
         benefits=tuple(f for f in figures if f.kind == "benefit"),
         harms=tuple(f for f in figures if f.kind == "harm"),
         harms_not_known=fitting(content.harms_not_known),
         misconceptions=fitting(content.misconceptions),
-        what_it_is_like=blocks,
+        what_it_is_like=tuple(b for b in content.what_it_is_like if shown(b)),
         goals=_goals(content, answers, rule_set),
         next_steps=next_steps(content, assessment),
     )

@@ -240,7 +240,8 @@ class PatientPages:
     def page_detail(self, choice: SheetChoice) -> list[Flowable]:
         s, content = self.s, choice.content
         story: list[Flowable] = [PageBreak(), plain("More detail, to read at home", s["title"])]
-        story += self.block(content.condition)
+        if choice.condition is not None:
+            story += self.block(choice.condition)
         story += heading("What happened to people in studies", s["h2"])
         story.append(
             plain(
@@ -254,7 +255,8 @@ class PatientPages:
         name = content.treatment.name
         story += [self.figure(f, name) for f in (*choice.benefits, *choice.harms)]
         story += self.harms_not_known(choice)
-        story += self.block(content.certainty)
+        if choice.certainty is not None:
+            story += self.block(choice.certainty)
         if choice.misconceptions:
             story += heading("You may have read…", s["h2"])
             story += self.bullets(
@@ -269,8 +271,8 @@ class PatientPages:
         story += self.goals(choice)
         for block in choice.what_it_is_like:
             story += self.block(block)
-        if content.experiences is not None:
-            story += self.block(content.experiences)
+        if choice.experiences is not None:
+            story += self.block(choice.experiences)
         return story
 
     def count_words(self, count: Count) -> str:

@@ -180,3 +180,20 @@ def test_the_rule_set_names_the_treatment_and_the_code_does_not() -> None:
     assert "With surgery: 2 of 9 people. No comparison group" in full
     assert "Better health Some illnesses got better after surgery." in full
     assert "Your team will send the referral." in flat(sheet.pages[0])
+
+
+def test_any_block_may_be_limited_to_settings_and_outcomes() -> None:
+    assert RULES.sheet is not None
+    condition = RULES.sheet.condition.model_copy(
+        update={"only_for": {"guideline_basis": ("nice_ng193",)}}
+    )
+    certainty = RULES.sheet.certainty.model_copy(update={"outcomes": ("not_suitable_now",)})
+    sheet = RULES.sheet.model_copy(update={"condition": condition, "certainty": certainty})
+    rule_set = RULES.model_copy(update={"sheet": sheet})
+    us = flat(sheet_of(rule_set, base_answers(), {"guideline_basis": "asra_2018"}).patient)
+    uk = flat(sheet_of(rule_set, base_answers(), {"guideline_basis": "nice_ng193"}).patient)
+    assert condition.title not in us
+    assert condition.title in uk
+    assert certainty.title not in us  # "Worth discussing", not "not suitable"
+    refused = {**base_answers(), "cardiovascular": "poorly_controlled"}
+    assert certainty.title in flat(sheet_of(rule_set, refused).patient)
