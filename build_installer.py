@@ -101,7 +101,7 @@ SKIPPED_RUNTIME_HOOKS = ("pyi_rth_pkgres",)
 REQUIRED_FILES = (
     "rules/ketamine-chronic-pain/ruleset.yaml",
     "rules/ketamine-chronic-pain/examples/crps-asra.yaml",
-    "rules/schema/ruleset.schema.json",
+    "rules/ketamine-chronic-pain/schema/ruleset.schema.json",
     "resources/fonts/DejaVuSans.ttf",
     "resources/fonts/DejaVuSans-Bold.ttf",
 )
@@ -201,7 +201,6 @@ def analysis_options(launcher: str) -> dict[str, object]:
     ]
     data = [
         (str(ROOT / "rules" / "ketamine-chronic-pain"), "rules/ketamine-chronic-pain"),
-        (str(ROOT / "rules" / "schema"), "rules/schema"),
         (str(ROOT / "resources"), "resources"),
     ]
     return {

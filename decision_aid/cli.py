@@ -20,7 +20,6 @@ from typing import Any
 
 from decision_aid import __version__
 from decision_aid.governance.installation import default_rules_dir
-from decision_aid.paths import bundled_rules_dir
 
 __all__ = ["main"]
 
@@ -106,11 +105,12 @@ def _add_authoring_commands(commands: Any, bundled: Path) -> None:
     diff.set_defaults(run="cmd_diff")
 
     schema = commands.add_parser(
-        "schema", help="write JSON Schemas of the rule-set and case files for editors"
+        "schema", help="write a rule set's JSON Schemas (its own ids included) for editors"
     )
+    schema.add_argument("rules_dir", nargs="?", type=Path, default=bundled, metavar="RULES_DIR")
     schema.add_argument(
-        "-o", "--output", type=Path, default=bundled_rules_dir().parent / "schema", metavar="DIR",
-        help="where to write them (default: rules/schema)",
+        "-o", "--output", type=Path, metavar="DIR",
+        help="where to write them (default: RULES_DIR/schema, where the files' schema lines point)",
     )  # fmt: skip
     schema.add_argument("--format", choices=("text", "json"), default="text")
     schema.set_defaults(run="cmd_schema")

@@ -99,15 +99,19 @@ def _approval(rule_set: RuleSet) -> ApprovalState | None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from decision_aid.authoring.schema import schema_line_problems
     from decision_aid.governance.approval import approval_problems, approval_state
 
     rule_set = _load(args.rules_dir, args.format)
     if rule_set is None:
         return EXIT_FAILED
     state = approval_state(rule_set)
+    warnings = schema_line_problems(rule_set, args.rules_dir)
     if problems := approval_problems(rule_set, state):
-        _print_problems(problems, args.format, sys.stdout)
+        _print_problems([*problems, *warnings], args.format, sys.stdout)
         return EXIT_FAILED
+    if warnings:
+        _print_problems(warnings, args.format, sys.stdout)
     if args.format == "text":
         print(f"approval: {state.describe()}")
     return EXIT_OK
@@ -524,10 +528,13 @@ def cmd_mutate(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from decision_aid.authoring.schema import write_schemas
+    from decision_aid.authoring.schema import SCHEMA_FOLDER, write_schemas
 
+    rule_set = _load(args.rules_dir, args.format)
+    if rule_set is None:
+        return EXIT_FAILED
     try:
-        written = write_schemas(args.output)
+        written = write_schemas(rule_set, args.output or args.rules_dir / SCHEMA_FOLDER)
     except StorageError as error:
         print(f"error: could not write {error}", file=sys.stderr)
         return EXIT_FAILED
