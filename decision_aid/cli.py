@@ -102,6 +102,14 @@ def _add_authoring_commands(commands: Any, bundled: Path) -> None:
     diff.add_argument("new", type=Path, metavar="NEW")
     diff.add_argument("--format", choices=("text", "json"), default="text")
     diff.add_argument("--exit-code", action="store_true", help="exit 1 when anything changed")
+    diff.add_argument(
+        "--no-solver", action="store_true", help="skip the comparison over every answer set"
+    )
+    diff.add_argument(
+        "--time-limit", type=_positive_seconds, default=VERIFY_TIME_LIMIT, metavar="SECONDS",
+        help="give the solver at most this long (default 60); what it has not settled by "
+        "then is reported undecided, never equivalent",
+    )  # fmt: skip
     diff.set_defaults(run="cmd_diff")
 
     schema = commands.add_parser(
