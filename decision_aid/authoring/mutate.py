@@ -53,7 +53,7 @@ from decision_aid.domain.questionnaire import Answers, parse_answers
 from decision_aid.domain.rules import IfUnknown, Rule, RuleSet
 
 if TYPE_CHECKING:
-    from decision_aid.authoring.verify import Comparison
+    from decision_aid.authoring.verify import Comparison, Finding
 
 __all__ = ["CasesFail", "Mutant", "MutationReport", "mutants", "run_mutation"]
 
@@ -301,7 +301,7 @@ def _killed_by_cases(rule_set: RuleSet, cases: list[_Case]) -> bool:
 
 
 class _Solver:
-    """The solver's two questions about a mutant the cases missed (z3 is an optional extra)."""
+    """The solver's questions about a mutant the cases missed (z3 is an optional extra)."""
 
     def __init__(self, rule_set: RuleSet) -> None:
         from decision_aid.authoring.verify import compare, findings
@@ -309,15 +309,35 @@ class _Solver:
         self.rs = rule_set
         self._compare = compare
         self._findings = findings
+        self._held: set[tuple[str, tuple[tuple[str, str], ...]]] | None = None
 
-    def difference(self, mutant: Mutant) -> Comparison | None:
-        """Answers that tell the mutant apart (its outcome, else its rules), or None when
-        it behaves like the rule set on every answer set."""
+    def differences(self, mutant: Mutant) -> list[Comparison] | None:
+        """How the mutant differs, setting by setting; None when it behaves like the rule
+        set on every answer set (the same outcome, every rule fired alike)."""
+        comparisons = self._compare(self.rs, mutant.rule_set, rules=True, examples=0)
+        return None if all(c.equivalent is True for c in comparisons) else comparisons
+
+    def breaks_a_property(self, mutant: Mutant, differences: list[Comparison]) -> bool:
+        """Whether the mutant breaks a property the rule set keeps. One that gives the rule
+        set's outcome on every answer set keeps them all, unless the changed rule is an
+        absolute one below the most restrictive level; so the solver is not asked."""
+        same_outcome = all(c.equivalent is not None and not c.outcome_changes for c in differences)
+        rule = mutant.rule_set.rules_by_id.get(mutant.rule_id)
+        below = rule is not None and rule.absolute and rule.outcome != self.rs.info.levels[-1].id
+        if same_outcome and not below:
+            return False
+        if self._held is None:  # what the rule set itself keeps, asked once
+            self._held = {_key(f) for f in self._findings(self.rs) if f.holds}
+        return any(not f.holds and _key(f) in self._held for f in self._findings(mutant.rule_set))
+
+    def example(self, mutant: Mutant) -> Comparison | None:
+        """Complete answers that tell the mutant apart: its outcome, else its rules."""
         comparisons = self._compare(self.rs, mutant.rule_set, rules=True, examples=1, complete=True)
-        return next((c for c in comparisons if c.equivalent is not True), None)
+        return next((c for c in comparisons if c.examples), None)
 
-    def breaks_a_property(self, mutant: Mutant) -> bool:
-        return any(not f.holds for f in self._findings(mutant.rule_set))
+
+def _key(finding: Finding) -> tuple[str, tuple[tuple[str, str], ...]]:
+    return finding.property, tuple(sorted(finding.settings.items()))
 
 
 def _killing_case(rule_set: RuleSet, mutant: Mutant, found: Comparison) -> dict[str, Any] | None:
@@ -372,18 +392,19 @@ def run_mutation(
     solver = _Solver(rule_set) if use_verify else None
     for number, mutant in enumerate(mutants(rule_set, only), start=1):
         report.total += 1
-        found = None
+        differences = None
         if _killed_by_cases(mutant.rule_set, cases):
             report.killed_by_cases += 1
             verdict = "killed by the cases"
-        elif solver is not None and (found := solver.difference(mutant)) is None:
+        elif solver is not None and (differences := solver.differences(mutant)) is None:
             report.equivalent.append(mutant)
             verdict = "equivalent"
-        elif solver is not None and solver.breaks_a_property(mutant):
+        elif solver is not None and differences and solver.breaks_a_property(mutant, differences):
             report.killed_by_verify += 1
             verdict = "killed by verify"
         else:
             report.survivors.append(mutant)
+            found = solver.example(mutant) if solver is not None else None
             if found is not None and (case := _killing_case(rule_set, mutant, found)):
                 report.killing_cases[mutant] = case
             verdict = "survived"

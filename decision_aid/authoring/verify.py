@@ -757,9 +757,10 @@ def compare(
     each combination of settings; if not, up to ``examples`` answer sets whose outcome
     changes, each a different change (old level → new level). With ``rules``, a version
     that keeps every outcome but fires other rules is not equivalent either (then one
-    example shows it). ``complete`` examples answer every question either version asks
-    (for a case file) where they can; else as few as they can (for reading). Once
-    ``time_limit`` seconds have passed, what is left is undecided."""
+    example shows it); with no ``examples``, only the verdict. ``complete`` examples
+    answer every question either version asks (for a case file) where they can; else as
+    few as they can (for reading). Once ``time_limit`` seconds have passed, what is left
+    is undecided."""
     deadline = None if time_limit is None else time.monotonic() + time_limit
     return [
         _Comparer(old, new, settings, complete, deadline).compare(rules, examples)
@@ -784,13 +785,18 @@ class _Comparer:
         old_vars, new_vars = _joint_variables(old, new, self.solver)
         self.before, self.after = _World(old, old_vars, {}), _World(new, new_vars, {})
         self.old_rank, self.new_rank = self.before.outcome(settings), self.after.outcome(settings)
-        self.changed = z3.Or(
-            [
-                z3.And(self.old_rank == i, self.new_rank == j)
-                for i, a in enumerate(old.info.levels)
-                for j, b in enumerate(new.info.levels)
-                if a.id != b.id
-            ]
+        old_levels, new_levels = [v.id for v in old.info.levels], [v.id for v in new.info.levels]
+        self.changed = (
+            self.old_rank != self.new_rank
+            if old_levels == new_levels
+            else z3.Or(
+                [
+                    z3.And(self.old_rank == i, self.new_rank == j)
+                    for i, a in enumerate(old_levels)
+                    for j, b in enumerate(new_levels)
+                    if a != b
+                ]
+            )
         )
         self.knowns = [v["known"] for v in {**new_vars, **old_vars}.values()]
         self.answered = [
@@ -800,31 +806,44 @@ class _Comparer:
         ]
         self.answers = partial(_joint_answers, old, new, old_vars, new_vars)
 
-    def example(self, *constraints: Any) -> z3.ModelRef | None:
-        """A complete example when asked for and there is one, else any (or None)."""
+    def example(self, *constraints: Any, minimal: bool) -> z3.ModelRef | None:
+        """A model of the constraints or None; a minimal one is complete when asked for and
+        there is one (else any), with as few answers as the solver can leave out."""
+        if not minimal:
+            return _model(self.solver, self.deadline, self.knowns, *constraints, minimal=False)
         found = _model(self.solver, self.deadline, self.knowns, *constraints, *self.answered)
         if found is None and self.answered:
             found = _model(self.solver, self.deadline, self.knowns, *constraints)
         return found
 
     def compare(self, rules: bool, examples: int) -> Comparison:
+        """The verdict, with up to ``examples`` examples (none: one solver call per question
+        asked, the verdict alone)."""
         shown: list[dict[str, Any]] = []
         seen: list[Any] = []  # the changes of outcome shown so far
+        outcome_changes = differs = False
+        fired = z3.Or(_fired_differently(self.before, self.after, self.settings))
         try:
-            while len(shown) < max(examples, 1):
-                model = self.example(self.changed, *seen)
+            if examples == 0 and rules:  # one call settles most: any difference at all?
+                if self.example(z3.Or(self.changed, fired), minimal=False) is None:
+                    return Comparison(self.settings, True)
+                outcome_changes = self.example(self.changed, minimal=False) is not None
+                return Comparison(self.settings, False, (), outcome_changes)
+            while len(shown) < examples or not outcome_changes:
+                model = self.example(self.changed, *seen, minimal=examples > 0)
                 if model is None:
+                    break
+                outcome_changes = differs = True
+                if examples == 0:
                     break
                 was, now = model.eval(self.old_rank), model.eval(self.new_rank)
                 seen.append(z3.Not(z3.And(self.old_rank == was, self.new_rank == now)))
                 shown.append(self.answers(model))
-            outcome_changes = bool(shown)
-            if not shown and rules:
-                model = self.example(
-                    z3.Or(_fired_differently(self.before, self.after, self.settings))
-                )
-                if model is not None:
+            if not differs and rules:
+                model = self.example(fired, minimal=examples > 0)
+                differs = model is not None
+                if model is not None and examples > 0:
                     shown.append(self.answers(model))
         except Undecided:
-            return Comparison(self.settings, None, tuple(shown[:examples]), bool(shown))
-        return Comparison(self.settings, not shown, tuple(shown[:examples]), outcome_changes)
+            return Comparison(self.settings, None, tuple(shown), outcome_changes)
+        return Comparison(self.settings, not differs, tuple(shown), outcome_changes)
