@@ -9,8 +9,16 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from decision_aid.authoring.diff import compare_by_solver
+from decision_aid.authoring.mutate import mutants
 from decision_aid.cli import main
+from decision_aid.domain import load_rule_set
+from decision_aid.domain.engine import evaluate
+from decision_aid.domain.questionnaire import QuestionType, parse_answers
+from decision_aid.domain.rules import RuleSet
 from tests.conftest import MINI, OTHER
 
 
@@ -155,3 +163,55 @@ def test_identical_rule_sets_have_no_diff(capsys: pytest.CaptureFixture[str]) ->
         "over every answer set [basis = us]: equivalent",
         "over every answer set [basis = uk]: equivalent",
     ]
+
+
+RULE_SET = load_rule_set(MINI)
+ONE_RULE_CHANGED = [m.rule_set for m in mutants(RULE_SET)]  # every small edit to one rule
+
+
+@st.composite
+def answer_sets(draw: st.DrawFn, rule_set: RuleSet) -> dict[str, Any]:
+    """Any answers the questionnaire accepts: each question answered, unknown or left out."""
+    answers: dict[str, Any] = {}
+    for question in rule_set.questionnaire.questions():
+        kind = draw(st.sampled_from(["answer", "answer", "unknown", "left out"]))
+        ids = [o.id for o in question.choices]
+        if kind == "unknown" and question.not_known:
+            answers[question.id] = "unknown"
+        elif kind != "answer":
+            continue
+        elif question.type is QuestionType.NUMBER:
+            low, high = int(question.minimum or 0), int(question.maximum or 0)
+            answers[question.id] = draw(st.integers(low, high))
+        elif question.type is QuestionType.MULTIPLE:
+            alone = [o.id for o in question.choices if o.exclusive]
+            some = st.lists(
+                st.sampled_from([i for i in ids if i not in alone]), min_size=1, unique=True
+            )
+            answers[question.id] = draw(st.one_of(some, *(st.just([i]) for i in alone)))
+        else:
+            answers[question.id] = draw(st.sampled_from(ids))
+    return answers
+
+
+def level(shown: str) -> str:
+    """The level of what diff shows ("go [r-go]"); the engine must have run."""
+    assert not shown.startswith("cannot run"), shown
+    return shown.split(maxsplit=1)[0]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_the_solver_and_the_engine_agree_on_what_an_edit_changes(data: st.DataObject) -> None:
+    edited = data.draw(st.sampled_from(ONE_RULE_CHANGED))
+    for comparison in compare_by_solver(RULE_SET, edited, examples=2):
+        for example in comparison.examples:  # each example changes the outcome, by the engine
+            assert level(example.old) != level(example.new)
+        if comparison.equivalent:  # and where none exists, no answer set changes it
+            for _ in range(5):
+                answers = parse_answers(RULE_SET.questionnaire, data.draw(answer_sets(RULE_SET)))
+                before = evaluate(RULE_SET, answers, comparison.settings).outcome.id
+                assert evaluate(edited, answers, comparison.settings).outcome.id == before
+        else:
+            assert comparison.equivalent is False
+            assert comparison.examples
