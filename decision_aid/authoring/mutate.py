@@ -318,17 +318,21 @@ class _Solver:
         return None if all(c.equivalent is True for c in comparisons) else comparisons
 
     def breaks_a_property(self, mutant: Mutant, differences: list[Comparison]) -> bool:
-        """Whether the mutant breaks a property the rule set keeps. One that gives the rule
-        set's outcome on every answer set keeps them all, unless the changed rule is an
-        absolute one below the most restrictive level; so the solver is not asked."""
-        same_outcome = all(c.equivalent is not None and not c.outcome_changes for c in differences)
+        """Whether the mutant breaks a property the rule set keeps. Under settings where it
+        gives the rule set's outcome on every answer set, it keeps them all (unless the
+        changed rule is an absolute one below the most restrictive level), so the solver
+        is asked only about the settings where some outcome changes."""
         rule = mutant.rule_set.rules_by_id.get(mutant.rule_id)
         below = rule is not None and rule.absolute and rule.outcome != self.rs.info.levels[-1].id
-        if same_outcome and not below:
+        asked = [
+            c.settings for c in differences if below or c.equivalent is None or c.outcome_changes
+        ]
+        if not asked:
             return False
         if self._held is None:  # what the rule set itself keeps, asked once
             self._held = {_key(f) for f in self._findings(self.rs) if f.holds}
-        return any(not f.holds and _key(f) in self._held for f in self._findings(mutant.rule_set))
+        found = self._findings(mutant.rule_set, only=asked)
+        return any(not f.holds and _key(f) in self._held for f in found)
 
     def example(self, mutant: Mutant) -> Comparison | None:
         """Complete answers that tell the mutant apart: its outcome, else its rules."""

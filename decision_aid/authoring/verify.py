@@ -567,14 +567,20 @@ def setting_combinations(rule_set: RuleSet) -> list[dict[str, str]]:
 
 
 def findings(
-    rule_set: RuleSet, *, minimal: bool = False, time_limit: float | None = None
+    rule_set: RuleSet,
+    *,
+    minimal: bool = False,
+    time_limit: float | None = None,
+    only: list[Mapping[str, str]] | None = None,
 ) -> Iterator[Finding]:
-    """The built-in properties and every declared one, under every combination of settings,
-    cheapest first, one at a time (so a caller can stop at the first that fails).
-    ``minimal`` counterexamples answer as few questions as they can, for people to read.
-    Once ``time_limit`` seconds have passed, every property left is undecided."""
+    """The built-in properties and every declared one, under every combination of settings
+    (or ``only`` these), cheapest first, one at a time (so a caller can stop at the first
+    that fails). ``minimal`` counterexamples answer as few questions as they can, for people
+    to read. Once ``time_limit`` seconds have passed, every property left is undecided."""
     deadline = None if time_limit is None else time.monotonic() + time_limit
     for settings in setting_combinations(rule_set):
+        if only is not None and settings not in only:
+            continue
         prover = _Prover(rule_set, settings, minimal=minimal, deadline=deadline)
         yield prover.one_outcome()
         yield from (
