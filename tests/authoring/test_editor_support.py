@@ -166,3 +166,18 @@ def test_a_rule_completes_the_sets_levels_and_underlines_a_misspelt_question(
     assert labels - {"null"} == levels
     assert not labels & {"All", "AnyOf", "Rule", "Not", "CountOf", "Citation"}
     assert time.monotonic() - started < 20
+
+
+def test_a_condition_completes_its_keys_and_no_class_name(client: Client) -> None:
+    path = BUNDLED / "rules" / "practical.yaml"
+    text = path.read_text().rstrip("\n") + "\n  - id: new-rule\n    title: New\n    when:\n      \n"
+    row = len(text.splitlines()) - 1
+    opened(client, path, text)
+    result = client.request(
+        "textDocument/completion",
+        {"textDocument": {"uri": path.as_uri()}, "position": {"line": row, "character": 6}},
+    )
+    items = result["items"] if isinstance(result, dict) else result
+    labels = {item["label"] for item in items}
+    assert {"all", "any", "not", "count_of", "not_known", "question", "is"} <= labels
+    assert [label for label in labels if label[:1].isupper()] == []  # never All, AnyOf, Rule
