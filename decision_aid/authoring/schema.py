@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict
 
 from decision_aid.authoring.cases import CaseFile
 from decision_aid.domain.errors import Problem, Severity
+from decision_aid.domain.layout import SCHEMAS
 from decision_aid.domain.leaflet import SheetContent
 from decision_aid.domain.questionnaire import NOT_KNOWN, Question, Questionnaire, QuestionType
 from decision_aid.domain.rules import Property, Reference, Rule, RuleSet, RuleSetInfo
@@ -34,15 +35,11 @@ from decision_aid.writing import write_files
 
 __all__ = [
     "SCHEMA_FILES",
-    "SCHEMA_FOLDER",
     "schema_line",
     "schema_line_problems",
     "schemas",
     "write_schemas",
 ]
-
-SCHEMA_FOLDER = "schema"
-"""A rule set's schemas live in this folder of the rule set."""
 
 Schema = dict[str, Any]
 
@@ -339,7 +336,7 @@ def schema_line(file: str) -> str:
     for pattern, schema_name in _SCHEMA_OF.items():
         if Path(file).match(pattern):
             up = "../" * (len(Path(file).parts) - 1)
-            return f"# yaml-language-server: $schema={up}{SCHEMA_FOLDER}/{schema_name}"
+            return f"# yaml-language-server: $schema={up}{SCHEMAS}/{schema_name}"
     raise ValueError(f"no schema for {file}")
 
 

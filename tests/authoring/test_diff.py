@@ -74,7 +74,7 @@ def test_diff_lists_each_field_old_to_new_and_the_cases_it_changes(
 
 
 def test_the_solver_finds_each_change_of_outcome_under_each_setting(
-    mini_copy: Path, capsys: pytest.CaptureFixture[str]
+    mini_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     edit(mini_copy / "rules" / "main.yaml", "    outcome: go\n", "    outcome: careful\n")
     solver = diff_json(capsys, str(MINI), str(mini_copy))["solver"]
@@ -89,7 +89,7 @@ def test_the_solver_finds_each_change_of_outcome_under_each_setting(
     assert example["answers"]["diagnosis"] == "a"
     # Re-run as an author would: the example gives what the diff says, version by version.
     for rules_dir, expected in ((MINI, "go"), (mini_copy, "careful")):
-        answers = mini_copy / "example.yaml"
+        answers = tmp_path / "example.yaml"
         answers.write_text(yaml.safe_dump(example["answers"]))
         capsys.readouterr()
         main(["evaluate", str(answers), "--rules", str(rules_dir), "--format", "json"])

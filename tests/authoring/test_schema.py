@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from decision_aid.authoring.schema import SCHEMA_FOLDER, schemas
+from decision_aid.authoring.schema import schemas
 from decision_aid.cli import main
 from decision_aid.domain import load_rule_set
+from decision_aid.domain.layout import SCHEMAS
 from decision_aid.domain.yamlsource import read_yaml
 from tests.conftest import BUNDLED, OTHER
 
@@ -45,7 +46,7 @@ def errors(rules_dir: Path, path: Path, data: Any = None) -> list[str]:
 @pytest.mark.parametrize("rules_dir", [BUNDLED, OTHER], ids=["bundled", "other"])
 def test_the_committed_schemas_are_current_and_every_file_points_at_one(rules_dir: Path) -> None:
     for name, schema in schemas(load_rule_set(rules_dir)).items():
-        committed = json.loads((rules_dir / SCHEMA_FOLDER / name).read_text())
+        committed = json.loads((rules_dir / SCHEMAS / name).read_text())
         assert committed == schema, f"{name} is stale: run `decision-aid schema {rules_dir}`"
     pointing = files_with_schema_lines(rules_dir)
     assert len(pointing) == len(list(rules_dir.rglob("*.yaml")))
@@ -91,13 +92,13 @@ def test_check_warns_of_a_schema_line_that_points_nowhere(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     copy = tmp_path / "next"
-    shutil.copytree(OTHER, copy, ignore=shutil.ignore_patterns(SCHEMA_FOLDER))
+    shutil.copytree(OTHER, copy, ignore=shutil.ignore_patterns(SCHEMAS))
     assert main(["check", str(copy)]) == 0
     out = capsys.readouterr().out
     assert f"{copy}/rules/main.yaml:1:33: warning[schema-line]: the schema line points to " in out
     assert f"run `decision-aid schema {copy}`" in out
     assert main(["schema", str(copy)]) == 0
-    assert str(copy / SCHEMA_FOLDER / "rules.schema.json") in capsys.readouterr().out
+    assert str(copy / SCHEMAS / "rules.schema.json") in capsys.readouterr().out
     assert main(["check", str(copy)]) == 0
     assert "schema-line" not in capsys.readouterr().out
 
