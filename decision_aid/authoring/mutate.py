@@ -290,10 +290,15 @@ def mutants(rule_set: RuleSet, only: Collection[str] | None = None) -> Iterator[
 
 
 def _killed_by_cases(rule_set: RuleSet, cases: list[_Case]) -> bool:
+    """Whether some case fails on the rule set: every outcome is compared first (the cheap
+    test that kills most mutants), then the rules fired and the declared properties."""
+    assessments = []
     for case in cases:
         assessment = evaluate(rule_set, case.answers, case.settings)
         if assessment.outcome.id != case.expect.outcome:
             return True
+        assessments.append(assessment)
+    for case, assessment in zip(cases, assessments, strict=True):
         changed, broken = differences(rule_set, case.answers, assessment, case.expect)
         if changed or broken:
             return True

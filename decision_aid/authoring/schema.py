@@ -27,7 +27,18 @@ from pydantic import BaseModel, ConfigDict
 
 from decision_aid.authoring.cases import CaseFile
 from decision_aid.domain.errors import Problem, Severity
-from decision_aid.domain.layout import SCHEMAS
+from decision_aid.domain.layout import (
+    EXAMPLES,
+    PROPERTIES_FILE,
+    QUESTIONNAIRE_FILE,
+    REFERENCES_FILE,
+    RULES,
+    RULESET_FILE,
+    SCHEMAS,
+    SHEET_FILE,
+    SUFFIX,
+    TESTS,
+)
 from decision_aid.domain.leaflet import SheetContent
 from decision_aid.domain.questionnaire import NOT_KNOWN, Question, Questionnaire, QuestionType
 from decision_aid.domain.rules import Property, Reference, Rule, RuleSet, RuleSetInfo
@@ -79,14 +90,14 @@ SCHEMA_FILES: dict[str, type[BaseModel] | None] = {
 
 # Which schema each file of a rule set names (a glob relative to the rule set).
 _SCHEMA_OF = {
-    "ruleset.yaml": "ruleset.schema.json",
-    "questionnaire.yaml": "questionnaire.schema.json",
-    "references.yaml": "references.schema.json",
-    "sheet.yaml": "sheet.schema.json",
-    "properties.yaml": "properties.schema.json",
-    "rules/*.yaml": "rules.schema.json",
-    "tests/*.yaml": "cases.schema.json",
-    "examples/*.yaml": "answers.schema.json",
+    RULESET_FILE: "ruleset.schema.json",
+    QUESTIONNAIRE_FILE: "questionnaire.schema.json",
+    REFERENCES_FILE: "references.schema.json",
+    SHEET_FILE: "sheet.schema.json",
+    PROPERTIES_FILE: "properties.schema.json",
+    f"{RULES}/*{SUFFIX}": "rules.schema.json",
+    f"{TESTS}/*{SUFFIX}": "cases.schema.json",
+    f"{EXAMPLES}/*{SUFFIX}": "answers.schema.json",
 }
 
 _SCHEMA_LINE = re.compile(r"^#\s*yaml-language-server:\s*\$schema=(\S+)\s*$")

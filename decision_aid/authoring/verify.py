@@ -809,7 +809,10 @@ def _joint_variables(
     both ask alike shares its variables (z3 names them by question and option), so an answer
     means the same in both; an option or a type only one version has is left out, so only
     answers both versions accept are considered."""
-    old_vars, new_vars = _variables(old, solver), _variables(new, solver)
+    old_vars = _variables(old, solver)
+    if new.questionnaire is old.questionnaire:  # e.g. a mutant: the very same questions
+        return old_vars, old_vars
+    new_vars = _variables(new, solver)
     for question in new.questionnaire.questions():
         before = old.questionnaire.by_id.get(question.id)
         if before is None:
