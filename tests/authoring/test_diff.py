@@ -17,8 +17,8 @@ from decision_aid.authoring.mutate import mutants
 from decision_aid.cli import main
 from decision_aid.domain import load_rule_set
 from decision_aid.domain.engine import evaluate
-from decision_aid.domain.questionnaire import QuestionType, parse_answers
-from decision_aid.domain.rules import RuleSet
+from decision_aid.domain.questionnaire import parse_answers
+from tests.authoring.strategies import answer_sets
 from tests.conftest import MINI, OTHER
 
 
@@ -167,31 +167,6 @@ def test_identical_rule_sets_have_no_diff(capsys: pytest.CaptureFixture[str]) ->
 
 RULE_SET = load_rule_set(MINI)
 ONE_RULE_CHANGED = [m.rule_set for m in mutants(RULE_SET)]  # every small edit to one rule
-
-
-@st.composite
-def answer_sets(draw: st.DrawFn, rule_set: RuleSet) -> dict[str, Any]:
-    """Any answers the questionnaire accepts: each question answered, unknown or left out."""
-    answers: dict[str, Any] = {}
-    for question in rule_set.questionnaire.questions():
-        kind = draw(st.sampled_from(["answer", "answer", "unknown", "left out"]))
-        ids = [o.id for o in question.choices]
-        if kind == "unknown" and question.not_known:
-            answers[question.id] = "unknown"
-        elif kind != "answer":
-            continue
-        elif question.type is QuestionType.NUMBER:
-            low, high = int(question.minimum or 0), int(question.maximum or 0)
-            answers[question.id] = draw(st.integers(low, high))
-        elif question.type is QuestionType.MULTIPLE:
-            alone = [o.id for o in question.choices if o.exclusive]
-            some = st.lists(
-                st.sampled_from([i for i in ids if i not in alone]), min_size=1, unique=True
-            )
-            answers[question.id] = draw(st.one_of(some, *(st.just([i]) for i in alone)))
-        else:
-            answers[question.id] = draw(st.sampled_from(ids))
-    return answers
 
 
 def level(shown: str) -> str:

@@ -8,13 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from decision_aid.authoring.schema import schemas
 from decision_aid.cli import main
 from decision_aid.domain import load_rule_set
 from decision_aid.domain.layout import SCHEMAS
+from decision_aid.domain.questionnaire import parse_answers
 from decision_aid.domain.yamlsource import read_yaml
+from tests.authoring.strategies import answer_sets
 from tests.conftest import BUNDLED, OTHER
 
 SCHEMA_LINE = "# yaml-language-server: $schema="
@@ -115,3 +119,21 @@ def test_check_warns_of_a_schema_that_no_longer_knows_the_sets_names(
         path.write_text(path.read_text().replace("avoid", "do_not_start"))
     assert main(["check", str(copy)]) == 0
     assert "rules.schema.json is out of date with the rule set's names" in capsys.readouterr().out
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_every_answer_set_the_loader_accepts_the_schema_accepts(data: st.DataObject) -> None:
+    """No false underline: the answers and case schemas never refuse what the app reads."""
+    rules_dir = data.draw(st.sampled_from([BUNDLED, OTHER]))
+    rule_set = RULE_SETS[rules_dir]
+    answers = data.draw(answer_sets(rule_set))
+    parse_answers(rule_set.questionnaire, answers)  # the app reads them
+    by_name = schemas(rule_set)
+    assert list(Draft202012Validator(by_name["answers.schema.json"]).iter_errors(answers)) == []
+    case_file = {"base_answers": answers, "cases": [{"name": "n", "expect": {"outcome": "x"}}]}
+    found = Draft202012Validator(by_name["cases.schema.json"]).iter_errors(case_file)
+    assert [list(e.absolute_path) for e in found] == [["cases", 0, "expect", "outcome"]]
+
+
+RULE_SETS = {d: load_rule_set(d) for d in (BUNDLED, OTHER)}
