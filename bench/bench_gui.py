@@ -128,7 +128,9 @@ def answer_to_panel(rounds: int) -> None:
             model.set_answer("cardiovascular", value)
             app.processEvents()
             samples.append(time.perf_counter() - start)
-            assert ("Not suitable" in window.outcome.badge.text()) == (value == "poorly_controlled")
+            assert ("Not suitable" in window.view.outcome.badge.text()) == (
+                value == "poorly_controlled"
+            )
         return statistics.median(samples)
 
     with_save = measure()

@@ -27,13 +27,14 @@ from pydantic import Field, TypeAdapter
 from decision_aid.domain.advice import advice_allowed
 from decision_aid.domain.assessment import Assessment, RuleTrace
 from decision_aid.domain.base import FrozenModel, Items
+from decision_aid.domain.case_file import case_file_text
 from decision_aid.domain.engine import evaluate
 from decision_aid.domain.errors import DecisionAidError, Problem
 from decision_aid.domain.properties import broken_properties
 from decision_aid.domain.questionnaire import Answers, parse_answers
 from decision_aid.domain.rules import Property, RuleSet
 from decision_aid.domain.validation import validate
-from decision_aid.domain.yamlsource import Document, dump_yaml, read_yaml
+from decision_aid.domain.yamlsource import Document, read_yaml
 
 __all__ = [
     "Case",
@@ -215,22 +216,6 @@ def _run_case(
         differing=differing,
         broken=tuple(broken),
     )
-
-
-def case_file_text(
-    name: str, answers: dict[str, Any], settings: dict[str, str], assessment: Assessment
-) -> str:
-    """A case file expecting what the rule set gives now, for the author to review."""
-
-    case = {
-        "name": name,
-        "note": "Written from the app: check the expected outcome before you rely on it.",
-        "settings": dict(settings),
-        "answers": answers,
-        "expect": {"outcome": assessment.outcome.id, "fired": sorted(assessment.fired_ids)},
-    }
-    header = "# yaml-language-server: $schema=../../schema/cases.schema.json\n"
-    return header + dump_yaml({"cases": [case]})
 
 
 def load_case_file(path: Path) -> tuple[Document, CaseFile | None, list[Problem]]:

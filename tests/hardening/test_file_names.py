@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from decision_aid.gui import exports, files, printing
 from decision_aid.paths import MAX_NAME_BYTES, safe_file_name
 from tests.conftest import MINI
 from tests.hardening.harness import CASES, ContractViolation, budget
@@ -159,11 +160,11 @@ def test_every_save_dialog_suggests_one_plain_name_outside_the_rule_set(
     window = make_window(MINI)
     window.model.set_answer("diagnosis", "a")
     window.model.set_patient_label(LABEL[:40])
-    window.save_file_as()
-    window.save_test_case()
-    window.export_fhir()
+    files.save_as(window)
+    exports.save_test_case(window)
+    exports.export_fhir(window)
     monkeypatch.setattr(SheetPreview, "exec", lambda self: self.save_sheet() or 0)
-    window.preview_sheet()  # Print, then "Save as PDF…"
+    printing.preview_sheet(window)  # Print, then "Save as PDF…"
     assert len(suggested) == 4
     for path in map(Path, suggested):
         assert path.parent == documents, path
@@ -185,8 +186,8 @@ def test_the_next_dialog_starts_in_the_folder_last_chosen(
     window.model.set_answer("diagnosis", "a")
     chosen = tmp_path / "cases"
     chosen.mkdir()
-    assert window.write_test_case(window.chosen(str(chosen / "one.yaml")))
-    window.save_test_case()
+    assert exports.write_test_case(window, files.chosen(str(chosen / "one.yaml")))
+    exports.save_test_case(window)
     assert Path(suggested[0]).parent == chosen
     text = (chosen / "one.yaml").read_text()
     assert "patient" not in text.lower()
