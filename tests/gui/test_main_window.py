@@ -268,7 +268,8 @@ def test_a_failed_autosave_is_shown_and_the_answer_is_kept_in_the_window(
     monkeypatch.setattr(Autosave, "save", full)
     window.model.set_answer("diagnosis", "crps")
     assert window.status.save_label.text() == (
-        "NOT KEPT on this computer: x: could not save (No space left on device); the previous save is kept"
+        "NOT KEPT on this computer: x: could not save (No space left on device); "
+        "the previous save is kept"
     )
     assert window.model.consultation.answers == {"diagnosis": "crps"}
 

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pytestqt.qtbot import QtBot
 
 from decision_aid.gui import exports, files, printing
 from decision_aid.paths import MAX_NAME_BYTES, safe_file_name
@@ -151,6 +152,7 @@ def test_every_save_dialog_suggests_one_plain_name_outside_the_rule_set(
     suggested: list[str],
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
+    qtbot: QtBot,
 ) -> None:
     from decision_aid.gui.sheet_preview import SheetPreview
 
@@ -165,7 +167,7 @@ def test_every_save_dialog_suggests_one_plain_name_outside_the_rule_set(
     exports.export_fhir(window)
     monkeypatch.setattr(SheetPreview, "exec", lambda self: self.save_sheet() or 0)
     printing.preview_sheet(window)  # Print, then "Save as PDF…"
-    assert len(suggested) == 4
+    qtbot.waitUntil(lambda: len(suggested) == 4, timeout=30000)  # drawn off the UI thread
     for path in map(Path, suggested):
         assert path.parent == documents, path
         assert problem_with(path.name, path.suffix) is None, path.name

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pytestqt.qtbot import QtBot
 from reportlab.platypus.doctemplate import LayoutError
 
 from decision_aid.gui import actions, printing
@@ -18,6 +19,7 @@ def test_a_sheet_that_cannot_be_drawn_says_why(
     make_window: Callable[..., Any],
     shown_messages: list[tuple[str, str]],
     monkeypatch: pytest.MonkeyPatch,
+    qtbot: QtBot,
 ) -> None:
     window = make_window(MINI)
     window.model.set_answer("diagnosis", "a")
@@ -27,6 +29,7 @@ def test_a_sheet_that_cannot_be_drawn_says_why(
 
     monkeypatch.setattr("decision_aid.sheet.render", broken)
     printing.preview_sheet(window)
+    qtbot.waitUntil(lambda: bool(shown_messages), timeout=30000)  # drawn off the UI thread
     assert shown_messages == [
         (
             "The sheet could not be made",
