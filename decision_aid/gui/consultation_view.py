@@ -234,6 +234,10 @@ class ConsultationView(QWidget):
         wanted = Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
         if self.body.orientation() != wanted:
             self.body.setOrientation(wanted)
+            lines = 3 if narrow else 7  # under the questions, the notes give way to them
+            self.notes.setMaximumHeight(self.fontMetrics().height() * lines)
+            width = event.size().width()
+            self.splitter.setSizes([width * (1 if narrow else 2) // 7, width])
             self.body.setSizes([3, 2])
 
     @property

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from decision_aid.domain.errors import DecisionAidError
 from decision_aid.gui.dialogs import show_error
+from decision_aid.gui.screen import fit_to_screen
 from decision_aid.writing import write_file
 
 __all__ = ["SheetPreview", "page_images"]
@@ -68,7 +69,7 @@ class SheetPreview(QDialog):
         self.suggested_name = suggested_name
         self.setObjectName("sheet-preview")
         self.setWindowTitle("Discussion sheet: preview")
-        self.resize(820, 900)
+        fit_to_screen(self, QSize(820, 900))  # its buttons stay on a small screen
         layout = QVBoxLayout(self)
         pages = QWidget()
         column = QVBoxLayout(pages)

@@ -64,7 +64,7 @@ def test_a_narrow_window_puts_the_outcome_under_the_questions(
 def test_the_divider_moves_by_keyboard(make_window: WindowFactory, qtbot: QtBot) -> None:
     window = make_window()
     before = window.view.body.sizes()
-    qtbot.keyClick(
+    qtbot.keyClick(  # type: ignore[no-untyped-call]
         window,
         Qt.Key.Key_Left,
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier,
@@ -77,7 +77,7 @@ def test_a_blank_form_is_not_assessed_yet(make_window: WindowFactory, qtbot: QtB
     window = make_window()
     assert "Not assessed yet" in window.view.outcome.badge.text()
     assert "More checks needed first" not in window.view.outcome.badge.text()
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_1)  # type: ignore[arg-type]
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_1)  # type: ignore[no-untyped-call]
     assert "Not assessed yet" not in window.view.outcome.badge.text()
 
 
