@@ -3,8 +3,9 @@ the live outcome with the notes; it shows the model and sends every edit to it.
 
 A section's questions are built when the section is first shown: the window is ready to
 answer once the first one is. Below :data:`NARROW_WIDTH` the outcome goes under the
-questions, so a small screen or a large scale needs no sideways scrolling. What could
-change the outcome is worked out off the UI thread when the rule set is large.
+questions (the notes in a tab beside it), so a small screen or a large scale needs no
+sideways scrolling. What could change the outcome is worked out off the UI thread when
+the rule set is large.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -93,8 +95,10 @@ class ConsultationView(QWidget):
         self.shown_assessment: Assessment | None = None
 
     def _outcome_column(self, actions: list[QAction]) -> QWidget:
-        column = QWidget()
-        layout = QVBoxLayout(column)
+        """The outcome with its buttons, and the notes: one above the other, or in two
+        tabs when the column goes under the questions."""
+        self.outcome_box = QWidget()
+        layout = QVBoxLayout(self.outcome_box)
         layout.setContentsMargins(0, 0, 0, 0)
         self.outcome = OutcomePanel()
         self.outcome.jump_to.connect(self.jump_to_question)
@@ -106,6 +110,9 @@ class ConsultationView(QWidget):
             button.clicked.connect(action.trigger)
             row.addWidget(button)
         layout.addLayout(row)
+        self.notes_box = QWidget()
+        notes_layout = QVBoxLayout(self.notes_box)
+        notes_layout.setContentsMargins(0, 0, 0, 0)
         self.notes = QPlainTextEdit()
         self.notes.setObjectName("notes")
         self.notes.setAccessibleName("Consultation notes")
@@ -113,15 +120,38 @@ class ConsultationView(QWidget):
         self.notes.setMaximumHeight(self.fontMetrics().height() * 7)
         notes_label = QLabel("Consultation &notes:")
         notes_label.setBuddy(self.notes)
-        layout.addWidget(notes_label)
-        layout.addWidget(self.notes)
+        notes_layout.addWidget(notes_label)
+        notes_layout.addWidget(self.notes)
         self.notes_timer = QTimer(self)
         self.notes_timer.setSingleShot(True)
         self.notes_timer.setInterval(NOTES_SETTLE_MS)
         self.notes_timer.timeout.connect(self.keep_typing)
         self.notes.textChanged.connect(self.notes_timer.start)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("outcome-tabs")
+        self.tabs.setVisible(False)
+        column = QWidget()
+        self.column = QVBoxLayout(column)
+        self.column.setContentsMargins(0, 0, 0, 0)
+        self.column.addWidget(self.outcome_box, 1)
+        self.column.addWidget(self.notes_box)
+        self.column.addWidget(self.tabs, 1)
         column.setMinimumWidth(self.fontMetrics().averageCharWidth() * 36)
         return column
+
+    def _arrange(self, narrow: bool) -> None:
+        if narrow:
+            self.tabs.addTab(self.outcome_box, "Outcome")
+            self.tabs.addTab(self.notes_box, "Notes")
+            self.notes.setMaximumHeight(16_777_215)  # the tab's height
+        else:
+            self.tabs.clear()
+            self.column.insertWidget(0, self.outcome_box, 1)
+            self.column.insertWidget(1, self.notes_box)
+            self.notes.setMaximumHeight(self.fontMetrics().height() * 7)
+            self.outcome_box.setVisible(True)
+            self.notes_box.setVisible(True)
+        self.tabs.setVisible(narrow)
 
     # -- the questions ---------------------------------------------------------------
 
@@ -234,11 +264,11 @@ class ConsultationView(QWidget):
         wanted = Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
         if self.body.orientation() != wanted:
             self.body.setOrientation(wanted)
-            lines = 3 if narrow else 7  # under the questions, the notes give way to them
-            self.notes.setMaximumHeight(self.fontMetrics().height() * lines)
+            self._arrange(narrow)
             width = event.size().width()
             self.splitter.setSizes([width * (1 if narrow else 2) // 7, width])
-            self.body.setSizes([3, 2])
+            height = event.size().height()
+            self.body.setSizes([height * 3, height * 2])
 
     @property
     def narrow(self) -> bool:

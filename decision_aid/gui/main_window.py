@@ -63,7 +63,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("main-window")
         self.setStyleSheet(style_sheet(self.fontMetrics().height()))
-        fit_to_screen(self, PREFERRED_SIZE)
+        if fit_to_screen(self, PREFERRED_SIZE):  # a small screen: all of it
+            self.setWindowState(Qt.WindowState.WindowMaximized)
         self.rules_dir = rules_dir
         self.autosave = autosave
         self.model: ConsultationModel | None = None

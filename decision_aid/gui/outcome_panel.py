@@ -19,6 +19,7 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from decision_aid.gui.text import html_text
+from decision_aid.gui.theme import warning_colour
 from decision_aid.present.levels import level_style
 from decision_aid.present.wording import (
     MISSING_HEADING,
@@ -101,12 +102,13 @@ class OutcomePanel(QWidget):
         self.override.setVisible(False)
         self.approval = _label(name="approval")
         self.approval.setAccessibleName("Approval of the rule set")
-        self.approval.setStyleSheet("color:#B00020; font-weight:bold;")
+        self.approval.setStyleSheet(f"color:{warning_colour(self.palette())}; font-weight:bold;")
         self.approval.setVisible(False)
         self.details = QTextBrowser()
         self.details.setObjectName("details")
         self.details.setAccessibleName("Why, what to do, and what we still need to know")
         self.details.setOpenLinks(False)
+        self.details.setMinimumHeight(self.fontMetrics().height() * 3)  # it scrolls
         self.details.anchorClicked.connect(self._on_link)
         self.show_sources = False
         """The details switch: rule ids and citation tags beside each reason."""

@@ -16,13 +16,13 @@ FRAME_ALLOWANCE = 48
 """Room for the window manager's title bar and borders, which the size does not include."""
 
 
-def fit_to_screen(widget: QWidget, preferred: QSize, *, share: float = 0.92) -> None:
+def fit_to_screen(widget: QWidget, preferred: QSize, *, share: float = 0.92) -> bool:
     """Resize ``widget`` to ``preferred``, or to ``share`` of the available screen where
-    that is smaller, and keep it on that screen."""
+    that is smaller, and keep it on that screen. True when the screen was the smaller."""
     screen = widget.screen() or QGuiApplication.primaryScreen()
     if screen is None:
         widget.resize(preferred)
-        return
+        return False
     area = screen.availableGeometry()
     width = min(preferred.width(), int(area.width() * share))
     height = min(preferred.height(), int(area.height() * share) - FRAME_ALLOWANCE)
@@ -30,3 +30,4 @@ def fit_to_screen(widget: QWidget, preferred: QSize, *, share: float = 0.92) -> 
     left = area.left() + (area.width() - widget.width()) // 2
     top = area.top() + max(0, (area.height() - widget.height() - FRAME_ALLOWANCE) // 2)
     widget.move(left, top)
+    return width < preferred.width() or height < preferred.height()

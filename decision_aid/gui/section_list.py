@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ class SectionList(QListWidget):
         self.setObjectName("sections")
         self.setAccessibleName("Sections")
         self.setWordWrap(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # it wraps
         self.titles = [section.title for section in sections]
         for number, title in enumerate(self.titles, start=1):
             self.addItem(QListWidgetItem(f"{number}  {title}"))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QStatusBar
 
 from decision_aid.gui.text import plain_label, plain_tooltip
+from decision_aid.gui.theme import warning_colour
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -74,7 +75,8 @@ class StatusLine:
         mark = approval.describe()
         if self.approval_label.text() != mark:
             self.approval_label.setText(mark)
-            self.approval_label.setStyleSheet("font-weight:bold; color:#B00020" if flags else "")
+            colour = warning_colour(self.approval_label.palette())
+            self.approval_label.setStyleSheet(f"font-weight:bold; color:{colour}" if flags else "")
 
     def show_broken(self) -> None:
         self.approval_label.setText("")
