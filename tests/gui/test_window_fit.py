@@ -129,3 +129,29 @@ def test_every_setting_has_a_choice(make_window: WindowFactory) -> None:
     window = make_window()
     view: ConsultationView = window.view
     assert set(view.settings.choices) == {s.id for s in RULES.info.settings}
+
+
+def test_a_large_rule_set_works_out_what_is_missing_off_the_ui_thread(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from bench.bench_generated import generate
+    from decision_aid.gui.consultation_view import LARGE_RULE_SET
+    from decision_aid.gui.outcome_panel import WORKING
+
+    rule_set = generate(LARGE_RULE_SET)
+    model = ConsultationModel(
+        rule_set, Consultation.new(rule_set, now=utc_now()), Autosave(tmp_path / "data")
+    )
+    view = ConsultationView(model, [])
+    qtbot.addWidget(view)
+    question = next(rule_set.questionnaire.questions())
+    model.set_answer(question.id, question.options[0].id)
+    view.refresh()
+
+    def shown() -> str:
+        return str(view.outcome.details.property("shown_html"))
+
+    assert WORKING in shown(), "the panel did not wait for the worker"
+    qtbot.waitUntil(lambda: WORKING not in shown(), timeout=30000)
+    assert model.assessment.missing, "a generated set with one answer misses something"
+    assert model.assessment.missing[0].label in shown()
