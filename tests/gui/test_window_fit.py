@@ -155,3 +155,12 @@ def test_a_large_rule_set_works_out_what_is_missing_off_the_ui_thread(
     qtbot.waitUntil(lambda: WORKING not in shown(), timeout=30000)
     assert model.assessment.missing, "a generated set with one answer misses something"
     assert model.assessment.missing[0].label in shown()
+
+
+def test_a_section_is_built_when_first_shown(make_window: WindowFactory, qtbot: QtBot) -> None:
+    window = make_window()
+    assert window.view.pages[0] is not None
+    assert all(page is None for page in window.view.pages[1:]), "built before it was needed"
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)  # type: ignore[no-untyped-call]
+    assert window.view.pages[1] is not None
+    assert window.view.sections.currentRow() == 1
