@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -52,8 +52,6 @@ DIVIDER_STEP = 40
 
 class ConsultationView(QWidget):
     """Shows ``model``; ``buttons`` are the actions offered under the outcome."""
-
-    shown_section = Signal(int)
 
     def __init__(self, model: ConsultationModel, buttons: list[QAction]) -> None:
         super().__init__()
@@ -177,7 +175,6 @@ class ConsultationView(QWidget):
         if 0 <= index < len(self.pages):
             self.page(index)
             self.stack.setCurrentIndex(index)
-            self.shown_section.emit(index)
 
     def show_section(self, index: int) -> None:
         if not 0 <= index < len(self.pages):
