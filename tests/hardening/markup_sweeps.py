@@ -103,7 +103,7 @@ def sweep_rule_set_window(
     payloads; the window is opened on it, shown every answer profile, the override
     dialog and the key list; every text on screen is checked. Stops after a round with
     problems (so device markup only follows probes that passed). ``profiles`` caps the
-    answer sets shown in each round."""
+    answer sets shown in each round. The details switch is on, so the sources show."""
 
     from decision_aid.gui.dialogs import OverrideDialog
     from decision_aid.gui.main_window import MainWindow
@@ -119,6 +119,8 @@ def sweep_rule_set_window(
         if model is None:
             report.problems.append(f"round {number}: the swept rule set did not load")
             break
+        if not window.menus.details_action.isChecked():  # rule ids and sources shown too
+            window.menus.details_action.trigger()
         shown = collect_shown(window)
         for answers in itertools.islice(_profiles(model.rule_set), profiles):
             consultation = model.consultation
