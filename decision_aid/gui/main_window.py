@@ -23,8 +23,7 @@ from decision_aid.domain.errors import DecisionAidError, RuleSetError
 from decision_aid.gui import actions, files
 from decision_aid.gui.dialogs import show_error, show_message
 from decision_aid.gui.error_panel import ErrorPanel
-from decision_aid.gui.menus import DETAILS_PREFERENCE, WindowMenus
-from decision_aid.gui.preferences import preference
+from decision_aid.gui.menus import WindowMenus
 from decision_aid.gui.rule_watcher import RuleWatcher
 from decision_aid.gui.screen import fit_to_screen
 from decision_aid.gui.status import StatusLine
@@ -75,7 +74,7 @@ class MainWindow(QMainWindow):
         self.central = QStackedWidget()
         self.setCentralWidget(self.central)
         self.error_panel = ErrorPanel()
-        self.error_panel.reload_button.clicked.connect(self.reload_rules)
+        self.error_panel.reload_button.clicked.connect(lambda: self.reload_rules())  # noqa: PLW0108 - drop the bool
         self.status = StatusLine(self.statusBar())
         self.menus = WindowMenus(self)
         self.watcher = RuleWatcher(rules_dir, self)
@@ -121,7 +120,7 @@ class MainWindow(QMainWindow):
             rule_set, carry or Consultation.new(rule_set, now=utc_now()), self.autosave
         )
         view = ConsultationView(model, [self.menus.override_action, self.menus.print_action])
-        view.outcome.set_show_sources(preference(DETAILS_PREFERENCE))
+        view.outcome.set_show_sources(self.menus.details_action.isChecked())
         view.outcome.show_approval(None if approval.approved else approval.describe())
         self._replace_central(view)
         self.model = model

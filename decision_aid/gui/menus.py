@@ -18,7 +18,7 @@ from decision_aid.gui.preferences import preference, set_preference
 if TYPE_CHECKING:
     from decision_aid.gui.main_window import MainWindow
 
-__all__ = ["DETAILS_PREFERENCE", "WindowMenus"]
+__all__ = ["WindowMenus"]
 
 DETAILS_PREFERENCE = "view/details"
 AUTHOR_MENU_PREFERENCE = "view/author-menu"
