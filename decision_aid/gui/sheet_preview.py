@@ -32,13 +32,15 @@ from decision_aid.writing import write_file
 __all__ = ["SheetPreview", "page_images"]
 
 
-def page_images(pdf: bytes, *, dpi: float) -> list[QImage]:
-    """Every page of ``pdf`` as an image at ``dpi``."""
+def page_images(pdf: bytes, *, dpi: float, width: float | None = None) -> list[QImage]:
+    """Every page of ``pdf`` as an image at ``dpi``, or narrower to fit ``width`` pixels."""
     document = pdfium.PdfDocument(pdf)
     images = []
     try:
         for index in range(len(document)):
-            bitmap = document[index].render(scale=dpi / 72, prefer_bgrx=True)
+            page = document[index]
+            scale = dpi / 72 if width is None else min(dpi / 72, width / page.get_width())
+            bitmap = page.render(scale=scale, prefer_bgrx=True)
             image = QImage(
                 bitmap.buffer,
                 bitmap.width,
@@ -74,9 +76,13 @@ class SheetPreview(QDialog):
         pages = QWidget()
         column = QVBoxLayout(pages)
         self.page_labels: list[QLabel] = []
-        for number, image in enumerate(page_images(pdf, dpi=90), start=1):
+        ratio = self.devicePixelRatioF()  # sharp at any scale, and no wider than the dialog
+        fit = (self.width() - 6 * self.fontMetrics().height()) * ratio
+        for number, image in enumerate(page_images(pdf, dpi=90 * ratio, width=fit), start=1):
             label = QLabel()
-            label.setPixmap(QPixmap.fromImage(image))
+            pixmap = QPixmap.fromImage(image)
+            pixmap.setDevicePixelRatio(ratio)
+            label.setPixmap(pixmap)
             label.setAccessibleName(f"Page {number}")
             label.setFrameShape(QLabel.Shape.Box)
             column.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
