@@ -55,6 +55,7 @@ def test_the_window_shows_the_approval_state(
         assert window.windowTitle().split(" — ")[1].split(" · ")[2:] == list(
             window.approval.flags() if window.approval else ()
         )
+        assert window.model is not None
         pages = _pdf_pages(actions.sheet_job(window.model, window.approval)())
         assert all(" ".join(mark.split()) in page for page in pages)
 

@@ -287,9 +287,9 @@ def test_save_open_and_export_round_trip(make_window: WindowFactory, tmp_path: P
     model.set_notes("Discussed options.")
     path = tmp_path / "jd.json"
     assert files.write(window, path)
-    assert not window.model.unsaved
+    assert not model.unsaved
     model.set_answer("escort_home", "no")
-    assert window.model.unsaved
+    assert model.unsaved
     files.open_path(window, path)
     assert model.consultation.answers["escort_home"] == "yes"
     assert model.consultation.notes == "Discussed options."

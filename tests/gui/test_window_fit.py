@@ -64,7 +64,7 @@ def test_a_narrow_window_puts_the_outcome_under_the_questions(
 def test_the_divider_moves_by_keyboard(make_window: WindowFactory, qtbot: QtBot) -> None:
     window = make_window()
     before = window.view.body.sizes()
-    qtbot.keyClick(  # type: ignore[no-untyped-call]
+    qtbot.keyClick(
         window,
         Qt.Key.Key_Left,
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier,
@@ -77,7 +77,7 @@ def test_a_blank_form_is_not_assessed_yet(make_window: WindowFactory, qtbot: QtB
     window = make_window()
     assert "Not assessed yet" in window.view.outcome.badge.text()
     assert "More checks needed first" not in window.view.outcome.badge.text()
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_1)  # type: ignore[no-untyped-call]
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_1)
     assert "Not assessed yet" not in window.view.outcome.badge.text()
 
 
@@ -161,6 +161,6 @@ def test_a_section_is_built_when_first_shown(make_window: WindowFactory, qtbot: 
     window = make_window()
     assert window.view.pages[0] is not None
     assert all(page is None for page in window.view.pages[1:]), "built before it was needed"
-    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)  # type: ignore[no-untyped-call]
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert window.view.pages[1] is not None
     assert window.view.sections.currentRow() == 1
