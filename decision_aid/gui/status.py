@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QStatusBar
+from PySide6.QtWidgets import QSizePolicy, QStatusBar
 
 from decision_aid.gui.text import plain_label, plain_tooltip
 from decision_aid.gui.theme import warning_colour
@@ -32,9 +32,14 @@ class StatusLine:
         self.rules_label.setObjectName("rules-label")
         self.approval_label = plain_label()
         self.approval_label.setObjectName("approval-label")
-        for label in (self.save_label, self.progress_label):
-            bar.addWidget(label)
-        bar.addPermanentWidget(self.approval_label)
+        # Where the answers are kept is never cut short; the progress and the approval mark
+        # (also at the top of the outcome) give way on a narrow window.
+        self.save_label.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
+        self.progress_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        bar.addWidget(self.save_label)
+        bar.addWidget(self.progress_label, 1)
+        self.approval_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        bar.addPermanentWidget(self.approval_label, 1)
         bar.addPermanentWidget(self.rules_label)
 
     def show_kept(self, ok: bool, text: str, document: Path | None, unsaved: bool) -> None:
@@ -75,6 +80,7 @@ class StatusLine:
         mark = approval.describe()
         if self.approval_label.text() != mark:
             self.approval_label.setText(mark)
+            self.approval_label.setToolTip(plain_tooltip(mark))  # where it is cut short
             colour = warning_colour(self.approval_label.palette())
             self.approval_label.setStyleSheet(f"font-weight:bold; color:{colour}" if flags else "")
 
