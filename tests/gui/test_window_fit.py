@@ -164,3 +164,15 @@ def test_a_section_is_built_when_first_shown(make_window: WindowFactory, qtbot: 
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert window.view.pages[1] is not None
     assert window.view.sections.currentRow() == 1
+
+
+def test_the_details_switch_is_in_the_view_menu_by_keyboard(
+    make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window = make_window()
+    qtbot.keyClick(window, Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
+    menu = QApplication.activePopupWidget()
+    assert menu is not None
+    qtbot.keyClick(menu, Qt.Key.Key_D)
+    assert window.menus.details_action.isChecked()
