@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QScrollArea
 from pytestqt.qtbot import QtBot
 
 from decision_aid.domain import load_rule_set
@@ -52,11 +52,13 @@ def test_a_narrow_window_puts_the_outcome_under_the_questions(
     make_window: WindowFactory, qtbot: QtBot
 ) -> None:
     window = make_window()
-    window.resize(700, 600)
+    window.resize(700, 450)  # 1440x900 at 200%
     qtbot.waitUntil(lambda: window.view.narrow)
-    page = window.view.page(0)
     area = window.view.stack.currentWidget()
-    assert page.width() <= area.width()  # type: ignore[union-attr]
+    assert isinstance(area, QScrollArea)
+    qtbot.waitUntil(lambda: window.view.page(0).width() <= area.viewport().width())
+    assert not area.horizontalScrollBar().isVisible(), "the questions scroll sideways"
+    assert window.view.tabs.isVisible(), "the outcome and the notes are in tabs"
     window.resize(1280, 700)
     qtbot.waitUntil(lambda: not window.view.narrow)
 
