@@ -9,6 +9,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from decision_aid.gui import actions
 from decision_aid.gui.sheet_preview import SheetPreview
 from tests.gui.conftest import WindowFactory
 
@@ -19,11 +20,14 @@ def test_the_preview_switches_between_summary_and_full_and_adds_the_label(
     window = make_window()
     assert window.model is not None
     window.model.set_patient_label("JD-14")
+    model = window.model
     preview = SheetPreview(
-        window.sheet_pdf(),
+        actions.sheet_job(model, window.approval)(),
         "jd.pdf",
         window,
-        remake=lambda part, labelled: window.sheet_pdf(part, labelled=labelled),
+        remake=lambda part, labelled: actions.sheet_job(
+            model, window.approval, part=part, labelled=labelled
+        )(),
     )
     qtbot.addWidget(preview)
     full = len(preview.page_labels)
