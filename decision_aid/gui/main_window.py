@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from decision_aid.domain.errors import DecisionAidError, RuleSetError
-from decision_aid.gui.dialogs import OverrideDialog, show_error, show_message
+from decision_aid.gui.dialogs import show_error, show_message
 from decision_aid.gui.error_panel import ErrorPanel
 from decision_aid.gui.outcome_panel import OutcomePanel
 from decision_aid.gui.text import literal_mnemonic, literal_title, plain_label, plain_tooltip
@@ -161,7 +161,8 @@ class MainWindow(QMainWindow):
         )
         self.quit_action = self._action("&Quit", key.Quit, self.close)
         self.override_action = self._action("&Override outcome…", "Ctrl+Shift+O", self.override)
-        self.clear_override_action = self._action("&Clear override", None, self.clear_override)
+        self.clear_override_action = self._action("&Withdraw override", None, self.clear_override)
+        self.name_action = self._action("Your &name for overrides…", None, self.ask_name)
         self.next_action = self._action(
             "&Next section", "Ctrl+PgDown", lambda: self.step_section(1)
         )
@@ -200,6 +201,7 @@ class MainWindow(QMainWindow):
         edit_menu = menus.addMenu("&Edit")
         edit_menu.addAction(self.override_action)
         edit_menu.addAction(self.clear_override_action)
+        edit_menu.addAction(self.name_action)
         view_menu = menus.addMenu("&View")
         for action in (self.next_action, self.previous_action, self.missing_action):
             view_menu.addAction(action)
@@ -426,7 +428,7 @@ class MainWindow(QMainWindow):
                 f"{state.state}: {state.answered} of {state.asked} answered, "
                 f"{state.not_known} not known"
             )
-        self.outcome.show_assessment(model.assessment, rule_set, model.override)
+        self.outcome.show_assessment(model.assessment, rule_set, model.view)
         with QSignalBlocker(self.basis):
             if self.basis_setting:
                 self.basis.setCurrentIndex(
@@ -545,17 +547,19 @@ class MainWindow(QMainWindow):
     # -- actions -------------------------------------------------------------------------
 
     def override(self) -> None:
-        if self.model is None:
-            return
-        dialog = OverrideDialog(self.model.rule_set, self.model.assessment.outcome.id, self)
-        if dialog.exec():
-            level, reason = dialog.chosen()
-            try:
-                self.model.set_override(level, reason)
-            except ValueError as error:
-                show_error(self, "Override not recorded", error)
-            else:
-                self._audit("override-set")
+        """Record an override, or review the one whose answers changed since."""
+        from decision_aid.gui.override_dialog import override_outcome
+        from decision_aid.gui.preferences import Preferences
+
+        preferences = Preferences(self.autosave.folder.parent)
+        if self.model is not None and (done := override_outcome(self, self.model, preferences)):
+            self._audit(done)
+
+    def ask_name(self) -> None:
+        from decision_aid.gui.override_dialog import ask_clinician
+        from decision_aid.gui.preferences import Preferences
+
+        ask_clinician(self, Preferences(self.autosave.folder.parent), again=True)
 
     def clear_override(self) -> None:
         if self.model is not None and self.model.consultation.override is not None:
@@ -725,7 +729,7 @@ class MainWindow(QMainWindow):
                 model.assessment,
                 model.answers,
                 model.rule_set,
-                override=model.override,
+                override=model.view,
                 approval=self.approval,
             )
         finally:

@@ -20,8 +20,9 @@ from pytestqt.qtbot import QtBot
 
 from decision_aid.domain import load_rule_set, parse_answers
 from decision_aid.domain.yamlsource import read_yaml
-from decision_aid.gui.dialogs import OverrideDialog
 from decision_aid.gui.main_window import MainWindow
+from decision_aid.gui.override_dialog import OverrideDialog
+from decision_aid.gui.preferences import Preferences
 from decision_aid.gui.question_page import QuestionWidget
 from tests.conftest import BUNDLED
 from tests.gui.conftest import WindowFactory
@@ -139,19 +140,20 @@ def test_an_unanswered_safety_question_is_marked(make_window: WindowFactory) -> 
 
 
 def test_override_needs_a_reason_and_is_recorded_beside_the_outcome(
-    make_window: WindowFactory, qtbot: QtBot
+    make_window: WindowFactory, qtbot: QtBot, private_data_dir: Path
 ) -> None:
     window = make_window()
     model = window.model
     assert model is not None
-    dialog = OverrideDialog(model.rule_set, model.assessment.outcome.id, window)
+    Preferences(private_data_dir).set_clinician("Dr A")
+    dialog = OverrideDialog(model.rule_set, model.assessment.outcome.id, "Dr A", window)
     qtbot.addWidget(dialog)
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     assert not ok.isEnabled()
     qtbot.keyClicks(dialog.reason, "   ")
     assert not ok.isEnabled()
     with pytest.raises(ValueError, match="an override needs a written reason"):
-        model.set_override("not_suitable_now", "   ")
+        model.set_override("not_suitable_now", "   ", "Dr A")
     assert model.consultation.override is None
 
     def fill() -> None:
@@ -176,7 +178,7 @@ def test_override_needs_a_reason_and_is_recorded_beside_the_outcome(
     assert model.assessment.outcome.id == "refer_first", "the rule outcome is kept"
     assert "More checks needed first" in window.outcome.badge.text()
     text = window.outcome.override.text()
-    assert "Clinician override:</b> \u25a0 Not suitable at the moment" in text
+    assert "Clinician's view:</b> \u25a0 Not suitable at the moment" in text
     assert "Patient prefers to wait" in text
 
 
@@ -310,7 +312,7 @@ def test_print_previews_the_sheet_that_matches_the_screen(
     window = make_window()
     assert window.print_action.shortcut().toString() == "Ctrl+P"
     assert window.model is not None
-    window.model.set_override("not_suitable_now", "Prefers to wait.")
+    window.model.set_override("not_suitable_now", "Prefers to wait.", "Dr A")
     pdf = window.sheet_pdf()
     pages = PdfReader(io.BytesIO(pdf)).pages
     assert "More checks needed first" in pages[0].extract_text()
