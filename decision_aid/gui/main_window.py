@@ -7,7 +7,6 @@ every action is a method here with a shortcut shown in its menu entry and toolti
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,7 +46,7 @@ from decision_aid.storage import (
     read_consultation,
     write_consultation,
 )
-from decision_aid.writing import write_file, write_files
+from decision_aid.writing import write_file
 
 if TYPE_CHECKING:
     from decision_aid.domain import RuleSet
@@ -55,15 +54,12 @@ if TYPE_CHECKING:
     from decision_aid.governance.approval import ApprovalState
     from decision_aid.gui.question_page import QuestionPage
     from decision_aid.gui.state import ConsultationModel
+    from decision_aid.interchange.fhir import Subject
 
 # The rule-set models take a quarter of a second to build, so the modules that need
 # them are imported where they are first used: the window is shown before that.
 
 __all__ = ["MainWindow"]
-
-
-def _json_bytes(resource: dict[str, object]) -> bytes:
-    return json.dumps(resource, indent=2, ensure_ascii=False).encode("utf-8")
 
 
 _MARKS = {"not started": "○", "in progress": "◐", "complete": "✓"}
@@ -682,40 +678,38 @@ class MainWindow(QMainWindow):
         return True
 
     def export_fhir(self) -> None:
+        from decision_aid.gui.exports import ask_export
+        from decision_aid.gui.preferences import Preferences
+
         if self.model is None:
             return
-        name, _ = QFileDialog.getSaveFileName(
-            self,
-            "Export the answers (FHIR QuestionnaireResponse)",
-            self.suggest("questionnaire-response.json"),
-            "JSON (*.json)",
-        )
-        if name:
-            self.export_to(self.chosen(name))
+        clinician = Preferences(self.autosave.folder.parent).clinician()
+        chosen = ask_export(self, self.model, self.suggest, clinician)
+        if chosen is not None and (
+            written := self.export_to(self.chosen(str(chosen[0])), chosen[1])
+        ):
+            show_message(
+                self, "Exported", f"Written to {written[0]}\nwith its questionnaire in {written[1]}"
+            )
 
-    def export_to(self, path: Path) -> tuple[Path, Path]:
-        """Write the response to ``path`` and the questionnaire beside it, both or neither."""
-        from decision_aid.domain.fhir import questionnaire_resource, response_resource
+    def export_to(self, path: Path, subject: Subject | None = None) -> tuple[Path, Path] | None:
+        """Write the Bundle to ``path`` and the questionnaire beside it, both or neither."""
+        from decision_aid.gui.exports import write_export
+        from decision_aid.gui.preferences import Preferences
+        from decision_aid.interchange.fhir import Subject
 
         assert self.model is not None
-        model = self.model
-        complete = not model.progress.unanswered_safety and all(
-            s.state == "complete" for s in model.progress.sections
-        )
-        response = response_resource(
-            model.rule_set, model.consultation, model.answers, complete=complete
-        )
-        questionnaire = questionnaire_resource(model.rule_set)
-        if self.approval is not None:
-            questionnaire["status"] = self.approval.fhir_status(questionnaire["status"])
-        beside = path.with_name(path.stem + ".questionnaire.json")
+        label = self.model.consultation.patient_label
+        clinician = Preferences(self.autosave.folder.parent).clinician()
         try:
-            write_files({path: _json_bytes(response), beside: _json_bytes(questionnaire)})
+            written = write_export(
+                self.model, self.approval, path, subject or Subject("", label, clinician)
+            )
         except DecisionAidError as error:
             show_error(self, "Export failed", error)
-        else:
-            self._audit("fhir-exported", str(path))
-        return path, beside
+            return None
+        self._audit("fhir-exported", str(path))
+        return written
 
     def sheet_pdf(self) -> bytes:
         """The discussion sheet for exactly what the window shows now."""

@@ -277,7 +277,7 @@ def test_a_failed_autosave_is_shown_and_the_answer_is_kept_in_the_window(
 def test_save_open_and_export_round_trip(make_window: WindowFactory, tmp_path: Path) -> None:
     import json
 
-    from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+    from fhir.resources.R4B.bundle import Bundle
 
     window = make_window()
     model = window.model
@@ -293,9 +293,12 @@ def test_save_open_and_export_round_trip(make_window: WindowFactory, tmp_path: P
     window.open_path(path)
     assert model.consultation.answers["escort_home"] == "yes"
     assert model.consultation.notes == "Discussed options."
+    model.set_patient_label("J. Doe")
     response, questionnaire = window.export_to(tmp_path / "export.json")
-    resource = QuestionnaireResponse.model_validate(json.loads(response.read_text()))
+    bundle = Bundle.model_validate(json.loads(response.read_text()))
+    resource = bundle.entry[0].resource
     assert resource.status == "in-progress", "the goals and SURE questions are unanswered"
+    assert resource.subject.display == "J. Doe"
     assert json.loads(questionnaire.read_text())["resourceType"] == "Questionnaire"
 
 
