@@ -148,7 +148,7 @@ class OutcomePanel(QWidget):
         review = (
             ""
             if view.current
-            else f"<p style='background:#B00020; color:#FFFFFF; padding:4px'><b>\u26a0 {REVIEW}"
+            else f"<p style='color:#B00020'><b>\u26a0 {REVIEW}"
             "</b> (Override…, Ctrl+Shift+O): " + NOT_CURRENT + "</p>"
         )
         recorded = view.recorded()

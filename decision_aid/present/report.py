@@ -33,11 +33,13 @@ def text_report(
     ]
     if override is not None:
         view = level_style(override.rank, len(rank)).shape + f" {override.label}"
-        said = f"{view}, {override.recorded()}. Reason: {override.override.reason}"
+        said = f"{view}, {override.recorded()}."
+        reason = f"Reason: {override.override.reason}"
         lines.append(
-            f"{CLINICIANS_VIEW}: {said}"
+            f"{CLINICIANS_VIEW}: {said} {reason}"
             if override.current
-            else f"{CLINICIANS_VIEW}: NOT CURRENT. {REVIEW}. An override to {said}. {NOT_CURRENT}"
+            else f"{CLINICIANS_VIEW}: NOT CURRENT. {REVIEW}. An override to {said} "
+            f"{NOT_CURRENT} {reason}"
         )
     lines += ["", "Why:"]
     for fired in assessment.fired:

@@ -592,13 +592,14 @@ class _Sheet:
             f"<b>Approval:</b> {_text(self.approval.describe())}",
         ]
         if (view := self.override) is not None:
-            said = f"{_text(view.label)}, {_text(view.recorded())}. Reason: "
+            said = f"{_text(view.label)}, {_text(view.recorded())}."
+            reason = f"Reason: {_text(view.override.reason)}"
             lines.insert(
                 1,
-                f"<b>{CLINICIANS_VIEW} (override):</b> {said}{_text(view.override.reason)}"
+                f"<b>{CLINICIANS_VIEW} (override):</b> {said} {reason}"
                 if view.current
-                else f"<b>{CLINICIANS_VIEW}: NOT CURRENT. {REVIEW}.</b> An override to {said}"
-                f"{_text(view.override.reason)}. {NOT_CURRENT}",
+                else f"<b>{CLINICIANS_VIEW}: NOT CURRENT. {REVIEW}.</b> An override to {said} "
+                f"{NOT_CURRENT} {reason}",
             )
         story += [_para(Markup(line), s["clin"]) for line in lines]
         story.append(_plain("Rules that fired", s["clin-h"]))

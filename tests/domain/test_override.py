@@ -181,3 +181,23 @@ def test_an_override_in_a_file_is_checked_like_every_other_field(
     with pytest.raises(InputError) as caught:
         Consultation.from_json(json.dumps(data), now=NOW)
     assert message in str(caught.value)
+
+
+def test_the_text_report_shows_the_clinicians_view_by_its_label_and_marks_it_for_review() -> None:
+    from decision_aid.present.override import clinician_view
+    from decision_aid.present.report import text_report
+
+    overridden = _override(Consultation.new(RULES, now=NOW), "not_suitable_now", "Declined.")
+    view = clinician_view(overridden, RULES, _assess(overridden))
+    line = next(
+        x for x in text_report(_assess(overridden), RULES, view).splitlines() if "view" in x
+    )
+    assert line.startswith("Clinician's view: \u25a0 Not suitable at the moment, recorded 24 Nov")
+    assert line.endswith(
+        'by Dr Ada Lovelace, replacing the rule outcome "More checks needed '
+        'first". Reason: Declined.'
+    )
+    changed = overridden.with_answer("age", 50, now=NOW)
+    view = clinician_view(changed, RULES, _assess(changed))
+    report = text_report(_assess(changed), RULES, view)
+    assert "Clinician's view: NOT CURRENT. Answers changed since the override: review." in report
