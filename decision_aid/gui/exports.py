@@ -1,106 +1,111 @@
-"""The export for the health record (File → Export, Ctrl+E): a FHIR Bundle of the answers
-and the outcome, named from the patient label and the date, with the questionnaire beside
-it; the clinician gives the patient's identifier, and is told where the files went.
-
-Nothing is overwritten without asking: the save dialog asks for the Bundle's file, and
-:func:`ask_export` asks for the questionnaire's file beside it.
-"""
+"""File → Export for the health record (a FHIR Bundle named from the patient label and the
+date, the patient's identifier as the clinician gives it), and, for rule authors, the
+answers saved as a test case: the dialogs, the writing, and what the clinician is told."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox
 
-from decision_aid.paths import safe_file_name
-from decision_aid.writing import write_files
+from decision_aid.domain.errors import DecisionAidError
+from decision_aid.gui import actions
+from decision_aid.gui.dialogs import show_error, show_message
+from decision_aid.gui.files import chosen, suggest
+from decision_aid.gui.preferences import clinician_name
+from decision_aid.writing import write_file, write_files
 
 if TYPE_CHECKING:
-    from decision_aid.governance.approval import ApprovalState
-    from decision_aid.gui.state import ConsultationModel
+    from decision_aid.gui.main_window import MainWindow
     from decision_aid.interchange.fhir import Subject
 
-__all__ = ["ask_export", "export_name", "questionnaire_path", "write_export"]
+__all__ = ["export_fhir", "export_to", "save_test_case", "write_test_case"]
 
 
-def export_name(label: str, today: date) -> str:
-    """``J Doe 2026-11-24.fhir.json``: from the patient label and the date."""
-    return safe_file_name(label, suffix=".fhir.json", fallback="consultation", when=today)
-
-
-def questionnaire_path(path: Path) -> Path:
-    """Where the questionnaire goes beside the Bundle at ``path``."""
-    stem = path.name.removesuffix(".json").removesuffix(".fhir")
-    return path.with_name(f"{stem}.questionnaire.json")
-
-
-def _json_bytes(resource: dict[str, object]) -> bytes:
-    return json.dumps(resource, indent=2, ensure_ascii=False).encode("utf-8")
-
-
-def ask_export(
-    parent: QWidget, model: ConsultationModel, suggest: Callable[[str], str], clinician: str
-) -> tuple[Path, Subject] | None:
-    """Ask for the patient's identifier (optional) and the file; None when cancelled."""
+def export_fhir(window: MainWindow) -> None:
+    """Ask for the patient's identifier (optional) and the file, write, and say where it
+    went. Nothing is overwritten without asking: the save dialog asks for the Bundle's
+    file, and this asks for the questionnaire's beside it."""
     from decision_aid.interchange.fhir import Subject
 
+    model = window.model
+    if model is None:
+        return
     identifier, ok = QInputDialog.getText(
-        parent,
+        window,
         "Export for the health record",
         "The patient's identifier in your record system (optional; the export names the "
         "patient by it and by the patient label):",
         QLineEdit.EchoMode.Normal,
     )
     if not ok:
-        return None
-    label = model.consultation.patient_label
+        return
     name, _ = QFileDialog.getSaveFileName(
-        parent,
+        window,
         "Export for the health record (FHIR Bundle)",
-        suggest(export_name(label, date.today())),
+        suggest(actions.export_name(model)),
         "FHIR JSON (*.json)",
     )
     if not name:
-        return None
-    path = Path(name)
-    beside = questionnaire_path(path)
+        return
+    path = chosen(name)
+    beside = actions.questionnaire_path(path)
     if beside.exists():
         answer = QMessageBox.question(
-            parent,
+            window,
             "Replace the questionnaire file?",
             f"{beside.name} already exists beside {path.name}. Replace it?",
         )
         if answer != QMessageBox.StandardButton.Yes:
-            return None
-    return path, Subject(identifier.strip(), label, clinician)
+            return
+    subject = Subject(identifier.strip(), model.consultation.patient_label, clinician_name())
+    if (written := export_to(window, path, subject)) is not None:
+        show_message(
+            window, "Exported", f"Written to {written[0]}\nwith its questionnaire in {written[1]}"
+        )
 
 
-def write_export(
-    model: ConsultationModel, approval: ApprovalState | None, path: Path, subject: Subject
-) -> tuple[Path, Path]:
-    """Write the Bundle to ``path`` and the questionnaire beside it, both or neither;
-    raises ``DecisionAidError`` when they could not be written."""
-    from decision_aid.interchange.fhir import consultation_bundle, questionnaire_resource
+def export_to(
+    window: MainWindow, path: Path, subject: Subject | None = None
+) -> tuple[Path, Path] | None:
+    """Write the Bundle to ``path`` and the questionnaire beside it, both or neither; by
+    default the subject is the patient label and the author the clinician's name."""
+    from decision_aid.interchange.fhir import Subject
 
-    complete = not model.progress.unanswered_safety and all(
-        s.state == "complete" for s in model.progress.sections
+    assert window.model is not None
+    label = window.model.consultation.patient_label
+    who = subject or Subject("", label, clinician_name())
+    files = actions.fhir_files(window.model, window.approval, path, who)
+    try:
+        write_files(files)
+    except DecisionAidError as error:
+        show_error(window, "Export failed", error)
+        return None
+    window.audit("fhir-exported", str(path))
+    response, questionnaire = files
+    return response, questionnaire
+
+
+def save_test_case(window: MainWindow) -> None:
+    """For rule authors: the current answers and outcome as a case file to review."""
+    if window.model is None:
+        return
+    # Never into the rule set's own tests/ (under version control), never named
+    # after the patient: the author moves a reviewed case there by hand.
+    default = actions.test_case_name(window.model)
+    name, _ = QFileDialog.getSaveFileName(
+        window, "Save as a test case", suggest(default), "YAML (*.yaml)"
     )
-    bundle = consultation_bundle(
-        model.rule_set,
-        model.consultation,
-        model.answers,
-        model.assessment,
-        view=model.view,
-        complete=complete,
-        subject=subject,
-    )
-    questionnaire = questionnaire_resource(model.rule_set)
-    if approval is not None:
-        questionnaire["status"] = approval.fhir_status(questionnaire["status"])
-    beside = questionnaire_path(path)
-    write_files({path: _json_bytes(bundle), beside: _json_bytes(questionnaire)})
-    return path, beside
+    if name:
+        write_test_case(window, chosen(name))
+
+
+def write_test_case(window: MainWindow, path: Path) -> bool:
+    assert window.model is not None
+    try:
+        write_file(path, actions.test_case_text(window.model).encode("utf-8"))
+    except DecisionAidError as error:
+        show_error(window, "The test case was not saved", error)
+        return False
+    return True

@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from decision_aid.gui.dialogs import plain_message_box, show_error
+from decision_aid.gui.preferences import clinician_name, set_clinician_name
 from decision_aid.present.wording import NOT_CURRENT, REVIEW
 
 if TYPE_CHECKING:
     from decision_aid.domain import RuleSet
-    from decision_aid.gui.preferences import Preferences
     from decision_aid.gui.state import ConsultationModel
     from decision_aid.present.override import ClinicianView
 
@@ -118,10 +118,10 @@ def review_override(view: ClinicianView, rule_outcome: str, parent: QWidget | No
     return choices.get(box.clickedButton(), Review.CANCEL)
 
 
-def ask_clinician(parent: QWidget | None, preferences: Preferences, *, again: bool = False) -> str:
+def ask_clinician(parent: QWidget | None, *, again: bool = False) -> str:
     """The clinician's name, kept in the preferences: asked for when there is none (or
     ``again``, to change it). Empty when the clinician cancels."""
-    name = preferences.clinician()
+    name = clinician_name()
     if name and not again:
         return name
     dialog = QInputDialog(parent)
@@ -134,16 +134,11 @@ def ask_clinician(parent: QWidget | None, preferences: Preferences, *, again: bo
     if not dialog.exec() or not dialog.textValue().strip():
         return ""
     name = dialog.textValue().strip()
-    try:
-        preferences.set_clinician(name)
-    except OSError as error:  # the override still records the name; only the memory fails
-        show_error(parent, "Your name was not kept", error)
+    set_clinician_name(name)  # where it cannot be kept, asked again next time
     return name
 
 
-def override_outcome(
-    parent: QWidget | None, model: ConsultationModel, preferences: Preferences
-) -> str | None:
+def override_outcome(parent: QWidget | None, model: ConsultationModel) -> str | None:
     """Review the override that needs it, or record a new one: the audit event of what was
     done (``override-set``, ``override-confirmed``, ``override-cleared``), or None."""
     view = model.view
@@ -155,12 +150,12 @@ def override_outcome(
             model.clear_override()
             return "override-cleared"
         if choice is Review.CONFIRM:
-            name = ask_clinician(parent, preferences)
+            name = ask_clinician(parent)
             if not name:
                 return None
             model.confirm_override(name)
             return "override-confirmed"
-    name = ask_clinician(parent, preferences)
+    name = ask_clinician(parent)
     if not name:
         return None
     dialog = OverrideDialog(model.rule_set, model.assessment.outcome.id, name, parent)

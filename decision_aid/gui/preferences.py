@@ -1,38 +1,57 @@
-"""The clinician's preferences, kept on this computer between sessions: for now the name
-that each override records (asked for the first time an override is made).
-
-Kept with ``QSettings`` in an INI file in the app's data folder (``platformdirs``, or
-``DECISION_AID_DATA_DIR``), beside the autosaves and the audit trail, so tests and
-kiosks that move the data folder move the preferences too.
-"""
+"""The window's remembered choices (the details switch, the rule author's menu, the
+clinician's name that each override records): a small JSON file in the per-user data
+folder, written as the autosaves are (0600, atomically, in a 0700 folder). A preference
+that cannot be read or kept falls back to off (a name, to being asked again)."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import contextlib
+import json
 
-from PySide6.QtCore import QSettings
+from decision_aid.domain.errors import StorageError
+from decision_aid.storage import atomic_write, data_dir
 
-from decision_aid.domain.consultation import MAX_NAME_LENGTH
+__all__ = ["clinician_name", "preference", "set_clinician_name", "set_preference"]
 
-__all__ = ["Preferences"]
+CLINICIAN = "clinician_name"
 
-_CLINICIAN = "clinician/name"
+MAX_BYTES = 64 * 1024
 
 
-class Preferences:
-    """Read and write the preferences file; a name is kept trimmed and within the limit."""
+def _read() -> dict[str, object]:
+    path = data_dir() / "preferences.json"
+    if not path.is_file() or path.is_symlink():  # a regular file only: never a pipe
+        return {}
+    try:
+        with path.open("rb") as file:
+            found = json.loads(file.read(MAX_BYTES))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
 
-    def __init__(self, folder: Path) -> None:
-        self.path = folder / "preferences.ini"
-        self._settings = QSettings(str(self.path), QSettings.Format.IniFormat)
 
-    def clinician(self) -> str:
-        value = self._settings.value(_CLINICIAN, "")
-        return value.strip()[:MAX_NAME_LENGTH] if isinstance(value, str) else ""
+def preference(key: str) -> bool:
+    return _read().get(key) is True
 
-    def set_clinician(self, name: str) -> None:
-        """Keep ``name``; raises ``OSError`` when the file could not be written."""
-        self._settings.setValue(_CLINICIAN, name.strip()[:MAX_NAME_LENGTH])
-        self._settings.sync()
-        if self._settings.status() is not QSettings.Status.NoError:
-            raise OSError(f"{self.path}: the preferences could not be saved")
+
+def clinician_name() -> str:
+    """The name overrides record; empty until the clinician gives it."""
+    name = _read().get(CLINICIAN)
+    return name.strip() if isinstance(name, str) else ""
+
+
+def set_clinician_name(name: str) -> None:
+    """Remember the clinician's name (used for this session even where it cannot be kept)."""
+    _write({**_read(), CLINICIAN: name.strip()})
+
+
+def set_preference(key: str, value: bool) -> None:
+    """Remember ``value``; the switch works for this session even where it cannot be kept."""
+    _write({**_read(), key: value})
+
+
+def _write(kept: dict[str, object]) -> None:
+    with contextlib.suppress(StorageError):
+        atomic_write(
+            data_dir() / "preferences.json", json.dumps(kept).encode(), private_folder=True
+        )

@@ -12,7 +12,7 @@ import pytest
 from fhir.resources.R4B.bundle import Bundle
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
-from decision_aid.gui.preferences import Preferences
+from decision_aid.gui.preferences import set_clinician_name
 from tests.gui.conftest import WindowFactory
 
 
@@ -46,9 +46,9 @@ def test_an_export_names_the_patient_and_says_where_it_went(
     monkeypatch.setattr(QMessageBox, "question", replace)
     window = make_window()
     assert window.model is not None
-    Preferences(private_data_dir).set_clinician("Dr Ada Lovelace")
+    set_clinician_name("Dr Ada Lovelace")
     window.model.set_patient_label("J. Doe")
-    window.export_action.trigger()
+    window.menus.export_action.trigger()
 
     assert Path(suggested[0]).name == f"J. Doe {date.today():%Y-%m-%d}.fhir.json"
     bundle = Bundle.model_validate(json.loads(target.read_text()))
@@ -61,7 +61,7 @@ def test_an_export_names_the_patient_and_says_where_it_went(
 
     before = beside.read_bytes(), target.read_bytes()
     window.model.set_answer("age", 52)
-    window.export_action.trigger()  # the questionnaire file exists: asked, and declined
+    window.menus.export_action.trigger()  # the questionnaire file exists: asked, and declined
     assert asked == ["jd.questionnaire.json already exists beside jd.fhir.json. Replace it?"]
     assert (beside.read_bytes(), target.read_bytes()) == before, "nothing overwritten"
     assert len(shown) == 1, "no confirmation for what was not written"

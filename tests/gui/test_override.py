@@ -13,9 +13,10 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from decision_aid.governance.audit import AuditLog
+from decision_aid.gui import actions
 from decision_aid.gui.main_window import MainWindow
 from decision_aid.gui.override_dialog import OverrideDialog
-from decision_aid.gui.preferences import Preferences
+from decision_aid.gui.preferences import clinician_name
 from decision_aid.present.wording import REVIEW
 from tests.gui.conftest import WindowFactory
 
@@ -103,18 +104,21 @@ def test_an_override_by_keyboard_is_bound_to_its_answers_and_reviewed_when_they_
     )
     assert override.replaced is not None
     assert override.replaced.outcome == model.assessment.outcome.id
-    assert Preferences(private_data_dir).clinician() == "Dr Ada Lovelace", "asked once, kept"
-    shown = window.outcome.override.text()
+    assert clinician_name() == "Dr Ada Lovelace", "asked once, kept"
+    shown = window.view.outcome.override.text()
     assert "Clinician's view:</b> \u25a0 Not suitable at the moment" in shown
     assert REVIEW not in shown
 
     model.set_answer("age", 70)  # the answers change after the override
-    assert REVIEW in window.outcome.override.text()
-    sheet = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(window.sheet_pdf())).pages)
+    assert REVIEW in window.view.outcome.override.text()
+    sheet = " ".join(
+        p.extract_text()
+        for p in PdfReader(io.BytesIO(actions.sheet_job(window.model, window.approval)())).pages
+    )
     assert "NOT CURRENT" in " ".join(sheet.split())
 
     _review_by_keys(qtbot, window, Qt.Key.Key_C)  # confirm: the name is not asked again
-    assert REVIEW not in window.outcome.override.text()
+    assert REVIEW not in window.view.outcome.override.text()
     assert [(o.level, o.confirmed) for o in model.consultation.overrides] == [
         ("not_suitable_now", False),
         ("not_suitable_now", True),
@@ -123,7 +127,7 @@ def test_an_override_by_keyboard_is_bound_to_its_answers_and_reviewed_when_they_
     model.set_answer("age", 71)
     _review_by_keys(qtbot, window, Qt.Key.Key_W)  # withdraw
     assert model.consultation.override is None
-    assert window.outcome.override.isHidden()
+    assert window.view.outcome.override.isHidden()
     assert len(model.consultation.overrides) == 2, "withdrawn, still in the history"
     assert model.consultation.overrides[-1].withdrawn is not None
 

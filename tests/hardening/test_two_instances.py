@@ -95,7 +95,9 @@ def test_the_second_window_offers_nothing_the_first_holds(
     assert [title for title, _ in shown_messages] == ["The consultation was not restored"]
     assert "open in another decision-aid window" in shown_messages[0][1]
     assert window.model.consultation == mine
-    assert window.save_label.text().startswith("Saved"), "its own autosave goes on"
+    assert window.status.save_label.text().startswith("Kept on this computer"), (
+        "its own autosave goes on"
+    )
     window.close()
     assert holder.path.exists()
     assert holder.finish() == "saved"
@@ -128,7 +130,8 @@ def test_discard_it_asks_first(
 
     def question(parent: Any, title: str, text: str, *args: Any) -> QMessageBox.StandardButton:
         asked.append(title)
-        return getattr(QMessageBox.StandardButton, confirm)
+        button: QMessageBox.StandardButton = getattr(QMessageBox.StandardButton, confirm)
+        return button
 
     monkeypatch.setattr(QMessageBox, "exec", _answer("&Discard it"))
     monkeypatch.setattr(QMessageBox, "question", question)
