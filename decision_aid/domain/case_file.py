@@ -23,5 +23,5 @@ def case_file_text(
         "answers": answers,
         "expect": {"outcome": assessment.outcome.id, "fired": sorted(assessment.fired_ids)},
     }
-    header = "# yaml-language-server: $schema=../../schema/cases.schema.json\n"
+    header = "# yaml-language-server: $schema=../schema/cases.schema.json\n"
     return header + dump_yaml({"cases": [case]})

@@ -417,7 +417,7 @@ def test_the_answers_can_be_saved_as_a_passing_test_case(
     path = tmp_path / "new-case.yaml"
     exports.write_test_case(window, path)
     text = path.read_text()
-    assert text.startswith("# yaml-language-server: $schema=../../schema/cases.schema.json\n")
+    assert text.startswith("# yaml-language-server: $schema=../schema/cases.schema.json\n")
     assert "JD-14" not in text  # a case file goes under version control: no identifiers
     assert "name: More checks needed first (saved " in text
     assert "pregnancy: unknown" in text

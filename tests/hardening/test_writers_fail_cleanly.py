@@ -1,7 +1,7 @@
 """Every file the app writes, on a full or read-only disk: the old files stay byte-identical,
 no half pair and no temporary file is left, and the user is told which file and why.
 
-The writers: ``decision-aid sheet``, ``docs`` (Markdown + HTML) and ``schema`` (seven
+The writers: ``decision-aid sheet``, ``docs`` (Markdown + HTML) and ``schema`` (eight
 files) from the CLI; from the window the FHIR export (a pair), the test case and the
 sheet's "Save as PDF". The failures: ENOSPC at each system call of a write (simulated by
 replacing ``os`` functions, as ``test_disk_full`` does), a rename that fails after the
