@@ -51,7 +51,7 @@ def test_an_export_names_the_patient_and_says_where_it_went(
     window.menus.export_action.trigger()
 
     assert Path(suggested[0]).name == f"J. Doe {date.today():%Y-%m-%d}.fhir.json"
-    bundle = Bundle.model_validate(json.loads(target.read_text()))
+    bundle: Any = Bundle.model_validate(json.loads(target.read_text()))
     response = bundle.entry[0].resource
     assert (response.subject.identifier.value, response.subject.display) == ("MRN-0042", "J. Doe")
     assert response.author.display == "Dr Ada Lovelace"

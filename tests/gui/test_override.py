@@ -111,6 +111,7 @@ def test_an_override_by_keyboard_is_bound_to_its_answers_and_reviewed_when_they_
 
     model.set_answer("age", 70)  # the answers change after the override
     assert REVIEW in window.view.outcome.override.text()
+    assert window.model is not None
     sheet = " ".join(
         p.extract_text()
         for p in PdfReader(io.BytesIO(actions.sheet_job(window.model, window.approval)())).pages
