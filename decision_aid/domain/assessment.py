@@ -4,7 +4,7 @@ its parts, which the window, the sheet and the command line read.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -19,6 +19,7 @@ __all__ = [
     "Assessment",
     "CitedReference",
     "ConditionalAdvice",
+    "Details",
     "Explainer",
     "FiredRule",
     "MissingItem",
@@ -26,7 +27,6 @@ __all__ = [
     "RuleTrace",
     "SetAsideAnswer",
     "StillToCheck",
-    "Verdict",
 ]
 
 
@@ -98,77 +98,28 @@ class FiredRule:
         return data
 
 
-Verdict = tuple[str, bool, Truth, str | None]
-"""A rule's id, whether it applies, its value, and the level it contributes, if any."""
-
-
-class RuleTrace(tuple[Verdict, "Explainer | None"]):
+@dataclass(frozen=True)
+class RuleTrace:
     """Every rule's verdict and why: ``applies`` is false when the settings exclude it.
 
-    One is built per rule on every evaluation, so it is a pair underneath: the verdict,
-    shared by every evaluation that reaches it, and what works out the words on first
-    use (a frozen dataclass costs five times as much). Equality, hashing and the repr
-    look at the verdict only.
+    Equality, hashing and the repr look at the verdict only, not at what works out the
+    words.
     """
 
-    __slots__ = ()
-
-    def __new__(
-        cls,
-        rule_id: str,
-        applies: bool,
-        value: Truth,
-        contributes: str | None,
-        explainer: Explainer | None = None,
-    ) -> RuleTrace:
-        return tuple.__new__(cls, ((rule_id, applies, value, contributes), explainer))
-
-    def __getnewargs__(self) -> tuple[object, ...]:  # copy and pickle rebuild it from these
-        return (*self[0], self[1])
-
-    @property
-    def rule_id(self) -> str:
-        return self[0][0]
-
-    @property
-    def applies(self) -> bool:
-        return self[0][1]
-
-    @property
-    def value(self) -> Truth:
-        return self[0][2]
-
-    @property
-    def contributes(self) -> str | None:
-        """The level this rule adds to the outcome, if any."""
-        return self[0][3]
+    rule_id: str
+    applies: bool
+    value: Truth
+    contributes: str | None
+    """The level this rule adds to the outcome, if any."""
+    explainer: Explainer | None = field(default=None, repr=False, compare=False)
 
     @property
     def explanation(self) -> TraceNode | None:
         """The condition's evaluation in words, worked out on first use (a batch of test
         cases needs only the values; the window, the sheet and failures need the words)."""
-        verdict, explainer = self
-        if explainer is None or not verdict[1]:
+        if self.explainer is None or not self.applies:
             return None
-        return explainer.explain(verdict[0])
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, RuleTrace):
-            return NotImplemented
-        return self[0] == other[0]
-
-    def __ne__(self, other: object) -> bool:
-        return not self == other
-
-    def __hash__(self) -> int:
-        return hash(self[0])
-
-    def __repr__(self) -> str:
-        rule_id, applies, value, contributes = self[0]
-        return (
-            f"RuleTrace(rule_id={rule_id!r}, applies={applies!r}, value={value!r}, "
-            f"contributes={contributes!r})"
-        )
+        return self.explainer.explain(self.rule_id)
 
     def as_dict(self) -> dict[str, Any]:
         explanation = self.explanation
@@ -276,8 +227,17 @@ class StillToCheck:
         }
 
 
-def _nothing() -> tuple[Any, ...]:
-    return ()
+class Details(Protocol):
+    """Works out the parts of an assessment that cost more than the rest, on first use."""
+
+    def missing(self) -> tuple[MissingItem, ...]: ...
+
+    def set_aside(self) -> tuple[SetAsideAnswer, ...]: ...
+
+    def conditional(self) -> tuple[ConditionalAdvice, ...]: ...
+
+    def to_check(self, missing: Iterable[str]) -> tuple[StillToCheck, ...]:
+        """The safety questions still open, given the questions that are ``missing``."""
 
 
 @dataclass(frozen=True)
@@ -298,18 +258,9 @@ class Assessment:
     actions: tuple[str, ...]
     citations: tuple[CitedReference, ...]
     trace: tuple[RuleTrace, ...] = field(repr=False)
-    compute_missing: Callable[[], tuple[MissingItem, ...]] = field(repr=False, compare=False)
-    compute_set_aside: Callable[[], tuple[SetAsideAnswer, ...]] = field(
-        default=_nothing, repr=False, compare=False
-    )
-    own_description: str | None = None
+    own_description: str | None
     """The deciding rules' own words for the outcome, if every one has them."""
-    compute_conditional: Callable[[], tuple[ConditionalAdvice, ...]] = field(
-        default=_nothing, repr=False, compare=False
-    )
-    compute_to_check: Callable[[], tuple[StillToCheck, ...]] = field(
-        default=_nothing, repr=False, compare=False
-    )
+    details: Details = field(repr=False, compare=False)
 
     @property
     def outcome_description(self) -> str:
@@ -320,25 +271,25 @@ class Assessment:
     def conditional(self) -> tuple[ConditionalAdvice, ...]:
         """Cautions and actions of rules that only might apply, under "if …" headings;
         :attr:`cautions` and :attr:`actions` hold only those of rules that certainly do."""
-        return self.compute_conditional()
+        return self.details.conditional()
 
     @cached_property
     def to_check(self) -> tuple[StillToCheck, ...]:
         """Every safety question not answered or not known, whether or not it could change
         the outcome now (:attr:`missing` lists those that could)."""
-        return self.compute_to_check()
+        return self.details.to_check(m.question_id for m in self.missing)
 
     @cached_property
     def missing(self) -> tuple[MissingItem, ...]:
         """What is still missing, worked out on first use: it tries every missing answer,
         which the window and the sheet need but a batch of test cases does not."""
-        return self.compute_missing()
+        return self.details.missing()
 
     @cached_property
     def set_aside(self) -> tuple[SetAsideAnswer, ...]:
         """The answers given to questions that are not asked now, in questionnaire order:
         kept (the question may come back) but not counted."""
-        return self.compute_set_aside()
+        return self.details.set_aside()
 
     @property
     def fired_ids(self) -> tuple[str, ...]:
