@@ -20,7 +20,6 @@ __all__ = [
     "CitedReference",
     "ConditionalAdvice",
     "Details",
-    "Explainer",
     "FiredRule",
     "MissingItem",
     "RuleSetIdentity",
@@ -28,12 +27,6 @@ __all__ = [
     "SetAsideAnswer",
     "StillToCheck",
 ]
-
-
-class Explainer(Protocol):
-    """Works out a rule's condition in words for one set of answers, on first use."""
-
-    def explain(self, rule_id: str) -> TraceNode: ...
 
 
 DEFAULT_RULE_ID = "default"
@@ -100,35 +93,21 @@ class FiredRule:
 
 @dataclass(frozen=True)
 class RuleTrace:
-    """Every rule's verdict and why: ``applies`` is false when the settings exclude it.
-
-    Equality, hashing and the repr look at the verdict only, not at what works out the
-    words.
-    """
+    """A rule's verdict: ``applies`` is false when the settings exclude it, ``contributes``
+    the level it adds to the outcome, if any. The words behind it are the assessment's
+    (:meth:`Assessment.explanation`)."""
 
     rule_id: str
     applies: bool
     value: Truth
     contributes: str | None
-    """The level this rule adds to the outcome, if any."""
-    explainer: Explainer | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def explanation(self) -> TraceNode | None:
-        """The condition's evaluation in words, worked out on first use (a batch of test
-        cases needs only the values; the window, the sheet and failures need the words)."""
-        if self.explainer is None or not self.applies:
-            return None
-        return self.explainer.explain(self.rule_id)
 
     def as_dict(self) -> dict[str, Any]:
-        explanation = self.explanation
         return {
             "rule_id": self.rule_id,
             "applies": self.applies,
             "value": str(self.value),
             "contributes": self.contributes,
-            "explanation": explanation.as_dict() if explanation else None,
         }
 
 
@@ -230,6 +209,9 @@ class StillToCheck:
 class Details(Protocol):
     """Works out the parts of an assessment that cost more than the rest, on first use."""
 
+    def explain(self, rule_id: str) -> TraceNode:
+        """The rule's condition worked out in words for these answers."""
+
     def missing(self) -> tuple[MissingItem, ...]: ...
 
     def set_aside(self) -> tuple[SetAsideAnswer, ...]: ...
@@ -291,6 +273,16 @@ class Assessment:
         kept (the question may come back) but not counted."""
         return self.details.set_aside()
 
+    @cached_property
+    def _explained(self) -> frozenset[str]:
+        return frozenset(t.rule_id for t in self.trace[:-1] if t.applies)  # the last: the default
+
+    def explanation(self, rule_id: str) -> TraceNode | None:
+        """A rule's condition evaluated in words, worked out on first use (a batch of test
+        cases needs only the values; the window, the sheet and failures need the words);
+        None for a rule the settings exclude and for the default."""
+        return self.details.explain(rule_id) if rule_id in self._explained else None
+
     @property
     def fired_ids(self) -> tuple[str, ...]:
         return tuple(f.rule_id for f in self.fired)
@@ -312,5 +304,9 @@ class Assessment:
             "conditional": [c.as_dict() for c in self.conditional],
             "citations": [c.as_dict() for c in self.citations],
             "rule_set": self.rule_set.as_dict(),
-            "trace": [t.as_dict() for t in self.trace],
+            "trace": [self._traced(t) for t in self.trace],
         }
+
+    def _traced(self, trace: RuleTrace) -> dict[str, Any]:
+        explanation = self.explanation(trace.rule_id)
+        return {**trace.as_dict(), "explanation": explanation.as_dict() if explanation else None}

@@ -23,6 +23,7 @@ only keep or raise the outcome, up to that cap.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from decision_aid.domain.advice import (
     advice_limits,
@@ -61,7 +62,7 @@ from decision_aid.domain.questionnaire import (
     QuestionType,
 )
 from decision_aid.domain.rules import Rule, RuleSet, applies
-from decision_aid.domain.truth import Truth
+from decision_aid.domain.truth import TRUTH_OF, Truth
 
 __all__ = [
     "AnswerContext",
@@ -134,7 +135,9 @@ class _Plan:
         self.outcome_count = len(ordered)
         ordered += [rule for rule in applicable if rule.outcome is None]
         self.ordered = tuple(ordered)
-        self.position = {id(rule): index for index, rule in enumerate(ordered)}
+        # Every rule in the rule set's order, with where its value is (None: not in force).
+        position = {id(rule): index for index, rule in enumerate(ordered)}
+        self.in_rule_order = tuple((rule, position.get(id(rule))) for rule in rule_set.rules)
         self.settings = tuple(sorted(settings.items()))
         self.level_ids = tuple(level.id for level in rule_set.info.levels)
         self.values = compiled.values_function([rule.when for rule in ordered])
@@ -179,6 +182,14 @@ def _rank(contribution: int | None) -> int:
     return -1 if contribution is None else contribution
 
 
+@dataclass(frozen=True)
+class _Verdict:
+    trace: RuleTrace
+    rank: int
+    """The rank it adds to the outcome, or -1."""
+    fired: FiredRule | None
+
+
 class _Compiled:
     """What evaluating needs of a rule set, worked out once and kept with it
     (:meth:`RuleSet.derived`): a copy of the rule set gets its own."""
@@ -197,7 +208,7 @@ class _Compiled:
         }
         self.plans: dict[tuple[tuple[str, str], ...], _Plan] = {}
         self.resolved: dict[tuple[tuple[str, str], ...], _Plan] = {}
-        self._fired: dict[tuple[str, str | None, Truth], FiredRule] = {}
+        self._verdicts: dict[tuple[str, bool, Truth], _Verdict] = {}
         self._citations: dict[CitedReference, CitedReference] = {}
         self._bounds: dict[str, list[Bound]] | None = None
 
@@ -236,29 +247,39 @@ class _Compiled:
 
         return interpreted
 
-    def fired(self, rule: Rule | None, level: str | None, value: Truth) -> FiredRule:
-        """The fired rule (``None``: the default) at this level, made once per verdict."""
-        key = (DEFAULT_RULE_ID if rule is None else rule.id, level, value)
-        found = self._fired.get(key)
+    def verdict(self, rule: Rule | None, value: Truth, applies: bool = True) -> _Verdict:
+        """What a rule (``None``: the default) with this value gives: its trace entry, the
+        rank it adds and what fires. Made once per rule and value, then shared by every
+        evaluation that reaches it."""
+        rule_id = DEFAULT_RULE_ID if rule is None else rule.id
+        key = (rule_id, applies, value)
+        found = self._verdicts.get(key)
         if found is None:
-            found = self._fired[key] = (
-                _default_fired(self.rule_set, level, value)
-                if rule is None
-                else FiredRule(
-                    rule.id,
-                    rule.title,
-                    level,
-                    value is Truth.TRUE,
-                    rule.patient_reason,
-                    rule.rationale,
-                    rule.unverified,
-                    rule.absolute,
-                    rule.cautions,
-                    rule.actions,
-                    self._cite(rule),
-                )
-            )
+            rank = self.rule_set.contribution(rule, value) if applies else None
+            level = None if rank is None else self.rule_set.info.levels[rank].id
+            fired = None
+            if rule is None and rank is not None:
+                fired = _default_fired(self.rule_set, level, value)
+            elif rule is not None and applies and (rank is not None or value is Truth.TRUE):
+                fired = self._fired(rule, level, value)  # a true note fires at no level
+            trace = RuleTrace(rule_id, applies, value, level)
+            found = self._verdicts[key] = _Verdict(trace, _rank(rank), fired)
         return found
+
+    def _fired(self, rule: Rule, level: str | None, value: Truth) -> FiredRule:
+        return FiredRule(
+            rule.id,
+            rule.title,
+            level,
+            value is Truth.TRUE,
+            rule.patient_reason,
+            rule.rationale,
+            rule.unverified,
+            rule.absolute,
+            rule.cautions,
+            rule.actions,
+            self._cite(rule),
+        )
 
     def _cite(self, rule: Rule) -> tuple[CitedReference, ...]:
         """A rule's citations; equal ones are one object, so collecting compares identity."""
@@ -283,7 +304,7 @@ class _Compiled:
 def outcome_of(rule_set: RuleSet, answers: Answers, settings: Mapping[str, str]) -> str:
     """Only the outcome level id: the fast path for "what would this answer change"."""
     plan = rule_set.derived(_Compiled).plan(settings)
-    values = zip(plan.ordered, map(Truth, plan.values(answers)), strict=True)
+    values = zip(plan.ordered, (TRUTH_OF[v] for v in plan.values(answers)), strict=True)
     return rule_set.info.levels[rule_set.outcome_rank(values)].id
 
 
@@ -380,35 +401,29 @@ def _default_fired(rule_set: RuleSet, level: str | None, value: Truth) -> FiredR
     )
 
 
-class _Explainer:
-    """Each rule's condition in words for one set of answers, worked out on first use."""
-
-    def __init__(self, rule_set: RuleSet, answers: Answers) -> None:
-        self._rule_set, self._answers = rule_set, answers
-        self._context: AnswerContext | None = None
-        self._found: dict[str, TraceNode] = {}
-
-    def explain(self, rule_id: str) -> TraceNode:
-        found = self._found.get(rule_id)
-        if found is None:
-            if self._context is None:
-                self._context = AnswerContext(self._rule_set.questionnaire, self._answers)
-            condition = self._rule_set.rules_by_id[rule_id].when
-            found = self._found[rule_id] = condition.explain(
-                self._context, self._rule_set.questionnaire
-            )
-        return found
-
-
 class _Details:
-    """What an assessment works out on first use: what is missing, the answers set aside,
-    conditional advice and the safety questions still to check."""
+    """What an assessment works out on first use: each rule's condition in words, what is
+    missing, the answers set aside, conditional advice and the safety questions still to
+    check."""
 
     def __init__(
         self, plan: _Plan, answers: Answers, fired: Sequence[FiredRule], outcome: str
     ) -> None:
         self._rule_set = plan.rule_set
         self._plan, self._answers, self._fired, self._outcome = plan, answers, fired, outcome
+        self._context: AnswerContext | None = None
+        self._explained: dict[str, TraceNode] = {}
+
+    def explain(self, rule_id: str) -> TraceNode:
+        found = self._explained.get(rule_id)
+        if found is None:
+            if self._context is None:
+                self._context = AnswerContext(self._rule_set.questionnaire, self._answers)
+            condition = self._rule_set.rules_by_id[rule_id].when
+            found = self._explained[rule_id] = condition.explain(
+                self._context, self._rule_set.questionnaire
+            )
+        return found
 
     def missing(self) -> tuple[MissingItem, ...]:
         return _missing(self._rule_set, self._plan, self._answers)
@@ -430,34 +445,28 @@ def evaluate(
     compiled = rule_set.derived(_Compiled)
     plan = compiled.resolved_plan(settings)
     values = plan.values(answers)
-    levels = rule_set.info.levels
-    fired: list[tuple[int, FiredRule]] = []
-    explainer = _Explainer(rule_set, answers)
     trace: list[RuleTrace] = []
+    fired: list[_Verdict] = []
     with_outcome: list[Truth] = []
-    for rule in rule_set.rules:
-        position = plan.position.get(id(rule))
+    for rule, position in plan.in_rule_order:
         if position is None:  # its only_for excludes these settings
-            trace.append(RuleTrace(rule.id, False, Truth.FALSE, None))
+            trace.append(compiled.verdict(rule, Truth.FALSE, applies=False).trace)
             continue
-        value = Truth(values[position])
-        rank = rule_set.contribution(rule, value)
-        level = None if rank is None else levels[rank].id
-        trace.append(RuleTrace(rule.id, True, value, level, explainer))
-        if rank is not None or value is Truth.TRUE:  # a true note fires at no level
-            fired.append((_rank(rank), compiled.fired(rule, level, value)))
+        value = TRUTH_OF[values[position]]
+        verdict = compiled.verdict(rule, value)
+        trace.append(verdict.trace)
+        if verdict.fired is not None:
+            fired.append(verdict)
         if rule.outcome is not None:
             with_outcome.append(value)
-    default = rule_set.default_value(with_outcome)
-    rank = rule_set.contribution(None, default)
-    level = None if rank is None else levels[rank].id
-    trace.append(RuleTrace(DEFAULT_RULE_ID, True, default, level))
-    if rank is not None:
-        fired.append((rank, compiled.fired(None, level, default)))
-    top = max(rank for rank, _ in fired)
-    ordered = [f for _, f in sorted(fired, key=lambda pair: pair[0], reverse=True)]
-    outcome = levels[top]
-    decided_by = tuple(f.rule_id for rank, f in fired if rank == top)
+    default = compiled.verdict(None, rule_set.default_value(with_outcome))
+    trace.append(default.trace)
+    if default.fired is not None:
+        fired.append(default)
+    top = max(v.rank for v in fired)
+    ordered = [v.fired for v in sorted(fired, key=lambda v: v.rank, reverse=True) if v.fired]
+    outcome = rule_set.info.levels[top]
+    decided_by = tuple(v.trace.rule_id for v in fired if v.rank == top)
     cautions, actions = certain_advice(ordered, top, compiled.advice_limits)
     return Assessment(
         rule_set=compiled.identity,

@@ -70,8 +70,9 @@ def test_a_rule_with_not_in_decides_and_explains_itself(mini_copy: Path) -> None
     assert result.outcome.id == "check"
     trace = {t.rule_id: t for t in result.trace}
     assert trace["r-other"].value is T
-    assert trace["r-other"].explanation is not None
-    assert list(trace["r-other"].explanation.lines()) == [
+    explanation = result.explanation("r-other")
+    assert explanation is not None
+    assert list(explanation.lines()) == [
         "Diagnosis is none of \u201cCondition A\u201d and \u201cCondition B\u201d "
         "(answer: Something else): true"
     ]
