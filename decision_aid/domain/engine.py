@@ -18,6 +18,11 @@ Why this keeps "Unknown is not No": Kleene logic is sound, so a rule that fires 
 some known answer to a question is true or unknown while that answer is missing,
 and therefore still fires, at worst capped at "assess first". A missing answer can
 only keep or raise the outcome, up to that cap.
+
+Steps 3 to 5 are :meth:`RuleSet.contribution` and :meth:`RuleSet.default_value`, the one
+ranking that ``decision-aid verify`` encodes too. Evaluating is one loop over the rules'
+compiled values (:mod:`compiler`); each rule's verdict for a value is made once and
+shared by every evaluation that reaches it.
 """
 
 from __future__ import annotations
