@@ -19,7 +19,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 
 from decision_aid.domain.assessment import DEFAULT_RULE_ID
-from decision_aid.domain.conditions import Node, NotKnown, operators_for, walk
+from decision_aid.domain.conditions import Node, operators_for, walk
 from decision_aid.domain.errors import RULE_WARNINGS, Problem
 from decision_aid.domain.leaflet import SheetContent
 from decision_aid.domain.questionnaire import NOT_KNOWN, Question, Questionnaire, QuestionType
@@ -365,12 +365,12 @@ def _refuse_not_known(condition: Node, where: Located[Any], base: YamlPath) -> l
     found: list[Problem] = []
 
     def visit(node: Node, path: YamlPath, negated: bool) -> None:
-        if isinstance(node, NotKnown):
+        if node.true_when_missing:
             found.append(
                 where.problem(
                     (*base, *path),
                     "unsafe-not-known",
-                    "'not_known' is not allowed in show_when: a missing answer could hide a "
+                    f"'{node.key}' is not allowed in show_when: a missing answer could hide a "
                     "safety question",
                 )
             )
@@ -387,15 +387,15 @@ def _check_not_known(
     favourable = rule.outcome is None or ranks.get(rule.outcome, 0) < ranks.get(assess_first, 0)
 
     def visit(node: Node, path: YamlPath, negated: bool) -> None:
-        if not isinstance(node, NotKnown):
+        if not node.true_when_missing:
             return
         if negated:
             problems.append(
                 where.problem(
                     ("when", *path),
                     "unsafe-not-known",
-                    "'not_known' under 'not' (or count_of at_most) would let a missing answer "
-                    "make the outcome more favourable",
+                    f"'{node.key}' under 'not' (or count_of at_most) would let a missing "
+                    "answer make the outcome more favourable",
                 )
             )
         elif favourable:
@@ -403,7 +403,7 @@ def _check_not_known(
                 where.problem(
                     ("when", *path),
                     "unsafe-not-known",
-                    f"'not_known' is only allowed in rules whose outcome is '{assess_first}' "
+                    f"'{node.key}' is only allowed in rules whose outcome is '{assess_first}' "
                     "or more restrictive",
                 )
             )

@@ -27,7 +27,8 @@ from tests.domain.test_unknown_is_not_no import answers_for
 
 DOCS = Path(__file__).parents[2] / "docs" / "rule-language.md"
 IDS = [t.__name__ for t in NODE_TYPES]
-FACETS = sorted(Node.__abstractmethods__ | {"key", "fits"})  # methods, and class constants
+CONSTANTS = {"key", "fits", "true_when_missing"}
+FACETS = sorted(Node.__abstractmethods__ | CONSTANTS)
 
 
 @pytest.mark.parametrize("node_type", NODE_TYPES, ids=IDS)
@@ -47,6 +48,7 @@ def test_the_facets_are_the_documented_ones() -> None:
         "code",
         "encode",
         "fits",
+        "true_when_missing",
         "references",
         "option_references",
         "bounds",

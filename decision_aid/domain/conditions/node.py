@@ -13,6 +13,7 @@ asks which type a node is. The facets, and who calls them:
   the solver;
 * ``fits``, ``references``, ``option_references``: what the rule-set checks match
   against the questionnaire (question types, question and option ids, with YAML paths);
+  ``true_when_missing``: whether the checks must keep the node from lowering an outcome;
 * ``bounds``: the numbers at which the node's value can change, so the
   missing-information analysis and verify try each bound and the value beside it (every
   option of a choice question is tried anyway);
@@ -183,6 +184,9 @@ class Node(FrozenModel):
     """The YAML key that names this node type (``all``, ``is``, …)."""
     fits: ClassVar[frozenset[QuestionType]]
     """The question types the questions it names may have."""
+    true_when_missing: ClassVar[bool]
+    """Whether the node is true *because* an answer is missing: the checks let such a node
+    only make an outcome more restrictive, and keep it out of every ``show_when``."""
 
     @abstractmethod
     def truth(self, context: EvaluationContext) -> Truth: ...
@@ -265,6 +269,8 @@ def drop_option(node: N, key: str, options: Sequence[str], where: str) -> Iterat
 class Predicate(Node):
     """A test on one question's answer: false when the question is not asked, unknown when
     it has no known answer (or the answer matches but whether it is asked is unknown)."""
+
+    true_when_missing: ClassVar[bool] = False
 
     question: str = Field(min_length=1, description="The id of the question tested.")
 
@@ -361,6 +367,7 @@ class Combination(Node):
     the parts' values fold."""
 
     fits: ClassVar[frozenset[QuestionType]] = ALL_TYPES
+    true_when_missing: ClassVar[bool] = False
 
     @property
     @abstractmethod

@@ -37,6 +37,7 @@ class Not(Node):
 
     key: ClassVar[str] = "not"
     fits: ClassVar[frozenset[QuestionType]] = ALL_TYPES
+    true_when_missing: ClassVar[bool] = False
 
     not_: Condition = Field(alias="not")
 

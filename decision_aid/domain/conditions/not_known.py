@@ -42,6 +42,7 @@ class NotKnown(Node):
 
     key: ClassVar[str] = "not_known"
     fits: ClassVar[frozenset[QuestionType]] = ALL_TYPES
+    true_when_missing: ClassVar[bool] = True
 
     not_known: Items[str] = Field(min_length=1)
 
