@@ -308,9 +308,9 @@ class _Compiled:
 
 def outcome_of(rule_set: RuleSet, answers: Answers, settings: Mapping[str, str]) -> str:
     """Only the outcome level id: the fast path for "what would this answer change"."""
-    plan = rule_set.derived(_Compiled).plan(settings)
-    values = zip(plan.ordered, (TRUTH_OF[v] for v in plan.values(answers)), strict=True)
-    return rule_set.info.levels[rule_set.outcome_rank(values)].id
+    compiled = rule_set.derived(_Compiled)
+    top = max(v.rank for v in _verdicts(compiled, compiled.plan(settings), answers))
+    return rule_set.info.levels[top].id
 
 
 def candidate_answers(rule_set: RuleSet, question: Question) -> list[tuple[str, AnswerValue]]:
@@ -443,31 +443,31 @@ class _Details:
         return still_to_check(self._rule_set, self._answers, missing)
 
 
+def _verdicts(compiled: _Compiled, plan: _Plan, answers: Answers) -> list[_Verdict]:
+    """Every rule's verdict for the answers, in the rule set's order, then the default's."""
+    values = plan.values(answers)
+    verdicts: list[_Verdict] = []
+    with_outcome: list[Truth] = []
+    for rule, position in plan.in_rule_order:
+        if position is None:  # its only_for excludes these settings
+            verdicts.append(compiled.verdict(rule, Truth.FALSE, applies=False))
+            continue
+        value = TRUTH_OF[values[position]]
+        verdicts.append(compiled.verdict(rule, value))
+        if rule.outcome is not None:
+            with_outcome.append(value)
+    verdicts.append(compiled.verdict(None, compiled.rule_set.default_value(with_outcome)))
+    return verdicts
+
+
 def evaluate(
     rule_set: RuleSet, answers: Answers, settings: Mapping[str, str] | None = None
 ) -> Assessment:
     """Assess the answers under the rule set; pure, deterministic, no I/O."""
     compiled = rule_set.derived(_Compiled)
     plan = compiled.resolved_plan(settings)
-    values = plan.values(answers)
-    trace: list[RuleTrace] = []
-    fired: list[_Verdict] = []
-    with_outcome: list[Truth] = []
-    for rule, position in plan.in_rule_order:
-        if position is None:  # its only_for excludes these settings
-            trace.append(compiled.verdict(rule, Truth.FALSE, applies=False).trace)
-            continue
-        value = TRUTH_OF[values[position]]
-        verdict = compiled.verdict(rule, value)
-        trace.append(verdict.trace)
-        if verdict.fired is not None:
-            fired.append(verdict)
-        if rule.outcome is not None:
-            with_outcome.append(value)
-    default = compiled.verdict(None, rule_set.default_value(with_outcome))
-    trace.append(default.trace)
-    if default.fired is not None:
-        fired.append(default)
+    verdicts = _verdicts(compiled, plan, answers)
+    fired = [v for v in verdicts if v.fired is not None]
     top = max(v.rank for v in fired)
     ordered = [v.fired for v in sorted(fired, key=lambda v: v.rank, reverse=True) if v.fired]
     outcome = rule_set.info.levels[top]
@@ -483,7 +483,7 @@ def evaluate(
         actions=actions,
         # Equal citations are one object (see _Compiled._cite): collect them by identity.
         citations=tuple({id(c): c for f in ordered for c in f.citations}.values()),
-        trace=tuple(trace),
+        trace=tuple(v.trace for v in verdicts),
         own_description=outcome_words(decided_by, compiled.described),
         details=_Details(plan, answers, ordered, outcome.id),
     )

@@ -329,7 +329,8 @@ class RuleSet(FrozenModel):
 
     def outcome_rank(self, values: Iterable[tuple[Rule, Truth]]) -> int:
         """The outcome's rank for the applicable rules' values: the most restrictive rank
-        that any of them, or the default, adds."""
+        that any of them, or the default, adds. The reference the engine's verdicts are
+        tested against, as ``Condition.truth`` is for the compiled conditions."""
         ranks, with_outcome = [-1], []
         for rule, value in values:
             if rule.outcome is not None:

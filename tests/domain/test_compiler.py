@@ -80,6 +80,9 @@ def test_the_assessment_holds_the_interpreters_verdicts(name: str) -> None:
             rule = rule_set.rules_by_id[trace.rule_id]
             assert explanation == rule.when.explain(context, rule_set.questionnaire)
         assert assessment.outcome.id == outcome_of(rule_set, answers, chosen)
+        # The rule set's reference ranking over the interpreter's values agrees.
+        ranked = rule_set.outcome_rank((rule_set.rules_by_id[r], v) for r, v in expected.items())
+        assert assessment.outcome.id == rule_set.info.levels[ranked].id
 
     check()
 
