@@ -213,7 +213,7 @@ class _Compiled:
         }
         self.plans: dict[tuple[tuple[str, str], ...], _Plan] = {}
         self.resolved: dict[tuple[tuple[str, str], ...], _Plan] = {}
-        self._verdicts: dict[tuple[str, bool, Truth], _Verdict] = {}
+        self._verdicts: dict[tuple[int, bool, int], _Verdict] = {}
         self._citations: dict[CitedReference, CitedReference] = {}
         self._bounds: dict[str, list[Bound]] | None = None
 
@@ -252,14 +252,15 @@ class _Compiled:
 
         return interpreted
 
-    def verdict(self, rule: Rule | None, value: Truth, applies: bool = True) -> _Verdict:
-        """What a rule (``None``: the default) with this value gives: its trace entry, the
-        rank it adds and what fires. Made once per rule and value, then shared by every
-        evaluation that reaches it."""
-        rule_id = DEFAULT_RULE_ID if rule is None else rule.id
-        key = (rule_id, applies, value)
+    def verdict(self, rule: Rule | None, compiled_value: int, applies: bool = True) -> _Verdict:
+        """What a rule (``None``: the default) with this value (0 false, 1 unknown, 2 true)
+        gives: its trace entry, the rank it adds and what fires. Made once per rule and
+        value, then shared by every evaluation that reaches it."""
+        key = (id(rule), applies, compiled_value)  # the rule set holds every rule
         found = self._verdicts.get(key)
         if found is None:
+            rule_id = DEFAULT_RULE_ID if rule is None else rule.id
+            value = TRUTH_OF[compiled_value]
             rank = self.rule_set.contribution(rule, value) if applies else None
             level = None if rank is None else self.rule_set.info.levels[rank].id
             fired = None
@@ -450,13 +451,14 @@ def _verdicts(compiled: _Compiled, plan: _Plan, answers: Answers) -> list[_Verdi
     with_outcome: list[Truth] = []
     for rule, position in plan.in_rule_order:
         if position is None:  # its only_for excludes these settings
-            verdicts.append(compiled.verdict(rule, Truth.FALSE, applies=False))
+            verdicts.append(compiled.verdict(rule, Truth.FALSE.value, applies=False))
             continue
-        value = TRUTH_OF[values[position]]
+        value = values[position]
         verdicts.append(compiled.verdict(rule, value))
         if rule.outcome is not None:
-            with_outcome.append(value)
-    verdicts.append(compiled.verdict(None, compiled.rule_set.default_value(with_outcome)))
+            with_outcome.append(TRUTH_OF[value])
+    default = compiled.rule_set.default_value(with_outcome)
+    verdicts.append(compiled.verdict(None, default.value))
     return verdicts
 
 
