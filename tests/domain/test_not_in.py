@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fhir.resources.R4B.questionnaire import Questionnaire
 
 from decision_aid.authoring.mutate import mutants
 from decision_aid.domain import Answers, evaluate, load_rule_set
@@ -114,6 +115,7 @@ def test_fhir_exports_it_as_not_equals_all(mini_copy: Path) -> None:
         "show_when: {question: sex, not_in: [male]}",
     )
     resource = questionnaire_resource(load_rule_set(mini_copy))
+    Questionnaire.model_validate(resource)  # a valid FHIR Questionnaire
     items = {i["linkId"]: i for g in resource["item"] for i in g["item"]}
     (test,) = items["pregnant"]["enableWhen"]
     assert (test["question"], test["operator"], test["answerCoding"]["code"]) == (
