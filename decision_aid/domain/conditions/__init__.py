@@ -53,6 +53,7 @@ from decision_aid.domain.question_types import AnswerValue, QuestionType
 
 __all__ = [
     "CONDITION_HELP",
+    "CONDITION_KEYS",
     "NODE_TYPES",
     "All",
     "AnswerValue",
@@ -122,6 +123,9 @@ def _condition_tag(value: object) -> str | None:
                 return tag
     return None
 
+
+CONDITION_KEYS = (*_BY_KEY, *_PREDICATE_BY_KEY)
+"""Every key that names a node type: the words of the condition language."""
 
 CONDITION_HELP = (
     f"a condition is one of: {', '.join(_BY_KEY)}, or a question with one of "
