@@ -68,7 +68,7 @@ def test_every_node_type_has_its_own_key_a_strategy_and_a_line_in_the_docs() -> 
 
 
 def test_the_json_schema_offers_every_node_type() -> None:
-    rules = json.dumps(schemas()["rules.schema.json"])
+    rules = json.dumps(schemas(RULES)["rules.schema.json"])
     for node_type in NODE_TYPES:
         assert f'"{node_type.key}"' in rules, node_type.key
 
@@ -106,12 +106,12 @@ def test_mutations_are_conditions_that_differ(node_type: type[Node]) -> None:
     @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(condition=rooted_at(node_type))
     def check(condition: Node) -> None:
-        for mutation in condition.mutations("when"):
+        for mutation in condition.mutations():
             assert isinstance(mutation, Mutation)
             data = mutation.replacement.model_dump(mode="json", by_alias=True, exclude_none=True)
             assert CONDITION.validate_python(data) == mutation.replacement
             assert mutation.replacement != condition
-            assert "when" in mutation.description
+            assert mutation.description
 
     check()
 

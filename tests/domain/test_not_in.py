@@ -104,8 +104,15 @@ def test_check_names_an_unknown_option_and_a_type_that_does_not_fit(mini_copy: P
 def test_mutation_drops_each_option(mini_copy: Path) -> None:
     edit(mini_copy / "rules" / "main.yaml", RULE, "    when: {question: diagnosis, not_in: [a, b]}")
     rule_set = load_rule_set(mini_copy)
-    dropped = [m.description for m in mutants(rule_set, {"r-other"}) if m.operator == "drop-option"]
-    assert dropped == ["'a' dropped from 'not_in' at when", "'b' dropped from 'not_in' at when"]
+    dropped = [
+        (m.description, m.path)
+        for m in mutants(rule_set, {"r-other"})
+        if m.operator == "drop-option"
+    ]
+    assert dropped == [
+        ("'a' dropped from 'not_in'", ("when", "not_in", 0)),
+        ("'b' dropped from 'not_in'", ("when", "not_in", 1)),
+    ]
 
 
 def test_fhir_exports_it_as_not_equals_all(mini_copy: Path) -> None:

@@ -59,14 +59,12 @@ class All(Combination):
     def children(self) -> tuple[Child, ...]:
         return tuple(Child(("all", i), c) for i, c in enumerate(self.all))
 
-    def mutations(self, where: str) -> Iterator[Mutation]:
-        yield from self.drop_part(where)
+    def mutations(self) -> Iterator[Mutation]:
+        yield from self.drop_part()
         if len(self.all) >= 2:
             from decision_aid.domain.conditions.any_ import AnyOf
 
-            yield Mutation(
-                "swap-all-any", f"'all' at {where} turned into 'any'", AnyOf(any=self.all)
-            )
+            yield Mutation("swap-all-any", "'all' turned into 'any'", AnyOf(any=self.all))
 
     def enable_when(self) -> EnableWhen | None:
         return None  # the export names single tests and "any" of them; this is left to the text

@@ -59,12 +59,12 @@ class AnyOf(Combination):
     def children(self) -> tuple[Child, ...]:
         return tuple(Child(("any", i), c) for i, c in enumerate(self.any))
 
-    def mutations(self, where: str) -> Iterator[Mutation]:
-        yield from self.drop_part(where)
+    def mutations(self) -> Iterator[Mutation]:
+        yield from self.drop_part()
         if len(self.any) >= 2:
             from decision_aid.domain.conditions.all_ import All
 
-            yield Mutation("swap-all-any", f"'any' at {where} turned into 'all'", All(all=self.any))
+            yield Mutation("swap-all-any", "'any' turned into 'all'", All(all=self.any))
 
     def enable_when(self) -> EnableWhen | None:
         """Any of the parts' tests, when each part is one test or "any" of some."""

@@ -46,10 +46,10 @@ class AtLeast(NumberPredicate):
     def bounds(self) -> tuple[tuple[str, Bound], ...]:
         return ((self.question, (True, self.at_least)),)
 
-    def mutations(self, where: str) -> Iterator[Mutation]:
+    def mutations(self) -> Iterator[Mutation]:
         for step in (-1, 1):
             yield Mutation(
                 "shift-bound",
-                f"'at_least' at {where} moved by {step:+d}",
+                f"'at_least' moved by {step:+d}",
                 self.model_copy(update={"at_least": self.at_least + step}),
             )

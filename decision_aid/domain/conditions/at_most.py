@@ -46,10 +46,10 @@ class AtMost(NumberPredicate):
     def bounds(self) -> tuple[tuple[str, Bound], ...]:
         return ((self.question, (False, self.at_most)),)
 
-    def mutations(self, where: str) -> Iterator[Mutation]:
+    def mutations(self) -> Iterator[Mutation]:
         for step in (-1, 1):
             yield Mutation(
                 "shift-bound",
-                f"'at_most' at {where} moved by {step:+d}",
+                f"'at_most' moved by {step:+d}",
                 self.model_copy(update={"at_most": self.at_most + step}),
             )

@@ -106,8 +106,8 @@ class CountOf(Combination):
         negates = self.at_most is not None
         return tuple(Child(("count_of", i), c, negates) for i, c in enumerate(self.count_of))
 
-    def mutations(self, where: str) -> Iterator[Mutation]:
-        return self.drop_part(where)
+    def mutations(self) -> Iterator[Mutation]:
+        return self.drop_part()
 
     def enable_when(self) -> EnableWhen | None:
         return None  # FHIR cannot count; left to the text

@@ -49,8 +49,8 @@ class In(ChoicePredicate):
     def option_references(self) -> tuple[tuple[YamlPath, str], ...]:
         return tuple((("in", i), o) for i, o in enumerate(self.in_))
 
-    def mutations(self, where: str) -> Iterator[Mutation]:
-        return drop_option(self, "in", self.in_, where)
+    def mutations(self) -> Iterator[Mutation]:
+        return drop_option(self, "in", self.in_)
 
     def enable_when(self) -> EnableWhen | None:
         return EnableWhen("any", tuple((self.question, "=", o) for o in self.in_))

@@ -55,8 +55,8 @@ class Includes(ChoicePredicate):
     def option_references(self) -> tuple[tuple[YamlPath, str], ...]:
         return tuple((("includes", i), o) for i, o in enumerate(self.includes))
 
-    def mutations(self, where: str) -> Iterator[Mutation]:
-        return drop_option(self, "includes", self.includes, where)
+    def mutations(self) -> Iterator[Mutation]:
+        return drop_option(self, "includes", self.includes)
 
     def enable_when(self) -> EnableWhen | None:
         return None  # the export names single-choice tests only; this is left to the text

@@ -47,7 +47,7 @@ class Is(ChoicePredicate):
     def option_references(self) -> tuple[tuple[YamlPath, str], ...]:
         return ((("is",), self.is_),)
 
-    def mutations(self, where: str) -> Iterator[Mutation]:
+    def mutations(self) -> Iterator[Mutation]:
         return iter(())
 
     def enable_when(self) -> EnableWhen | None:

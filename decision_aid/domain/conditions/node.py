@@ -161,11 +161,13 @@ class Child(NamedTuple):
 
 
 class Mutation(NamedTuple):
-    """One small change to a node: its kind ("drop-part"), what changed, the new node."""
+    """One small change to a node: its kind ("drop-part"), what changed, the new node, and
+    the YAML keys from the node to what changed (the part or option dropped)."""
 
     operator: str
     description: str
     replacement: Node
+    path: YamlPath = ()
 
 
 @dataclass(frozen=True)
@@ -219,8 +221,8 @@ class Node(FrozenModel):
         """The number bounds this node tests itself, by question."""
 
     @abstractmethod
-    def mutations(self, where: str) -> Iterator[Mutation]:
-        """Each small change to this node itself; ``where`` names its place in words."""
+    def mutations(self) -> Iterator[Mutation]:
+        """Each small change to this node itself."""
 
     @abstractmethod
     def enable_when(self) -> EnableWhen | None: ...
@@ -254,15 +256,16 @@ def without_item(node: N, key: str, index: int) -> N:
     raise KeyError(key)
 
 
-def drop_option(node: N, key: str, options: Sequence[str], where: str) -> Iterator[Mutation]:
+def drop_option(node: N, key: str, options: Sequence[str]) -> Iterator[Mutation]:
     """``drop-option``: each option of a list of two or more left out."""
     if len(options) < 2:
         return
     for index, option in enumerate(options):
         yield Mutation(
             "drop-option",
-            f"'{option}' dropped from '{key}' at {where}",
+            f"'{option}' dropped from '{key}'",
             without_item(node, key, index),
+            (key, index),
         )
 
 
@@ -396,13 +399,14 @@ class Combination(Node):
     def bounds(self) -> tuple[tuple[str, Bound], ...]:
         return ()
 
-    def drop_part(self, where: str) -> Iterator[Mutation]:
+    def drop_part(self) -> Iterator[Mutation]:
         """``drop-part``: each part of two or more left out."""
         if len(self.parts) < 2:
             return
         for index in range(len(self.parts)):
             yield Mutation(
                 "drop-part",
-                f"part {index + 1} of '{self.key}' at {where} dropped",
+                f"part {index + 1} of '{self.key}' dropped",
                 without_item(self, self.key, index),
+                (self.key, index),
             )

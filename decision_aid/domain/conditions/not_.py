@@ -70,8 +70,8 @@ class Not(Node):
     def bounds(self) -> tuple[tuple[str, Bound], ...]:
         return ()
 
-    def mutations(self, where: str) -> Iterator[Mutation]:
-        yield Mutation("drop-not", f"'not' at {where} dropped", self.not_)
+    def mutations(self) -> Iterator[Mutation]:
+        yield Mutation("drop-not", "'not' dropped", self.not_)
 
     def enable_when(self) -> EnableWhen | None:
         return None  # FHIR has no "not"; left to the text

@@ -57,8 +57,8 @@ class NotIn(ChoicePredicate):
     def option_references(self) -> tuple[tuple[YamlPath, str], ...]:
         return tuple((("not_in", i), o) for i, o in enumerate(self.not_in))
 
-    def mutations(self, where: str) -> Iterator[Mutation]:
-        return drop_option(self, "not_in", self.not_in, where)
+    def mutations(self) -> Iterator[Mutation]:
+        return drop_option(self, "not_in", self.not_in)
 
     def enable_when(self) -> EnableWhen | None:
         # FHIR's "!=" holds while the question is unanswered, where ours is unknown: the

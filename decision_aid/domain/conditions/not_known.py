@@ -102,8 +102,8 @@ class NotKnown(Node):
     def bounds(self) -> tuple[tuple[str, Bound], ...]:
         return ()
 
-    def mutations(self, where: str) -> Iterator[Mutation]:
-        return drop_option(self, "not_known", self.not_known, where)
+    def mutations(self) -> Iterator[Mutation]:
+        return drop_option(self, "not_known", self.not_known)
 
     def enable_when(self) -> EnableWhen | None:
         return None  # never in a show_when: check refuses it there
