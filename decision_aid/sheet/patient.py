@@ -22,10 +22,10 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
 from decision_aid.domain import Assessment, RuleSet
 from decision_aid.domain.assessment import DEFAULT_RULE_ID
-from decision_aid.domain.consultation import Override
 from decision_aid.domain.leaflet import Block, Count, Figure
 from decision_aid.present.levels import level_style
-from decision_aid.present.wording import NOT_A_DECISION
+from decision_aid.present.override import ClinicianView
+from decision_aid.present.wording import CLINICIANS_VIEW, NOT_A_DECISION, RULE_OUTCOME
 from decision_aid.sheet.choose import SheetChoice, deciding_reasons
 from decision_aid.sheet.icons import MAX_PEOPLE, IconArray
 from decision_aid.sheet.layout import (
@@ -63,7 +63,7 @@ class SheetContext:
 
     assessment: Assessment
     rule_set: RuleSet
-    override: Override | None
+    override: ClinicianView | None
     printed: datetime
     patient_label: str | None
     styles: dict[str, ParagraphStyle]
@@ -90,10 +90,10 @@ class PatientPages:
 
     # -- page 1 ----------------------------------------------------------------------
 
-    def badge(self) -> Flowable:
-        a, rs = self.c.assessment, self.c.rule_set
-        style = level_style(rs.level_rank[a.outcome.id], len(rs.info.levels))
-        words = para(Markup(f"{style.shape}&nbsp; {text(a.outcome.label)}"), self.s["badge"])
+    def badge(self, rank: int, label: str) -> Flowable:
+        rs = self.c.rule_set
+        style = level_style(rank, len(rs.info.levels))
+        words = para(Markup(f"{style.shape}&nbsp; {text(label)}"), self.s["badge"])
         badge = table([[words]], colWidths=[FRAME_WIDTH])
         badge.setStyle(
             table_style(
@@ -126,20 +126,20 @@ class PatientPages:
                 )
             )
         story += heading("What the decision aid found", s["h2"])
-        story.append(self.badge())
+        view = c.override
+        if view is not None and view.current:  # both labelled, both as prominent
+            story.append(plain(RULE_OUTCOME, s["h3"]))
+        story.append(self.badge(c.rule_set.level_rank[a.outcome.id], a.outcome.label))
         story.append(Spacer(1, 2 * mm))
         story.append(plain(a.outcome_description, s["body"]))
-        if c.override is not None:
-            level = c.rule_set.levels_by_id.get(c.override.level)
+        if view is not None and view.current:
+            story.append(plain(CLINICIANS_VIEW, s["h3"]))
+            story.append(self.badge(view.rank, view.label))
+            story.append(Spacer(1, 2 * mm))
+            story.append(para(Markup(f"<b>Why:</b> {text(view.override.reason)}"), s["body"]))
+        elif view is not None:  # never printed as current: the answers changed since
             story.append(
-                para(
-                    Markup(
-                        "<b>Your clinician's view:</b> "
-                        f"{text(level.label if level else c.override.level)}. "
-                        f"<b>Why:</b> {text(c.override.reason)}"
-                    ),
-                    s["body"],
-                )
+                plain("Your clinician is reviewing their view, as the answers changed.", s["body"])
             )
         story += self.reasons()
         if choice is not None and choice.bottom_line:

@@ -31,11 +31,18 @@ from reportlab.platypus import (
 )
 
 from decision_aid.domain import Answers, Assessment, RuleSet
-from decision_aid.domain.consultation import Override
 from decision_aid.domain.progress import question_visibility
 from decision_aid.domain.questionnaire import QuestionType
 from decision_aid.domain.truth import Truth
-from decision_aid.present.wording import NOT_A_DECISION, TO_CHECK_HEADING
+from decision_aid.present.override import ClinicianView
+from decision_aid.present.wording import (
+    CLINICIANS_VIEW,
+    NOT_A_DECISION,
+    NOT_CURRENT,
+    REVIEW,
+    RULE_OUTCOME,
+    TO_CHECK_HEADING,
+)
 from decision_aid.sheet.choose import choose
 from decision_aid.sheet.fonts import BOLD, REGULAR, register_fonts
 from decision_aid.sheet.layout import (
@@ -94,7 +101,7 @@ class _Sheet:
         assessment: Assessment,
         answers: Answers,
         rule_set: RuleSet,
-        override: Override | None,
+        override: ClinicianView | None,
         printed: datetime,
         *,
         approval: ApprovalState,
@@ -200,7 +207,7 @@ class _Sheet:
         ]
         settings = ", ".join(f"{k} = {v}" for k, v in a.settings)
         lines = [
-            f"<b>Outcome:</b> {text(a.outcome.label)} ({text(a.outcome.id)}); decided by "
+            f"<b>{RULE_OUTCOME}:</b> {text(a.outcome.label)} ({text(a.outcome.id)}); decided by "
             f"{text(', '.join(a.decided_by))}.",
             f"<b>Settings:</b> {text(settings)}",
             f"<b>Rule set:</b> {text(info.id)} {text(info.version)}, status "
@@ -208,11 +215,15 @@ class _Sheet:
             f"sha256 {text(info.digest)}",
             f"<b>Approval:</b> {text(self.approval.describe())}",
         ]
-        if self.override is not None:
+        if (view := self.override) is not None:
+            said = f"{text(view.label)}, {text(view.recorded())}."
+            reason = f"Reason: {text(view.override.reason)}"
             lines.insert(
                 1,
-                f"<b>Clinician override:</b> {text(self.override.level)}, recorded "
-                f"{self.override.at:%d %b %Y %H:%M %Z}. Reason: {text(self.override.reason)}",
+                f"<b>{CLINICIANS_VIEW} (override):</b> {said} {reason}"
+                if view.current
+                else f"<b>{CLINICIANS_VIEW}: NOT CURRENT. {REVIEW}.</b> An override to {said} "
+                f"{NOT_CURRENT} {reason}",
             )
         story += [para(Markup(line), s["clin"]) for line in lines]
         story += heading("Rules that fired", s["clin-h"])
@@ -359,7 +370,7 @@ def render(
     answers: Answers,
     rule_set: RuleSet,
     *,
-    override: Override | None = None,
+    override: ClinicianView | None = None,
     printed: datetime | None = None,
     approval: ApprovalState | None = None,
     part: Part = "full",
@@ -368,9 +379,11 @@ def render(
     """The discussion sheet as PDF bytes; the same inputs always give the same bytes.
 
     ``approval`` is the rule set's approval state; by default it is read from the rule
-    set's folder and the trusted keys, as of the printing date. ``part`` is "summary"
-    (the two patient pages and the clinician's) or "full" (with the detail between).
-    ``patient_label``, if given, is printed on page 1 and in every footer.
+    set's folder and the trusted keys, as of the printing date. ``override`` is the
+    clinician's view: printed beside the rule outcome when current, marked for review
+    (and not shown to the patient as a view) when the answers changed since. ``part`` is
+    "summary" (the two patient pages and the clinician's) or "full" (with the detail
+    between). ``patient_label``, if given, is printed on page 1 and in every footer.
     """
     from decision_aid.governance.approval import approval_state
 
