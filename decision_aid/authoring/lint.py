@@ -126,7 +126,6 @@ def _unused(rule_set: RuleSet, places: Places) -> list[Problem]:
         }
         cited |= {ref for row in sheet.grid for ref in row.citations}
         cited |= {ref for figure in sheet.figures for ref in figure.citations}
-        cited.add("legare2010")  # the SURE test the sheet prints
         # The sheet prints the answers to multiple-choice questions as the patient's goals.
         read |= {q.id for q in rule_set.questionnaire.questions() if q.type == "multiple"}
     problems = [

@@ -226,9 +226,7 @@ class MainWindow(QMainWindow):
         bar = QHBoxLayout()
         self.basis = QComboBox()
         self.basis.setObjectName("basis")
-        basis_setting = (
-            rule_set.setting("guideline_basis") or (rule_set.info.settings[:1] or [None])[0]
-        )
+        basis_setting = (rule_set.info.settings[:1] or [None])[0]
         self.basis_setting = basis_setting.id if basis_setting else None
         if basis_setting is not None:
             for choice in basis_setting.choices:

@@ -1,0 +1,33 @@
+"""``decision-aid check``: the rule set's problems, or its approval state."""
+
+from __future__ import annotations
+
+import argparse
+
+from decision_aid.cli.options import EXIT_FAILED, EXIT_OK, add_format, add_rules
+
+NAME = "check"
+HELP = "check a rule set; print its problems"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_rules(parser, positional=True)
+    add_format(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    import sys
+
+    from decision_aid.cli.output import load, print_problems
+    from decision_aid.governance.approval import approval_problems, approval_state
+
+    rule_set = load(args.rules, args.format)
+    if rule_set is None:
+        return EXIT_FAILED
+    state = approval_state(rule_set)
+    if problems := approval_problems(rule_set, state):
+        print_problems(problems, args.format, sys.stdout)
+        return EXIT_FAILED
+    if args.format == "text":
+        print(f"approval: {state.describe()}")
+    return EXIT_OK
