@@ -425,6 +425,7 @@ def smoke_test(app: Bundle) -> list[Step]:
             _step_check(app, tmp),
             _step_test(app, tmp),
             _step_lint(app, tmp),
+            _step_new(app, tmp),
             _step_evaluate(app, tmp, example),
             _step_sheet(app, tmp, example),
             _step_verify(app, tmp),
@@ -513,6 +514,16 @@ def _step_check(app: Bundle, tmp: Path) -> Step:
 def _step_test(app: Bundle, tmp: Path) -> Step:
     name = "test: the bundled case files pass"
     result = _run_app(app, tmp, "test")
+    last = result.stdout.strip().splitlines()[-1:] or [""]
+    return Step(name, True, last[0]) if result.returncode == 0 else _failed(name, result)
+
+
+def _step_new(app: Bundle, tmp: Path) -> Step:
+    name = "new: the starter rule set is bundled, and test passes on what it writes"
+    made = _run_app(app, tmp, "new", tmp / "starter")
+    if made.returncode != 0:
+        return _failed(name, made)
+    result = _run_app(app, tmp, "test", "--rules", tmp / "starter")
     last = result.stdout.strip().splitlines()[-1:] or [""]
     return Step(name, True, last[0]) if result.returncode == 0 else _failed(name, result)
 

@@ -105,7 +105,7 @@ def test_an_unknown_setting_or_choice_is_refused_with_did_you_mean_everywhere(
     capsys: pytest.CaptureFixture[str], answers: Path, tmp_path: Path
 ) -> None:
     takers = shared(capsys, "--setting")
-    assert {"evaluate", "sheet", "test", "verify"} <= set(takers)
+    assert {"evaluate", "sheet", "test", "verify", "coverage", "lint"} <= set(takers)
     for name in takers:
         before = required(name, answers, tmp_path)
         for given, said in (
@@ -150,6 +150,26 @@ def test_verify_under_a_setting_proves_only_under_it(capsys: pytest.CaptureFixtu
     assert {f["settings"]["basis"] for f in findings} == {"uk"}
 
 
+def test_coverage_and_lint_under_a_setting_count_only_what_is_in_force_under_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    rules = ["--rules", str(MINI), "--format", "json"]
+    assert main(["coverage", *rules]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == 11
+    assert main(["coverage", *rules, "--setting", "basis=uk"]) == 0
+    under_uk = json.loads(capsys.readouterr().out)
+    assert under_uk["total"] == 10  # r-go is only for basis us
+    assert "r-go" not in {r["rule_id"] for r in under_uk["rules"]}
+
+    def never_decides(*more: str) -> set[str]:
+        assert main(["lint", *rules, *more]) == 0
+        found = json.loads(capsys.readouterr().out)["problems"]
+        return {p["message"].split("'")[1] for p in found if p["code"] == "never-decides"}
+
+    # Under the UK basis, poorly and well controlled risk never outrank the UK rule for A.
+    assert never_decides("--setting", "basis=uk") - never_decides() == {"r-risk-ok"}
+
+
 def test_a_rule_set_folder_given_alone_still_works_with_a_note(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -191,3 +211,9 @@ def test_the_parser_loads_no_domain_so_the_window_starts_sooner() -> None:
         check=True,
     )  # fmt: skip
     assert done.stdout == "[]\n"
+
+
+def test_every_command_has_its_line_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in NAMES:
+        assert f"| `decision-aid {name} " in readme, name

@@ -7,12 +7,14 @@ percentage (OPA once let an uncovered line pass at "100%").
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from decision_aid.authoring.cases import CaseResult
 from decision_aid.authoring.places import Places
+from decision_aid.authoring.settings import in_force, matches
 from decision_aid.domain.rules import RuleSet
 from decision_aid.domain.truth import Truth
 
@@ -70,15 +72,23 @@ class Coverage:
         }
 
 
-def measure(rules_dir: Path, rule_set: RuleSet, results: list[CaseResult]) -> Coverage:
+def measure(
+    rules_dir: Path,
+    rule_set: RuleSet,
+    results: list[CaseResult],
+    chosen: Mapping[str, str] | None = None,
+) -> Coverage:
+    """``chosen`` settings: only the cases run under them, and the rules in force under them."""
+    chosen = chosen or {}
     places = Places(rules_dir)
     coverage = {}
     for rule in rule_set.rules:
-        file, line, _ = places.where(f"rule:{rule.id}", ("id",))
-        coverage[rule.id] = RuleCoverage(rule.id, file, line)
+        if in_force(rule, chosen):
+            file, line, _ = places.where(f"rule:{rule.id}", ("id",))
+            coverage[rule.id] = RuleCoverage(rule.id, file, line)
     used: set[tuple[str, str]] = set()
     for result in results:
-        if result.assessment is None:
+        if result.assessment is None or not matches(dict(result.assessment.settings), chosen):
             continue
         for trace in result.assessment.trace:
             if trace.applies and trace.rule_id in coverage:

@@ -20,7 +20,7 @@ A rule accepts a warning with ``lint_ignore: {code: reason}``; the reason is req
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
 from pathlib import Path
 
@@ -152,11 +152,11 @@ def _unused(rule_set: RuleSet, places: Places) -> list[Problem]:
     return problems
 
 
-def _solver(rule_set: RuleSet, places: Places) -> list[Problem]:
+def _solver(rule_set: RuleSet, places: Places, chosen: Mapping[str, str]) -> list[Problem]:
     from decision_aid.authoring.verify import lint_rules  # z3 is an optional extra
 
     problems = []
-    for finding in lint_rules(rule_set):
+    for finding in lint_rules(rule_set, chosen):
         if finding.rule_id is None:
             problems.append(
                 places.warning("ruleset.yaml", ("default_outcome",), finding.code, finding.message)
@@ -173,12 +173,20 @@ def _solver(rule_set: RuleSet, places: Places) -> list[Problem]:
     return problems
 
 
-def lint(rules_dir: Path, rule_set: RuleSet, *, today: date, solver: bool = True) -> list[Problem]:
-    """Every warning, sorted by place; ``solver`` adds the checks over every answer set."""
+def lint(
+    rules_dir: Path,
+    rule_set: RuleSet,
+    *,
+    today: date,
+    solver: bool = True,
+    chosen: Mapping[str, str] | None = None,
+) -> list[Problem]:
+    """Every warning, sorted by place; ``solver`` adds the checks over every answer set
+    (under the ``chosen`` settings only, when given)."""
     places = Places(rules_dir)
     problems = _readability(rule_set, places) + _unused(rule_set, places)
     if solver:
-        problems += _solver(rule_set, places)
+        problems += _solver(rule_set, places, chosen or {})
     if rule_set.info.review_by < today:
         problems.append(
             places.warning(

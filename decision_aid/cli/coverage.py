@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from decision_aid.cli.options import EXIT_FAILED, EXIT_OK, add_format, add_rules
+from decision_aid.cli.options import (
+    EXIT_FAILED,
+    EXIT_INPUT,
+    EXIT_OK,
+    add_format,
+    add_rules,
+    add_settings,
+)
 
 NAME = "coverage"
 HELP = "which rules and options the cases exercise"
@@ -12,6 +19,7 @@ HELP = "which rules and options the cases exercise"
 
 def configure(parser: argparse.ArgumentParser) -> None:
     add_rules(parser, positional=True)
+    add_settings(parser)
     add_format(parser)
     parser.add_argument(
         "--fail-under", type=float, metavar="PERCENT",
@@ -24,16 +32,23 @@ def run(args: argparse.Namespace) -> int:
 
     from decision_aid.authoring.cases import case_files, run_case_files
     from decision_aid.authoring.coverage import measure
-    from decision_aid.cli.output import load, print_json, print_problems
+    from decision_aid.cli.output import error, load, print_json, print_problems
+    from decision_aid.cli.settings import chosen
+    from decision_aid.domain import InputError
 
     rule_set = load(args.rules, args.format)
     if rule_set is None:
         return EXIT_FAILED
+    try:
+        given = chosen(rule_set, args)
+    except InputError as bad:
+        error(str(bad))
+        return EXIT_INPUT
     results, problems = run_case_files(rule_set, case_files(args.rules))
     if problems:
         print_problems(problems, args.format, sys.stdout)
         return EXIT_FAILED
-    coverage = measure(args.rules, rule_set, results)
+    coverage = measure(args.rules, rule_set, results, given)
     passed = args.fail_under is None or coverage.meets(args.fail_under)
     if args.format == "json":
         print_json(coverage.as_dict())

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping
 
 from decision_aid.cli.options import BASIS_SETTING
 from decision_aid.domain import InputError, RuleSet, resolve_settings
 
-__all__ = ["chosen", "matches"]
+__all__ = ["chosen"]
 
 
 def chosen(rule_set: RuleSet, args: argparse.Namespace) -> dict[str, str]:
@@ -29,8 +28,3 @@ def chosen(rule_set: RuleSet, args: argparse.Namespace) -> dict[str, str]:
             raise InputError(f"'{name}' is given twice, as '{given[name]}' and '{value}'")
     resolve_settings(rule_set, given)
     return given
-
-
-def matches(settings: Mapping[str, str], given: Mapping[str, str]) -> bool:
-    """Whether work done under ``settings`` is work under the chosen ones."""
-    return all(settings.get(name) == value for name, value in given.items())

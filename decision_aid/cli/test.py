@@ -32,8 +32,9 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from decision_aid.authoring.cases import Verdict, case_files, run_case_files
+    from decision_aid.authoring.settings import matches
     from decision_aid.cli.output import error, load, print_json, print_problems
-    from decision_aid.cli.settings import chosen, matches
+    from decision_aid.cli.settings import chosen
     from decision_aid.domain import InputError
 
     rule_set = load(args.rules, args.format)

@@ -42,8 +42,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from decision_aid.authoring.settings import matches
     from decision_aid.cli.output import assess, error, load, print_json
-    from decision_aid.cli.settings import chosen, matches
+    from decision_aid.cli.settings import chosen
     from decision_aid.domain import DecisionAidError, InputError
     from decision_aid.domain.yamlsource import dump_yaml
 
