@@ -20,7 +20,6 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Protocol
 
 from decision_aid import __version__
@@ -42,7 +41,7 @@ from decision_aid.cli import (
     test,
     verify,
 )
-from decision_aid.cli.options import EXIT_FAILED, RULES_HELP, resolve_rules
+from decision_aid.cli.options import EXIT_FAILED, add_rules, resolve_rules
 
 __all__ = ["COMMANDS", "Command", "main", "parser"]
 
@@ -86,10 +85,7 @@ def parser() -> argparse.ArgumentParser:
         "rule set of YAML files. With no command, the consultation window opens.",
     )
     top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    # Given here, --rules serves the window and any command after it.
-    top.add_argument(
-        "--rules", type=Path, default=argparse.SUPPRESS, metavar="DIR", help=RULES_HELP
-    )
+    add_rules(top)  # given here, it serves the window and any command after it
     # Hidden: open the window, quit on its first paint (see decision_aid.gui.app).
     top.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     commands = top.add_subparsers(dest="command", metavar="COMMAND")

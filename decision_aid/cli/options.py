@@ -32,8 +32,6 @@ EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
 BASIS_SETTING = "guideline_basis"
 """The setting ``--basis`` is short for, when a rule set has one by that name."""
 
-RULES_HELP = "the rule set's folder (default: the installed approved set, else the bundled one)"
-
 
 def add_rules(
     parser: argparse.ArgumentParser, *, positional: bool = False, required: bool = False
@@ -42,7 +40,8 @@ def add_rules(
     old form, which still works but is deprecated; ``required``: no default rule set."""
     parser.add_argument(
         "--rules", type=Path, default=argparse.SUPPRESS, metavar="DIR",
-        help=RULES_HELP if not required else "the rule set's folder",
+        help="the rule set's folder"
+        + ("" if required else " (default: the installed approved set, else the bundled one)"),
     )  # fmt: skip
     if positional:
         parser.add_argument(
