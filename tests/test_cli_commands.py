@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from decision_aid.cli import COMMANDS, main
 from tests.conftest import BUNDLED, MINI
@@ -108,16 +110,44 @@ def test_an_unknown_setting_or_choice_is_refused_with_did_you_mean_everywhere(
     assert {"evaluate", "sheet", "test", "verify", "coverage", "lint"} <= set(takers)
     for name in takers:
         before = required(name, answers, tmp_path)
-        for given, said in (
+        for setting, said in (
             ("basis=ukk", "'ukk' is not a choice of 'basis' (choices: us, uk); did you mean 'uk'?"),
             ("bases=uk", "'bases' is not a setting of this rule set (settings: basis); "
              "did you mean 'basis'?"),
         ):  # fmt: skip
-            assert main([name, *before, "--rules", str(MINI), "--setting", given]) == 2, name
+            assert main([name, *before, "--rules", str(MINI), "--setting", setting]) == 2, name
             assert said in capsys.readouterr().err, name
         assert main([name, *before, "--rules", str(MINI), "--basis", "uk"]) == 2, name
         assert "no 'guideline_basis' setting" in capsys.readouterr().err
         assert not (tmp_path / "sheet.pdf").exists()
+
+
+CHOICES = {"basis": ["us", "uk"]}
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    name=st.sampled_from(["basis", "bases", "Basis", "", "basis "]) | st.text(max_size=12),
+    value=st.sampled_from(["us", "uk", "ukk", ""]) | st.text(max_size=12),
+    equals=st.booleans(),
+)
+def test_any_setting_text_is_used_or_refused_with_exit_2_never_a_crash(
+    capsys: pytest.CaptureFixture[str], answers: Path, name: str, value: str, equals: bool
+) -> None:
+    text = f"{name}={value}" if equals else name + value
+    try:
+        code = main(["evaluate", str(answers), "--rules", str(MINI), f"--setting={text}"])
+    except SystemExit as refused:  # the command line itself: not ID=VALUE
+        code = int(str(refused.code))
+    out, err = capsys.readouterr()
+    known = equals and value.strip() in CHOICES.get(name.strip(), [])
+    assert code == (0 if known else 2), (text, err)
+    assert "Traceback" not in out + err
+    if not known:
+        assert out == ""
+        assert "error: " in err
 
 
 def test_a_setting_given_twice_two_ways_is_refused(
