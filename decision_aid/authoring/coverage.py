@@ -14,7 +14,7 @@ from typing import Any
 
 from decision_aid.authoring.cases import CaseResult
 from decision_aid.authoring.places import Places
-from decision_aid.authoring.settings import in_force, matches
+from decision_aid.authoring.settings import in_force, run_under
 from decision_aid.domain.rules import RuleSet
 from decision_aid.domain.truth import Truth
 
@@ -87,8 +87,8 @@ def measure(
             file, line, _ = places.where(f"rule:{rule.id}", ("id",))
             coverage[rule.id] = RuleCoverage(rule.id, file, line)
     used: set[tuple[str, str]] = set()
-    for result in results:
-        if result.assessment is None or not matches(dict(result.assessment.settings), chosen):
+    for result in run_under(results, chosen):
+        if result.assessment is None:
             continue
         for trace in result.assessment.trace:
             if trace.applies and trace.rule_id in coverage:

@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from decision_aid.authoring.cases import Verdict, case_files, run_case_files
-    from decision_aid.authoring.settings import matches
+    from decision_aid.authoring.settings import run_under
     from decision_aid.cli.output import error, load, print_json, print_problems
     from decision_aid.cli.settings import chosen
     from decision_aid.domain import InputError
@@ -46,10 +46,7 @@ def run(args: argparse.Namespace) -> int:
         error(str(bad))
         return EXIT_INPUT
     results, problems = run_case_files(rule_set, case_files(args.rules))
-    run_all = len(results)
-    results = [
-        r for r in results if r.assessment is None or matches(dict(r.assessment.settings), given)
-    ]
+    run_all, results = len(results), run_under(results, given)
     if args.format == "json":
         print_json(
             {
@@ -67,10 +64,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"PASS: {counts[Verdict.PASS]}/{len(results)}", end="")
         print(f"  FAIL: {counts[Verdict.FAIL]}" if counts[Verdict.FAIL] else "", end="")
         print(f"  ERROR: {counts[Verdict.ERROR]}" if counts[Verdict.ERROR] else "")
-        if left_out := run_all - len(results):
-            print(f"{left_out} case(s) under other settings left out")
-        if not results:
+        if not run_all:
             print(f"no case files found under {args.rules / 'tests'}")
+        elif left_out := run_all - len(results):
+            print(f"{left_out} case(s) under other settings left out")
     passed = results and all(r.verdict is Verdict.PASS for r in results) and not problems
     return EXIT_OK if passed else EXIT_FAILED
 
