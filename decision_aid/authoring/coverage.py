@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from decision_aid.authoring.cases import CaseResult
-from decision_aid.authoring.places import Places
 from decision_aid.authoring.settings import in_force, run_under
+from decision_aid.domain.layout import QUESTIONNAIRE_FILE
 from decision_aid.domain.rules import RuleSet
 from decision_aid.domain.truth import Truth
 
@@ -73,19 +72,16 @@ class Coverage:
 
 
 def measure(
-    rules_dir: Path,
-    rule_set: RuleSet,
-    results: list[CaseResult],
-    chosen: Mapping[str, str] | None = None,
+    rule_set: RuleSet, results: list[CaseResult], chosen: Mapping[str, str] | None = None
 ) -> Coverage:
     """``chosen`` settings: only the cases run under them, and the rules in force under them."""
     chosen = chosen or {}
-    places = Places(rules_dir)
+    sources = rule_set.sources
     coverage = {}
     for rule in rule_set.rules:
         if in_force(rule, chosen):
-            file, line, _ = places.where(f"rule:{rule.id}", ("id",))
-            coverage[rule.id] = RuleCoverage(rule.id, file, line)
+            place = sources.rule(rule.id, ("id",))
+            coverage[rule.id] = RuleCoverage(rule.id, place.file, place.line)
     used: set[tuple[str, str]] = set()
     for result in run_under(results, chosen):
         if result.assessment is None:
@@ -103,6 +99,6 @@ def measure(
             for oi, option in enumerate(question.options):
                 if (question.id, option.id) not in used:
                     at = ("sections", si, "questions", qi, "options", oi, "id")
-                    file, line, column = places.where("questionnaire.yaml", at)
-                    unused.append((file, line, column, question.id, option.id))
+                    place = sources.file(QUESTIONNAIRE_FILE, at)
+                    unused.append((place.file, place.line, place.column, question.id, option.id))
     return Coverage(tuple(coverage.values()), tuple(unused))

@@ -18,6 +18,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import sys
 
+    from decision_aid.authoring.cases import check_case_files
     from decision_aid.cli.output import load, print_problems
     from decision_aid.governance.approval import approval_problems, approval_state
 
@@ -25,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     if rule_set is None:
         return EXIT_FAILED
     state = approval_state(rule_set)
-    if problems := approval_problems(rule_set, state):
+    if problems := approval_problems(rule_set, state) + check_case_files(rule_set, args.rules):
         print_problems(problems, args.format, sys.stdout)
         return EXIT_FAILED
     if args.format == "text":

@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     if problems:
         print_problems(problems, args.format, sys.stdout)
         return EXIT_FAILED
-    coverage = measure(args.rules, rule_set, results, given)
+    coverage = measure(rule_set, results, given)
     passed = args.fail_under is None or coverage.meets(args.fail_under)
     if args.format == "json":
         print_json(coverage.as_dict())

@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         error(str(bad))
         return EXIT_INPUT
     solver = use_solver(args.no_solver, "the solver checks need z3")
-    warnings = lint(args.rules, rule_set, today=date.today(), solver=solver, chosen=given)
+    warnings = lint(rule_set, today=date.today(), solver=solver, chosen=given)
     print_problems(warnings, args.format, sys.stdout, limit=200)
     if args.format == "text":
         print(f"{len(warnings)} warning(s)")

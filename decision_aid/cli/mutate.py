@@ -29,9 +29,9 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from decision_aid.authoring.mutate import CasesFail, Mutant, run_mutation
-    from decision_aid.authoring.places import Places
     from decision_aid.cli.output import MAX_PROBLEMS, error, load, print_json
     from decision_aid.cli.solver import use_solver
+    from decision_aid.domain.validation import did_you_mean
 
     use_verify = use_solver(args.no_verify, "without z3 only the cases can kill mutants")
     rule_set = load(args.rules, args.format)
@@ -44,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
 
     unknown = [r for r in args.rule or () if r not in rule_set.rules_by_id]
     if unknown:
-        error(f"no such rule: {', '.join(unknown)}")
+        named = ", ".join(f"{r}{did_you_mean(r, rule_set.rules_by_id)}" for r in unknown)
+        error(f"no such rule: {named}")
         return EXIT_INPUT
     try:
         report = run_mutation(
@@ -62,13 +63,11 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json(report.as_dict())
         return EXIT_OK if passed else EXIT_FAILED
-    places = Places(args.rules)
     for kind, listed in (("survived", report.survivors), ("equivalent", report.equivalent)):
         for mutant in listed:
-            file, line, column = places.where(f"rule:{mutant.rule_id}", mutant.path)
+            place = rule_set.sources.rule(mutant.rule_id, mutant.path)
             print(
-                f"{file}:{line}:{column}: {kind}: rule {mutant.rule_id}: {mutant.description} "
-                f"[{mutant.operator}]"
+                f"{place}: {kind}: rule {mutant.rule_id}: {mutant.description} [{mutant.operator}]"
             )
     killable = report.total - len(report.equivalent)
     print(

@@ -45,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
     except InputError as bad:
         error(str(bad))
         return EXIT_INPUT
-    results, problems = run_case_files(rule_set, case_files(args.rules))
+    paths = case_files(args.rules)
+    results, problems = run_case_files(rule_set, paths)
     run_all, results = len(results), run_under(results, given)
     if args.format == "json":
         print_json(
@@ -64,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"PASS: {counts[Verdict.PASS]}/{len(results)}", end="")
         print(f"  FAIL: {counts[Verdict.FAIL]}" if counts[Verdict.FAIL] else "", end="")
         print(f"  ERROR: {counts[Verdict.ERROR]}" if counts[Verdict.ERROR] else "")
-        if not run_all:
+        if not paths:
             print(f"no case files found under {args.rules / 'tests'}")
         elif left_out := run_all - len(results):
             print(f"{left_out} case(s) under other settings left out")
@@ -77,11 +78,13 @@ def _format_case(result: CaseResult) -> list[str]:
 
     lines = [f"{result.file}:{result.line}: {result.verdict}: {result.name}"]
     if result.verdict is Verdict.ERROR:
-        lines.append(f"  {result.message}")
+        lines += [f"  {p.format()}" for p in result.problems] or [f"  {result.message}"]
     elif result.verdict is Verdict.FAIL and result.assessment and result.expect:
         actual, expect = result.assessment, result.expect
         lines.append(f"  expected outcome: {expect.outcome}")
         lines.append(f"  actual outcome:   {actual.outcome.id}")
+        if expect.fired is None and actual.outcome.id != expect.outcome:
+            lines.append(f"  decided by:       {', '.join(actual.decided_by)}")
         if expect.fired is not None:
             lines.append(f"  expected fired:   {', '.join(sorted(expect.fired)) or '(none)'}")
             lines.append(f"  actual fired:     {', '.join(sorted(actual.fired_ids)) or '(none)'}")

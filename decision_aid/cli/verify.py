@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from decision_aid.cli.options import (
     EXIT_FAILED,
@@ -12,6 +13,9 @@ from decision_aid.cli.options import (
     add_rules,
     add_settings,
 )
+
+if TYPE_CHECKING:
+    from decision_aid.domain.sources import Place
 
 NAME = "verify"
 HELP = "prove safety properties with an SMT solver"
@@ -66,15 +70,21 @@ def run(args: argparse.Namespace) -> int:
     ]
     failed = [f for f in findings if not f.holds]
     if args.format == "json":
-        print_json([vars(f) | {"settings": dict(f.settings)} for f in findings])
+        print_json(
+            [
+                vars(f) | {"settings": dict(f.settings)} | _place(f.place(rule_set.sources))
+                for f in findings
+            ]
+        )
         return EXIT_FAILED if failed else EXIT_OK
     undecided = [f for f in failed if f.undecided]
     for finding in failed:
         settings = ", ".join(f"{k} = {v}" for k, v in finding.settings.items())
+        place = finding.place(rule_set.sources)
         if finding.undecided:
-            print(f"UNDECIDED: {finding.property} [{settings}]: {finding.message}")
+            print(f"{place}: UNDECIDED: {finding.property} [{settings}]: {finding.message}")
             continue
-        print(f"FAILED: {finding.property} [{settings}]: {finding.message}")
+        print(f"{place}: FAILED: {finding.property} [{settings}]: {finding.message}")
         print("  counterexample (an answers file for decision-aid evaluate):")
         text = dump_yaml(finding.counterexample)
         print("".join(f"    {line}\n" for line in text.splitlines()), end="")
@@ -96,3 +106,7 @@ def run(args: argparse.Namespace) -> int:
             "give the solver longer with --time-limit SECONDS, or split the rule set"
         )
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _place(place: Place) -> dict[str, str | int]:
+    return {"file": place.file, "line": place.line, "column": place.column}

@@ -353,7 +353,7 @@ def _inside(load: Loader, root: Path, context: str) -> None:
         raise ContractViolation(f"a rule set at the limit was refused {context}: {error}")
     assert rule_set is not None
     assert evaluate(rule_set, Answers()).missing is not None  # it evaluates
-    lint(root, rule_set, today=date(2026, 6, 1), solver=False)  # and lint takes it
+    lint(rule_set, today=date(2026, 6, 1), solver=False)  # and lint takes it
 
 
 def _beyond(load: Loader, root: Path, code: str, place: tuple[str, int, int], context: str) -> None:
