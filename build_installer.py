@@ -102,7 +102,7 @@ SKIPPED_RUNTIME_HOOKS = ("pyi_rth_pkgres",)
 REQUIRED_FILES = (
     "rules/ketamine-chronic-pain/ruleset.yaml",
     "rules/ketamine-chronic-pain/examples/crps-asra.yaml",
-    "rules/schema/ruleset.schema.json",
+    "rules/ketamine-chronic-pain/schema/ruleset.schema.json",
     "decision_aid/authoring/template/ruleset.yaml",
     "resources/fonts/DejaVuSans.ttf",
     "resources/fonts/DejaVuSans-Bold.ttf",
@@ -203,7 +203,6 @@ def analysis_options(launcher: str) -> dict[str, object]:
     ]
     data = [
         (str(ROOT / "rules" / "ketamine-chronic-pain"), "rules/ketamine-chronic-pain"),
-        (str(ROOT / "rules" / "schema"), "rules/schema"),
         (str(ROOT / "resources"), "resources"),
         # The starter rule set `decision-aid new` writes, read beside its module.
         (str(ROOT / "decision_aid" / "authoring" / "template"), "decision_aid/authoring/template"),

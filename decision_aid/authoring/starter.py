@@ -3,7 +3,7 @@
 The files are real YAML under ``template/`` beside this module (package data), so an
 author reads and edits them as they will their own. It passes check, test, coverage,
 lint and verify as written, has one rule of each kind, a case file, a property and a
-sheet, and its files name the JSON Schemas written into its own ``.schema/`` folder.
+sheet, and its files name the JSON Schemas (with its own ids) written into its ``schema/``.
 """
 
 from __future__ import annotations
@@ -13,14 +13,13 @@ from pathlib import Path
 
 from decision_aid.authoring.schema import write_schemas
 from decision_aid.domain.errors import StorageError
+from decision_aid.domain.layout import SCHEMAS
 from decision_aid.domain.loading import load_rule_set
 from decision_aid.writing import write_files
 
-__all__ = ["REVIEW_AFTER", "SCHEMA_FOLDER", "TEMPLATE", "new_rule_set"]
+__all__ = ["REVIEW_AFTER", "TEMPLATE", "new_rule_set"]
 
 TEMPLATE = Path(__file__).parent / "template"
-SCHEMA_FOLDER = ".schema"
-"""Where the schemas go: hidden, so the strict rule-set folder leaves it alone."""
 REVIEW_AFTER = timedelta(days=182)
 """A new rule set is due for review six months after it is made."""
 
@@ -50,5 +49,5 @@ def new_rule_set(folder: Path, *, today: date) -> list[Path]:
             text = _dated(text, today)
         files[folder / relative] = text.encode("utf-8")
     write_files(files, private=False, make_folders=True)
-    load_rule_set(folder)  # the template is sound: a failure here is a bug, not the author's
-    return [*files, *write_schemas(folder / SCHEMA_FOLDER)]
+    rule_set = load_rule_set(folder)  # the template is sound: a failure is a bug, not the author's
+    return [*files, *write_schemas(rule_set, folder / SCHEMAS)]

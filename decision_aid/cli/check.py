@@ -19,6 +19,7 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from decision_aid.authoring.cases import check_case_files
+    from decision_aid.authoring.schema import schema_line_problems
     from decision_aid.cli.output import load, print_problems
     from decision_aid.governance.approval import approval_problems, approval_state
 
@@ -26,9 +27,12 @@ def run(args: argparse.Namespace) -> int:
     if rule_set is None:
         return EXIT_FAILED
     state = approval_state(rule_set)
+    warnings = schema_line_problems(rule_set, args.rules)
     if problems := approval_problems(rule_set, state) + check_case_files(rule_set, args.rules):
-        print_problems(problems, args.format, sys.stdout)
+        print_problems([*problems, *warnings], args.format, sys.stdout)
         return EXIT_FAILED
+    if warnings:
+        print_problems(warnings, args.format, sys.stdout)
     if args.format == "text":
         print(f"approval: {state.describe()}")
     return EXIT_OK

@@ -32,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from decision_aid.cli.output import MAX_PROBLEMS, error, load, print_json
     from decision_aid.cli.solver import use_solver
     from decision_aid.domain.validation import did_you_mean
+    from decision_aid.domain.yamlsource import dump_yaml
 
     use_verify = use_solver(args.no_verify, "without z3 only the cases can kill mutants")
     rule_set = load(args.rules, args.format)
@@ -69,6 +70,9 @@ def run(args: argparse.Namespace) -> int:
             print(
                 f"{place}: {kind}: rule {mutant.rule_id}: {mutant.description} [{mutant.operator}]"
             )
+            if (case := report.killing_cases.get(mutant)) is not None:
+                print("  a case that catches it (check the expectation, then add it under tests/):")
+                print("".join(f"    {line}\n" for line in dump_yaml([case]).splitlines()), end="")
     killable = report.total - len(report.equivalent)
     print(
         f"mutants: {report.total}; killed by the cases: {report.killed_by_cases}; "

@@ -24,7 +24,7 @@ TIME_LIMIT = 60.0
 """Seconds ``decision-aid verify`` gives the solver for a whole rule set by default."""
 
 
-def _positive_seconds(text: str) -> float:
+def positive_seconds(text: str) -> float:
     try:
         seconds = float(text)
     except ValueError:
@@ -39,7 +39,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_settings(parser)
     add_format(parser)
     parser.add_argument(
-        "--time-limit", type=_positive_seconds, default=TIME_LIMIT, metavar="SECONDS",
+        "--time-limit", type=positive_seconds, default=TIME_LIMIT, metavar="SECONDS",
         help="give the solver at most this long for the whole rule set (default 60); "
         "what it has not settled by then is reported undecided, never proved",
     )  # fmt: skip

@@ -8,7 +8,16 @@ font (style sheets cannot round corners in em, so sizes are computed in pixels).
 
 from __future__ import annotations
 
-__all__ = ["style_sheet"]
+from PySide6.QtGui import QPalette
+
+__all__ = ["style_sheet", "warning_colour"]
+
+
+def warning_colour(palette: QPalette) -> str:
+    """The colour of an approval mark: dark red on a light window, light red on a dark
+    one (high-contrast palettes), above 4.5:1 against either."""
+    dark = palette.color(QPalette.ColorRole.Window).lightnessF() < 0.5
+    return "#FF8A80" if dark else "#B00020"
 
 
 def style_sheet(line_height: int) -> str:

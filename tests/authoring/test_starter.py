@@ -12,6 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from decision_aid.authoring.schema import schema_line
 from decision_aid.authoring.starter import TEMPLATE
 from decision_aid.cli import main
 from decision_aid.domain.yamlsource import read_yaml
@@ -62,19 +63,16 @@ def test_the_new_rule_set_has_each_part_an_author_writes(starter: Path) -> None:
 def test_each_file_names_a_schema_that_exists_and_that_it_meets(starter: Path) -> None:
     named = 0
     for path in sorted(starter.rglob("*.yaml")):
+        relative = path.relative_to(starter).as_posix()
         text = path.read_text(encoding="utf-8")
+        assert text.partition("\n")[0] == schema_line(relative), relative
         found = SCHEMA_LINE.match(text)
-        if path.parent.name == "examples":
-            assert found is None  # an answers file has no schema
-            continue
-        assert found is not None, path
-        schema_file = path.parent / found.group(1)
-        assert schema_file.is_file(), path
-        schema = json.loads(schema_file.read_text(encoding="utf-8"))
+        assert found is not None
+        schema = json.loads((path.parent / found.group(1)).read_text(encoding="utf-8"))
         data = json.loads(json.dumps(read_yaml(path)[0].data, default=str))
         jsonschema.validate(data, schema)
         named += 1
-    assert named == 7
+    assert named == 8
 
 
 def test_it_is_dated_today_and_due_for_review_in_six_months(starter: Path) -> None:
