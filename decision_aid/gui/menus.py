@@ -56,7 +56,10 @@ class WindowMenus:
         )
         self.override_action.setIconText("Override")
         self.clear_override_action = self._action(
-            "&Clear override", None, lambda: overrides.clear_override(w)
+            "&Withdraw override", None, lambda: overrides.clear_override(w)
+        )
+        self.name_action = self._action(
+            "Your &name for overrides…", None, lambda: overrides.ask_name(w)
         )
         self.next_action = self._action(
             "&Next section", "Ctrl+PgDown", lambda: w.view.step_section(1)
@@ -95,7 +98,9 @@ class WindowMenus:
             self.export_action, self.print_action, None, self.quit_action,
         ])  # fmt: skip
         self.edit_menu = bar.addMenu("&Edit")
-        self._menu(self.edit_menu, [self.override_action, self.clear_override_action])
+        self._menu(
+            self.edit_menu, [self.override_action, self.clear_override_action, self.name_action]
+        )
         self.view_menu = bar.addMenu("&View")
         self._menu(self.view_menu, [
             self.next_action, self.previous_action, self.missing_action, None,
