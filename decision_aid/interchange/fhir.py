@@ -10,8 +10,9 @@ The observation carries the rule outcome, the clinician's view if an override st
 
 Plain dictionaries, ready for ``json.dumps``; tests validate them with the
 ``fhir.resources`` models. Branching is exported as ``enableWhen`` where a
-``show_when`` is a plain option test (all the bundled ones are); anything richer
-is left to the text, since FHIR's enableWhen cannot say it.
+``show_when`` has an ``enableWhen`` form (each condition node says whether it has one:
+plain option tests do, and all the bundled ones are); anything richer is left to the
+text, since FHIR's enableWhen cannot say it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from decision_aid.domain import Assessment
-from decision_aid.domain.conditions import AnyOf, In, Is
 from decision_aid.domain.consultation import Consultation
 from decision_aid.domain.progress import progress
 from decision_aid.domain.questionnaire import Answers, Question, QuestionType
@@ -82,24 +82,17 @@ def _coding(rule_set: RuleSet, question: Question, option_id: str) -> dict[str, 
 
 
 def _enable_when(rule_set: RuleSet, question: Question) -> dict[str, Any]:
-    condition = question.show_when
-    tests = condition.any if isinstance(condition, AnyOf) else (condition,)
-    pairs: list[tuple[str, str]] = []
-    for test in tests:
-        if isinstance(test, Is):
-            pairs.append((test.question, test.is_))
-        elif isinstance(test, In):
-            pairs += [(test.question, option) for option in test.in_]
-        else:
-            return {}
+    form = question.show_when.enable_when() if question.show_when is not None else None
+    if form is None:
+        return {}
     by_id = rule_set.questionnaire.by_id
     items = [
-        {"question": parent, "operator": "=", **_answer_value(rule_set, by_id[parent], option)}
-        for parent, option in pairs
+        {"question": parent, "operator": operator, **_answer_value(rule_set, by_id[parent], option)}
+        for parent, operator, option in form.tests
     ]
     result: dict[str, Any] = {"enableWhen": items}
     if len(items) > 1:
-        result["enableBehavior"] = "any"
+        result["enableBehavior"] = form.behavior
     return result
 
 
