@@ -103,6 +103,7 @@ REQUIRED_FILES = (
     "rules/ketamine-chronic-pain/ruleset.yaml",
     "rules/ketamine-chronic-pain/examples/crps-asra.yaml",
     "rules/ketamine-chronic-pain/schema/ruleset.schema.json",
+    "decision_aid/authoring/template/ruleset.yaml",
     "resources/fonts/DejaVuSans.ttf",
     "resources/fonts/DejaVuSans-Bold.ttf",
 )
@@ -203,6 +204,8 @@ def analysis_options(launcher: str) -> dict[str, object]:
     data = [
         (str(ROOT / "rules" / "ketamine-chronic-pain"), "rules/ketamine-chronic-pain"),
         (str(ROOT / "resources"), "resources"),
+        # The starter rule set `decision-aid new` writes, read beside its module.
+        (str(ROOT / "decision_aid" / "authoring" / "template"), "decision_aid/authoring/template"),
         # The domain's names are read from its type stub when the package is first imported.
         (str(ROOT / "decision_aid" / "domain" / "__init__.pyi"), "decision_aid/domain"),
     ]
@@ -424,6 +427,7 @@ def smoke_test(app: Bundle) -> list[Step]:
             _step_check(app, tmp),
             _step_test(app, tmp),
             _step_lint(app, tmp),
+            _step_new(app, tmp),
             _step_evaluate(app, tmp, example),
             _step_sheet(app, tmp, example),
             _step_verify(app, tmp),
@@ -512,6 +516,16 @@ def _step_check(app: Bundle, tmp: Path) -> Step:
 def _step_test(app: Bundle, tmp: Path) -> Step:
     name = "test: the bundled case files pass"
     result = _run_app(app, tmp, "test")
+    last = result.stdout.strip().splitlines()[-1:] or [""]
+    return Step(name, True, last[0]) if result.returncode == 0 else _failed(name, result)
+
+
+def _step_new(app: Bundle, tmp: Path) -> Step:
+    name = "new: the starter rule set is bundled, and test passes on what it writes"
+    made = _run_app(app, tmp, "new", tmp / "starter")
+    if made.returncode != 0:
+        return _failed(name, made)
+    result = _run_app(app, tmp, "test", "--rules", tmp / "starter")
     last = result.stdout.strip().splitlines()[-1:] or [""]
     return Step(name, True, last[0]) if result.returncode == 0 else _failed(name, result)
 

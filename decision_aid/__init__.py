@@ -2,8 +2,8 @@
 
 The package is layered: ``domain`` holds the pure model and engine (no Qt, no
 reportlab, no I/O beyond loading a rule set), ``present`` the wordings shared by every
-surface, and the CLI, the GUI and the discussion sheet sit on top of them. The rule set
-(bundled: ketamine for chronic pain) is data under ``rules/``.
+surface, and the CLI, the GUI and the discussion sheet sit on top of them. A rule set is
+data: the bundled one is under ``rules/``, and ``decision-aid new`` writes one to start from.
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ def test_check_says_only_the_approval_state_and_exits_0_on_a_good_rule_set(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     expected = "approval: DRAFT: this rule set has not been approved by a clinician\n"
-    assert run(capsys, "check", str(MINI)) == (0, expected, "")
+    assert run(capsys, "check", "--rules", str(MINI)) == (0, expected, "")
 
 
 def test_check_prints_problems_like_a_compiler(
@@ -39,13 +39,13 @@ def test_check_prints_problems_like_a_compiler(
 ) -> None:
     rules = mini_copy / "rules" / "main.yaml"
     rules.write_text(rules.read_text().replace("is: other}", "is: otter}"))
-    code, out, _ = run(capsys, "check", str(mini_copy))
+    code, out, _ = run(capsys, "check", "--rules", str(mini_copy))
     assert code == 1
     assert out == (
         f"{mini_copy}/rules/main.yaml:23:37: error[unknown-option]: 'otter' is not an option of "
         "'diagnosis' (options: a, b, other); did you mean 'other'?\n"
     )
-    code, out, _ = run(capsys, "check", str(mini_copy), "--format", "json")
+    code, out, _ = run(capsys, "check", "--rules", str(mini_copy), "--format", "json")
     assert code == 1
     assert json.loads(out)["problems"][0] == {
         "file": f"{mini_copy}/rules/main.yaml",
@@ -72,7 +72,7 @@ def test_a_broken_rule_set_never_gives_an_outcome(
 
 
 def test_test_reports_pass_count(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "test", str(MINI))
+    code, out, _ = run(capsys, "test", "--rules", str(MINI))
     assert code == 0
     assert out.splitlines()[-1] == "PASS: 2/2"
 
@@ -86,7 +86,7 @@ def test_test_shows_expected_against_actual(
             "{outcome: go, fired: [r-go]}", "{outcome: careful, fired: [r-careful]}"
         )
     )
-    code, out, _ = run(capsys, "test", str(mini_copy))
+    code, out, _ = run(capsys, "test", "--rules", str(mini_copy))
     assert code == 1
     assert out.splitlines() == [
         f"{cases}:3: FAIL: A tried, safe",
@@ -110,7 +110,7 @@ def test_a_case_with_a_bad_answer_is_an_error(
 ) -> None:
     cases = mini_copy / "tests" / "cases.yaml"
     cases.write_text(cases.read_text().replace("risk: none", "risk: nun"))
-    code, out, _ = run(capsys, "test", str(mini_copy))
+    code, out, _ = run(capsys, "test", "--rules", str(mini_copy))
     assert code == 1
     assert f"{cases}:3: ERROR: A tried, safe" in out.splitlines()
     assert out.splitlines()[-1] == "PASS: 0/2  ERROR: 2"
@@ -184,12 +184,18 @@ def test_bad_answers_exit_2_naming_the_key(
     assert err == f"{path}: error: {message}\n"
 
 
-def test_evaluate_with_an_unknown_basis_exits_2(
+def test_basis_is_short_for_a_guideline_basis_setting_and_is_checked(
     answers: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, _, err = run(capsys, "evaluate", str(answers), "--rules", str(MINI), "--basis", "mars")
     assert code == 2
-    assert err == "error: 'guideline_basis' is not a setting of this rule set (settings: basis)\n"
+    assert err == (
+        "error: --basis is short for --setting guideline_basis=…, and this rule set has no "
+        "'guideline_basis' setting (settings: basis); write --setting ID=VALUE\n"
+    )
+    code, _, err = run(capsys, "evaluate", str(answers), "--rules", str(BUNDLED), "--basis", "mars")
+    assert code == 2
+    assert err.startswith("error: 'mars' is not a choice of 'guideline_basis'")
 
 
 def test_jsonl_keeps_output_lines_aligned_with_input(

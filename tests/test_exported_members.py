@@ -14,6 +14,7 @@ PACKAGES = [
     "decision_aid",
     "decision_aid.domain",
     "decision_aid.authoring",
+    "decision_aid.cli",
     "decision_aid.governance",
 ]
 

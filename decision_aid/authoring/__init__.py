@@ -1,4 +1,5 @@
-"""The rule author's tools: case files and their runner, coverage, lint, docs, diff and schemas."""
+"""The rule author's tools: case files and their runner, coverage, lint, docs, diff, schemas,
+and the starter rule set `decision-aid new` writes."""
 
 from __future__ import annotations
 

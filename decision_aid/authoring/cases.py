@@ -2,14 +2,14 @@
 
 A rule set keeps its cases in ``tests/*.yaml``::
 
-    base_answers: {diagnosis: crps, ...}    # merged under every case; null unsets
+    base_answers: {trouble: long_term, ...}  # merged under every case; null unsets
     cases:
-      - name: CRPS, Budapest criteria met, nothing unsafe
-        settings: {guideline_basis: asra_2018}
-        answers: {crps_budapest: "yes"}
+      - name: Long-lasting trouble, habits tried, nothing unsafe
+        settings: {guide: guide_a}
+        answers: {tried_habits: "yes"}
         expect:
-          outcome: suitable_to_discuss
-          fired: [ind-crps]                 # the exact set of rules that fired
+          outcome: worth_discussing
+          fired: [ind-long-term]             # the exact set of rules that fired
 
 Like OPA's ``opa test``, results are PASS, FAIL (the rule set disagrees with the
 case) or ERROR (the case itself cannot run: a bad answer, an unknown level).

@@ -7,10 +7,12 @@ percentage (OPA once let an uncovered line pass at "100%").
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from decision_aid.authoring.cases import CaseResult
+from decision_aid.authoring.settings import in_force, run_under
 from decision_aid.domain.layout import QUESTIONNAIRE_FILE
 from decision_aid.domain.rules import RuleSet
 from decision_aid.domain.truth import Truth
@@ -69,14 +71,19 @@ class Coverage:
         }
 
 
-def measure(rule_set: RuleSet, results: list[CaseResult]) -> Coverage:
+def measure(
+    rule_set: RuleSet, results: list[CaseResult], chosen: Mapping[str, str] | None = None
+) -> Coverage:
+    """``chosen`` settings: only the cases run under them, and the rules in force under them."""
+    chosen = chosen or {}
     sources = rule_set.sources
     coverage = {}
     for rule in rule_set.rules:
-        place = sources.rule(rule.id, ("id",))
-        coverage[rule.id] = RuleCoverage(rule.id, place.file, place.line)
+        if in_force(rule, chosen):
+            place = sources.rule(rule.id, ("id",))
+            coverage[rule.id] = RuleCoverage(rule.id, place.file, place.line)
     used: set[tuple[str, str]] = set()
-    for result in results:
+    for result in run_under(results, chosen):
         if result.assessment is None:
             continue
         for trace in result.assessment.trace:

@@ -20,7 +20,7 @@ A rule accepts a warning with ``lint_ignore: {code: reason}``; the reason is req
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
 
 import textstat
@@ -133,12 +133,12 @@ def _unused(rule_set: RuleSet) -> list[Problem]:
     return problems
 
 
-def _solver(rule_set: RuleSet) -> list[Problem]:
+def _solver(rule_set: RuleSet, chosen: Mapping[str, str]) -> list[Problem]:
     from decision_aid.authoring.verify import lint_rules  # z3 is an optional extra
 
     problems = []
     sources = rule_set.sources
-    for finding in lint_rules(rule_set):
+    for finding in lint_rules(rule_set, chosen):
         if finding.rule_id is None:
             place = sources.file(RULESET_FILE, ("default_outcome",))
             problems.append(_warning(place, finding.code, finding.message))
@@ -153,12 +153,19 @@ def _solver(rule_set: RuleSet) -> list[Problem]:
     return problems
 
 
-def lint(rule_set: RuleSet, *, today: date, solver: bool = True) -> list[Problem]:
+def lint(
+    rule_set: RuleSet,
+    *,
+    today: date,
+    solver: bool = True,
+    chosen: Mapping[str, str] | None = None,
+) -> list[Problem]:
     """Every warning, sorted by place (those at one place, such as the gaps, in the order
-    found: the most general gap first); ``solver`` adds the checks over every answer set."""
+    found: the most general gap first); ``solver`` adds the checks over every answer set
+    (under the ``chosen`` settings only, when given)."""
     problems = _readability(rule_set) + _unused(rule_set)
     if solver:
-        problems += _solver(rule_set)
+        problems += _solver(rule_set, chosen or {})
     if rule_set.info.review_by < today:
         problems.append(
             _warning(

@@ -44,6 +44,7 @@ from typing import Any
 
 import z3
 
+from decision_aid.authoring.settings import matches
 from decision_aid.domain.conditions import Node, walk
 from decision_aid.domain.engine import candidate_answers
 from decision_aid.domain.layout import RULESET_FILE
@@ -775,10 +776,12 @@ def _gaps(prover: _Prover) -> list[LintFinding]:
     return findings
 
 
-def lint_rules(rule_set: RuleSet) -> list[LintFinding]:
+def lint_rules(rule_set: RuleSet, chosen: Mapping[str, str] | None = None) -> list[LintFinding]:
     """Rules that never fire, rules that never change the outcome, and gaps: answer sets
-    that no rule with an outcome covers (the default decides them)."""
-    provers = [_Prover(rule_set, s) for s in setting_combinations(rule_set)]
+    that no rule with an outcome covers (the default decides them); under the ``chosen``
+    settings only, when given."""
+    chosen = chosen or {}
+    provers = [_Prover(rule_set, s) for s in setting_combinations(rule_set) if matches(s, chosen)]
     findings: list[LintFinding] = []
 
     def possible(prover: _Prover, *constraints: Any) -> bool:
@@ -789,6 +792,8 @@ def lint_rules(rule_set: RuleSet) -> list[LintFinding]:
 
     for rule in rule_set.rules:
         usable = [p for p in provers if applies(rule, p.settings)]
+        if not usable:  # not in force under the chosen settings
+            continue
         if not any(possible(p, p.world.truth(rule.when)[0]) for p in usable):
             findings.append(
                 LintFinding("never-fires", rule.id, "no answer set makes this rule certainly true")

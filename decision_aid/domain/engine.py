@@ -68,6 +68,7 @@ from decision_aid.domain.questionnaire import (
 )
 from decision_aid.domain.rules import Rule, RuleSet, applies
 from decision_aid.domain.truth import TRUTH_OF, Truth
+from decision_aid.domain.validation import did_you_mean
 
 __all__ = [
     "AnswerContext",
@@ -119,10 +120,16 @@ def resolve_settings(rule_set: RuleSet, given: Mapping[str, str] | None = None) 
         setting = rule_set.setting(name)
         if setting is None:
             known = ", ".join(settings) or "none"
-            raise InputError(f"'{name}' is not a setting of this rule set (settings: {known})")
+            raise InputError(
+                f"'{name}' is not a setting of this rule set (settings: {known})"
+                f"{did_you_mean(name, settings)}"
+            )
         if setting.choice(value) is None:
-            choices = ", ".join(c.id for c in setting.choices)
-            raise InputError(f"'{value}' is not a choice of '{name}' (choices: {choices})")
+            ids = [c.id for c in setting.choices]
+            raise InputError(
+                f"'{value}' is not a choice of '{name}' (choices: {', '.join(ids)})"
+                f"{did_you_mean(value, ids)}"
+            )
         settings[name] = value
     return settings
 

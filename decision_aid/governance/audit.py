@@ -35,7 +35,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from decision_aid.domain.errors import StorageError
 from decision_aid.governance.audit_entries import (
@@ -56,6 +56,10 @@ from decision_aid.governance.audit_entries import (
 from decision_aid.governance.installation import AuditSettings, audit_settings
 from decision_aid.storage import atomic_write, data_dir
 
+if TYPE_CHECKING:
+    from decision_aid.domain import Assessment, RuleSet
+    from decision_aid.governance.audit_entries import SupportsKind
+
 __all__ = [
     "EVENTS",
     "GENESIS",
@@ -67,6 +71,7 @@ __all__ = [
     "Verification",
     "consultation_event",
     "record",
+    "record_sheet",
 ]
 
 CHUNK = 65_536
@@ -325,3 +330,35 @@ class AuditLog:
 def record(event: AuditEvent, *, log: AuditLog | None = None) -> Entry:
     """Append ``event`` to the user's audit log (or ``log``)."""
     return (log or AuditLog()).append(event)
+
+
+def record_sheet(
+    *,
+    rule_set: RuleSet,
+    answers: Mapping[str, Any],
+    assessment: Assessment,
+    output: Path,
+    approval: SupportsKind | None = None,
+    event: str = "sheet-written",
+) -> str | None:
+    """Record a sheet the CLI is about to write (``sheet-written``), or one it then could
+    not write (``sheet-not-written``). The record comes first, so no sheet leaves the
+    command line unrecorded, and a failed record leaves the old file as it was.
+
+    Returns the error to print, or None.
+    """
+    entry = AuditEvent(
+        event,
+        rule_set_id=rule_set.info.id,
+        version=rule_set.info.version,
+        digest=rule_set.digest,
+        approval=approval.kind if approval is not None else "not-checked",
+        outcome=assessment.outcome.id,
+        target=str(output),
+        answers=answers,
+    )
+    try:
+        AuditLog().append(entry)
+    except AuditError as error:
+        return f"it could not be recorded in the audit trail ({error})"
+    return None

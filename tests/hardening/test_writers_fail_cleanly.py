@@ -205,7 +205,7 @@ def cli_sheet(capsys: pytest.CaptureFixture[str]) -> Writer:
 
 
 def cli_docs(capsys: pytest.CaptureFixture[str]) -> Writer:
-    cli = _cli(lambda f: ["docs", str(MINI), "-o", str(f)], capsys)
+    cli = _cli(lambda f: ["docs", "--rules", str(MINI), "-o", str(f)], capsys)
     return Writer(lambda f: [f / "mini.md", f / "mini.html"], cli.write)
 
 
@@ -316,7 +316,7 @@ def test_a_real_read_only_folder(read_only_tmpfs: Path, capsys: pytest.CaptureFi
     subprocess.run(["mount", "-o", "remount,ro", str(read_only_tmpfs)], check=True)
     answers = _answers(read_only_tmpfs.parent / "x")
     assert main(["sheet", "--rules", str(MINI), str(answers), "-o", str(targets[0])]) == 1
-    assert main(["docs", str(MINI), "-o", str(read_only_tmpfs)]) == 1
+    assert main(["docs", "--rules", str(MINI), "-o", str(read_only_tmpfs)]) == 1
     err = capsys.readouterr().err
     assert err == (
         f"error: could not write {targets[0]}: read-only file system; nothing was written\n"
@@ -407,7 +407,7 @@ def test_a_target_that_is_not_a_regular_file_is_left_alone(
 def test_references_are_for_sharing_and_sheets_are_private(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["docs", str(MINI), "-o", str(tmp_path / "docs")]) == 0
+    assert main(["docs", "--rules", str(MINI), "-o", str(tmp_path / "docs")]) == 0
     answers = _answers(tmp_path / "x")
     assert main(["sheet", "--rules", str(MINI), str(answers), "-o", str(tmp_path / "s.pdf")]) == 0
     assert (tmp_path / "docs" / "mini.md").stat().st_mode & 0o777 == 0o644

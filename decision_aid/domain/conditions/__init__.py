@@ -3,8 +3,8 @@
 Rule authors write conditions as data, never as code::
 
     all:
-      - {question: diagnosis, is: crps}
-      - not: {question: tried_rehab, is: "no"}
+      - {question: diagnosis, is: long_term}
+      - not: {question: tried_first, is: "no"}
       - count_of: [{question: a, is: "yes"}, {question: b, is: "yes"}]
         at_least: 1
 

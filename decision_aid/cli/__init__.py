@@ -1,0 +1,112 @@
+"""The ``decision-aid`` command: the consultation window, or a headless sub-command.
+
+Each sub-command is a module of this package with ``NAME``, ``HELP``,
+``configure(parser)`` and ``run(args) -> int``, listed once in :data:`COMMANDS`. The
+options every command shares (``--rules``, ``--format``, ``--setting``) are declared in
+:mod:`decision_aid.cli.options`.
+
+Exit codes: 0 success; 1 the rule set is broken or its cases fail; 2 bad input
+(an answers file, a setting, the command line). Problems print compiler-style,
+``path:line:col: error[code]: message``, one per line, sorted and capped.
+
+Building the parser imports only the standard library and these modules: a command
+loads the domain and the authoring tools inside its ``run``, so opening the window
+pays for none of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import Protocol
+
+from decision_aid import __version__
+from decision_aid.cli import (
+    approve,
+    audit,
+    check,
+    coverage,
+    diff,
+    docs,
+    evaluate,
+    keys,
+    lint,
+    mutate,
+    new,
+    questions,
+    schema,
+    sheet,
+    test,
+    verify,
+)
+from decision_aid.cli.options import EXIT_FAILED, add_rules, resolve_rules
+
+__all__ = ["COMMANDS", "Command", "main", "parser"]
+
+
+class Command(Protocol):
+    """One sub-command: a module with these names."""
+
+    NAME: str
+    HELP: str
+
+    def configure(self, parser: argparse.ArgumentParser) -> None: ...
+
+    def run(self, args: argparse.Namespace) -> int: ...
+
+
+COMMANDS: tuple[Command, ...] = (
+    new,
+    check,
+    test,
+    questions,
+    evaluate,
+    sheet,
+    coverage,
+    lint,
+    docs,
+    verify,
+    mutate,
+    diff,
+    schema,
+    keys,
+    approve,
+    audit,
+)
+"""Every sub-command, in the order ``--help`` lists them."""
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="decision-aid",
+        description="A shared decision aid: whether a treatment is worth discussing, from a "
+        "rule set of YAML files. With no command, the consultation window opens.",
+    )
+    top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    add_rules(top)  # given here, it serves the window and any command after it
+    # Hidden: open the window, quit on its first paint (see decision_aid.gui.app).
+    top.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
+    commands = top.add_subparsers(dest="command", metavar="COMMAND")
+    for command in COMMANDS:
+        sub = commands.add_parser(command.NAME, help=command.HELP, description=command.HELP)
+        command.configure(sub)
+        sub.set_defaults(run=command.run)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    top = parser()
+    args = top.parse_args(argv)
+    resolve_rules(top, args)
+    if args.command is None:
+        from decision_aid.gui.app import run  # Qt loads only for the window
+
+        return run(args.rules, smoke_test=args.smoke_test)
+    try:
+        code: int = args.run(args)
+    except BrokenPipeError:  # e.g. piped into `head`: stop quietly, as other tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
+    return code
