@@ -40,6 +40,7 @@ from decision_aid.gui.error_panel import ErrorPanel
 from decision_aid.gui.outcome_panel import OutcomePanel
 from decision_aid.gui.text import literal_mnemonic, literal_title, plain_label, plain_tooltip
 from decision_aid.gui.theme import style_sheet
+from decision_aid.gui.undo import TYPING_SETTLES_MS, Undo
 from decision_aid.paths import documents_dir, safe_file_name
 from decision_aid.storage import (
     Autosave,
@@ -116,6 +117,8 @@ class MainWindow(QMainWindow):
             self.statusBar().addWidget(label)
         self.statusBar().addPermanentWidget(self.approval_label)
         self.statusBar().addPermanentWidget(self.rules_label)
+        self.undo = Undo(self, self.commit_typing)
+        self.undo.restored.connect(self._on_restored)
         self._make_actions()
         self.pending_load = defer_load
         if defer_load:
@@ -182,6 +185,7 @@ class MainWindow(QMainWindow):
         self.watch_timer.timeout.connect(self._on_rules_changed)
         self.watcher.fileChanged.connect(self.watch_timer.start)
         self.watcher.directoryChanged.connect(self.watch_timer.start)
+        self.outcome_action = self._action("The &outcome panel", "F6", self.toggle_outcome_focus)
         self.keys_action = self._action("&Keyboard shortcuts", None, self.show_keys)
         self.section_actions = [
             self._action(f"Section {n}", f"Ctrl+{n}", lambda _=False, i=n - 1: self.show_section(i))
@@ -198,10 +202,14 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = menus.addMenu("&Edit")
+        edit_menu.addActions([self.undo.undo_action, self.undo.redo_action])
+        edit_menu.addSeparator()
         edit_menu.addAction(self.override_action)
         edit_menu.addAction(self.clear_override_action)
         view_menu = menus.addMenu("&View")
-        for action in (self.next_action, self.previous_action, self.missing_action):
+        for action in (
+            self.next_action, self.previous_action, self.missing_action, self.outcome_action
+        ):  # fmt: skip
             view_menu.addAction(action)
         view_menu.addSeparator()
         view_menu.addAction(self.reload_action)
@@ -264,6 +272,7 @@ class MainWindow(QMainWindow):
         for number, section in enumerate(rule_set.questionnaire.sections, start=1):
             page = QuestionPage(section)
             page.answered.connect(self._on_answered)
+            page.leave.connect(self._on_leave)
             self.pages.append(page)
             self.stack.addWidget(_scrolled(page))
             self.sections.addItem(QListWidgetItem(f"{number}  {section.title}"))
@@ -299,7 +308,7 @@ class MainWindow(QMainWindow):
         right_layout.addWidget(self.notes)
         self.notes_timer = QTimer(self)
         self.notes_timer.setSingleShot(True)
-        self.notes_timer.setInterval(600)
+        self.notes_timer.setInterval(TYPING_SETTLES_MS)
         self.notes_timer.timeout.connect(self._on_notes_settled)
         self.notes.textChanged.connect(self.notes_timer.start)
         right.setMinimumWidth(360)
@@ -338,6 +347,12 @@ class MainWindow(QMainWindow):
         self.model = ConsultationModel(rule_set, consultation, self.autosave)
         self.model.changed.connect(self.refresh)
         self.model.saved.connect(self._on_saved)
+        self.undo.bind(self.model)
+        self.undo.watch(
+            self.notes,
+            self.patient,
+            *(w.number for p in self.pages for w in p.widgets.values() if w.number),
+        )
         self._set_actions_enabled(True)
         self.refresh()
         self.show_section(0)
@@ -348,6 +363,7 @@ class MainWindow(QMainWindow):
         if self.model is not None:
             self.kept = self.model.consultation
         self.model = None
+        self.undo.bind(None)
         self.approval = None
         self.approval_label.setText("")
         self.error_panel.show_problems(str(self.rules_dir), error.problems)
@@ -494,20 +510,42 @@ class MainWindow(QMainWindow):
     # -- widgets → model -----------------------------------------------------------------
 
     def _on_answered(self, question_id: str, value: object) -> None:
-        if self.model is not None:
-            self.model.set_answer(question_id, value)
+        self.undo.answer(question_id, value)
 
     def _on_basis_changed(self, index: int) -> None:
         if self.model is not None and self.basis_setting and index >= 0:
             self.model.set_setting(self.basis_setting, str(self.basis.itemData(index)))
 
     def _on_patient_edited(self) -> None:
-        if self.model is not None and self.patient.text() != self.model.consultation.patient_label:
-            self.model.set_patient_label(self.patient.text())
+        self.undo.label(self.patient.text())
 
     def _on_notes_settled(self) -> None:
-        if self.model is not None and self.notes.toPlainText() != self.model.consultation.notes:
-            self.model.set_notes(self.notes.toPlainText())
+        self.undo.notes(self.notes.toPlainText())
+
+    def commit_typing(self) -> None:
+        """Give the model whatever is still being typed: notes, label, a number."""
+        if self.model is None:
+            return
+        self.notes_timer.stop()
+        self._on_notes_settled()
+        self._on_patient_edited()
+        for page in self.pages:
+            page.commit_typing()
+
+    def _on_restored(self, kind: str, key: str) -> None:
+        """After an undo or redo: show what changed where a field was left alone."""
+        model = self.model
+        if model is None:
+            return
+        if kind == "notes" and self.notes.toPlainText() != model.consultation.notes:
+            with QSignalBlocker(self.notes):
+                self.notes.setPlainText(model.consultation.notes)
+        elif kind == "label":
+            self.patient.setText(model.consultation.patient_label)
+        elif kind == "answer":
+            self.jump_to_question(key)
+        elif kind == "override":
+            self._audit("override-set" if model.consultation.override else "override-cleared")
 
     # -- navigation ----------------------------------------------------------------------
 
@@ -521,6 +559,26 @@ class MainWindow(QMainWindow):
 
     def step_section(self, step: int) -> None:
         self.show_section(max(0, min(len(self.pages) - 1, self.sections.currentRow() + step)))
+
+    def _on_leave(self, step: int) -> None:
+        """Tab past a section's last question: the next section (Shift+Tab: the previous
+        one, at its last question). Past the very last, on to the notes."""
+        index = self.sections.currentRow() + step
+        if index >= len(self.pages):
+            self.notes.setFocus(Qt.FocusReason.TabFocusReason)
+        elif index >= 0:
+            self.show_section(index)
+            if step < 0 and (last := self.pages[index].last_visible()) is not None:
+                last.focus_first()
+
+    def toggle_outcome_focus(self) -> None:
+        """F6: to the outcome panel (PgUp/PgDn scroll it), and back to the questions."""
+        if self.model is None:
+            return
+        if self.outcome.details.hasFocus():
+            self.show_section(max(0, self.sections.currentRow()))
+        else:
+            self.outcome.details.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def jump_to_question(self, question_id: str) -> None:
         for index, page in enumerate(self.pages):
@@ -551,7 +609,7 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             level, reason = dialog.chosen()
             try:
-                self.model.set_override(level, reason)
+                self.undo.override((level, reason))
             except ValueError as error:
                 show_error(self, "Override not recorded", error)
             else:
@@ -559,7 +617,7 @@ class MainWindow(QMainWindow):
 
     def clear_override(self) -> None:
         if self.model is not None and self.model.consultation.override is not None:
-            self.model.clear_override()
+            self.undo.override(None)
             self._audit("override-cleared")
 
     def new_consultation(self) -> None:
@@ -815,9 +873,7 @@ class MainWindow(QMainWindow):
 
     def _may_leave_current(self) -> bool:
         """Ask before leaving a consultation that was never saved to a file."""
-        if self.model is not None:  # what is still being typed belongs to this consultation
-            self._on_notes_settled()
-            self._on_patient_edited()
+        self.commit_typing()  # what is still being typed belongs to this consultation
         if not self._unsaved():
             if self.model is not None:
                 self.autosave.discard(self.model.consultation)
