@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
 from decision_aid.domain import NOT_KNOWN, Answers
 from decision_aid.domain.questionnaire import Question, QuestionType, Section
 from decision_aid.gui.text import html_text, plain_label
+from decision_aid.gui.theme import focus_width
 from decision_aid.gui.undo import TYPING_SETTLES_MS
 
 __all__ = ["QuestionPage", "QuestionWidget", "option_keys"]
@@ -145,7 +146,8 @@ class _OptionRow(QWidget):
         self.setObjectName("option-row")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)  # for the focus mark
         row = QHBoxLayout(self)
-        row.setContentsMargins(4, 2, 4, 2)
+        inside = focus_width(self.fontMetrics().height()) + 1  # clear of the focus frame
+        row.setContentsMargins(inside, inside, inside, inside)
         row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
         label = _OptionLabel(text, button)
         row.addWidget(label, 1)

@@ -3,7 +3,9 @@ question of the bundled rule set, every answer checked in the model after each k
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -11,6 +13,7 @@ from decision_aid.domain import NOT_KNOWN, load_rule_set
 from decision_aid.domain.questionnaire import Question, QuestionType
 from decision_aid.gui.main_window import MainWindow
 from decision_aid.gui.question_page import QuestionWidget, option_keys
+from decision_aid.gui.theme import FOCUS_CONTRAST, contrast
 from tests.conftest import BUNDLED
 from tests.gui.conftest import WindowFactory
 
@@ -235,3 +238,83 @@ def test_a_whole_consultation_by_key_events_only_every_option_of_every_question(
         qtbot.keyClick(focus(), Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
         assert window.model.consultation.answers == {}
     assert visited == set(QUESTIONS), "every question of the rule set was walked"
+
+
+def test_f6_reaches_the_outcome_panel_which_scrolls_by_page_and_f6_returns(
+    make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window = make_window()
+    window.resize(1000, 500)
+    bar = window.outcome.details.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    qtbot.keyClick(focus(), Qt.Key.Key_F6)
+    assert focus() is window.outcome.details
+    assert "F6" in window.outcome_action.toolTip()
+    qtbot.keyClick(focus(), Qt.Key.Key_PageDown)
+    assert bar.value() > 0
+    qtbot.keyClick(focus(), Qt.Key.Key_PageUp)
+    assert bar.value() == 0
+    qtbot.keyClick(focus(), Qt.Key.Key_F6)
+    assert focused_question().question.id == "diagnosis"
+
+
+def test_shift_tab_before_a_sections_first_question_goes_to_the_previous_sections_last(
+    make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window = make_window()
+    qtbot.keyClick(focus(), Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert focused_question().question.id == "age"
+    qtbot.keyClick(focus(), Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert window.sections.currentRow() == 1
+    assert focused_question().question.id == "prior_ketamine"
+
+
+def _palette(window: str, text: str, base: str, highlight: str) -> QPalette:
+    palette = QPalette()
+    role = QPalette.ColorRole
+    for roles, colour in (
+        ((role.Window, role.Button, role.AlternateBase), window),
+        ((role.WindowText, role.Text, role.ButtonText, role.HighlightedText), text),
+        ((role.Base,), base),
+        ((role.Highlight,), highlight),
+    ):
+        for each in roles:
+            palette.setColor(each, QColor(colour))
+    return palette
+
+
+PALETTES = {
+    "default": None,
+    "dark": _palette("#353535", "#ffffff", "#2a2a2a", "#2a82da"),
+    "high-contrast": _palette("#000000", "#ffffff", "#000000", "#1aebff"),
+    "highlight like the window": _palette("#f0f0f0", "#000000", "#ffffff", "#e8e8f0"),
+}
+
+
+@pytest.mark.parametrize("name", PALETTES)
+def test_the_focus_mark_stands_out_on_a_picked_option_in_every_palette(
+    name: str, make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    saved = app.palette()
+    if (palette := PALETTES[name]) is not None:
+        app.setPalette(palette)
+    try:
+        window = make_window()
+        key(qtbot, "1")  # picked, and focused
+        row = focus().parentWidget()
+        assert row is not None
+        question = window.pages[0].widgets["diagnosis"]
+        image = question.grab().toImage()
+        ratio = image.devicePixelRatio()
+        y = round((row.y() + row.height() / 2) * ratio)
+        frame = image.pixelColor(round((row.x() + 1) * ratio), y)
+        beside = image.pixelColor(round((row.x() - 2) * ratio), y)
+        assert contrast(frame, beside) >= FOCUS_CONTRAST, (frame.name(), beside.name())
+        other = question.buttons[1].parentWidget()
+        assert other is not None
+        plain = image.pixelColor(round((other.x() + 1) * ratio), round(other.y() * ratio) + 8)
+        assert contrast(plain, beside) < 1.1, "only the focused option is framed"
+    finally:
+        app.setPalette(saved)
