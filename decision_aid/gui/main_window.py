@@ -348,6 +348,8 @@ class MainWindow(QMainWindow):
         self.model.changed.connect(self.refresh)
         self.model.saved.connect(self._on_saved)
         self.undo.bind(self.model)
+        for number, action in enumerate(self.section_actions):
+            action.setEnabled(number < len(self.pages))
         self.undo.watch(
             self.notes,
             self.patient,
@@ -834,17 +836,17 @@ class MainWindow(QMainWindow):
                 show_error(self, "Not recorded in the audit trail", error)
 
     def show_keys(self) -> None:
+        from decision_aid.gui.question_page import KEYS_HELP
+
+        sections = [a for a in self.section_actions if a.isEnabled()]
         lines = [
-            f"{action.text().replace('&', '')}: {action.shortcut().toString()}"
+            f"{action.iconText()}: {', '.join(k.toString() for k in action.shortcuts())}"
             for action in self.actions()
-            if not action.shortcut().isEmpty()
+            if not action.shortcut().isEmpty() and action not in self.section_actions
         ]
-        lines += [
-            "1–9, 0: pick an option, 0 = Not known",
-            "Delete: clear an answer",
-            "F1: help for a question",
-        ]
-        show_message(self, "Keyboard shortcuts", "\n".join(lines))
+        if sections:
+            lines.append(f"Ctrl+1…Ctrl+{len(sections)}: jump to a section")
+        show_message(self, "Keyboard shortcuts", "\n".join([*lines, *KEYS_HELP]))
 
     def _tell(self, title: str, notices: tuple[str, ...]) -> None:
         show_message(self, title, "\n\n".join(notices))  # notices quote the file: plain text

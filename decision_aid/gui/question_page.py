@@ -52,7 +52,18 @@ from decision_aid.gui.text import html_text, plain_label
 from decision_aid.gui.theme import focus_width
 from decision_aid.gui.undo import TYPING_SETTLES_MS
 
-__all__ = ["QuestionPage", "QuestionWidget", "option_keys"]
+__all__ = ["KEYS_HELP", "QuestionPage", "QuestionWidget", "option_keys"]
+
+KEYS_HELP = (
+    "1–9, then letters: pick the option with that key (shown beside it)",
+    "0 or N: Not known (in an empty number field too)",
+    "↑ / ↓: move within a question",
+    "Space: tick or untick (multiple choice); elsewhere pick the focused option",
+    "Tab / Shift+Tab: next / previous question, on to the next section",
+    "Delete: clear an answer (Ctrl+Z brings it back)",
+    "F1: help for the focused question",
+)
+"""The keyboard model in words, for the shortcut list."""
 
 NOT_KNOWN_KEYS = ("0", "N")
 _OPTION_KEYS = "123456789" + "".join(c for c in string.ascii_uppercase if c not in NOT_KNOWN_KEYS)

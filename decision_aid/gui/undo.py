@@ -129,8 +129,8 @@ class Undo(QObject):
         self.shown_id: str | None = None
         self.commit_typing = commit_typing
         self.filter = _LeaveUndoToWindow(self)
-        self.undo_action = self._action(parent, _undo_keys(), self.undo)
-        self.redo_action = self._action(parent, _redo_keys(), self.redo)
+        self.undo_action = self._action(parent, "Undo", _undo_keys(), self.undo)
+        self.redo_action = self._action(parent, "Redo", _redo_keys(), self.redo)
         self.stack.undoTextChanged.connect(self._name_actions)
         self.stack.redoTextChanged.connect(self._name_actions)
         self.stack.canUndoChanged.connect(self.undo_action.setEnabled)
@@ -138,9 +138,10 @@ class Undo(QObject):
         self._name_actions()
 
     def _action(
-        self, parent: QWidget, keys: list[QKeySequence], slot: Callable[[], None]
+        self, parent: QWidget, name: str, keys: list[QKeySequence], slot: Callable[[], None]
     ) -> QAction:
         action = QAction(parent)
+        action.setIconText(name)  # the shortcut list's name; the text names the edit
         action.setShortcuts(keys)
         action.setEnabled(False)
         action.triggered.connect(slot)
