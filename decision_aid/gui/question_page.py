@@ -133,6 +133,7 @@ def _show_focus(row: QWidget | None, *, on: bool) -> None:
         row.setProperty("focused", on)
         row.style().unpolish(row)
         row.style().polish(row)
+        row.update()  # a new polish alone does not repaint
 
 
 class _OptionLabel(QLabel):

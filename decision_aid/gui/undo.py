@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
 
+from decision_aid.gui.text import literal_mnemonic
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
@@ -153,7 +155,7 @@ class Undo(QObject):
             (self.undo_action, "&Undo", self.stack.undoText(), self.undo_action.shortcuts()),
             (self.redo_action, "&Redo", self.stack.redoText(), self.redo_action.shortcuts()),
         ):
-            action.setText(f"{verb} {what}" if what else verb)
+            action.setText(f"{verb} {literal_mnemonic(what)}" if what else verb)
             shortcuts = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys)
             action.setToolTip(f"{action.text().replace('&', '')} ({shortcuts})")
 

@@ -291,6 +291,16 @@ PALETTES = {
 }
 
 
+def framed(question: QuestionWidget, row: QWidget) -> float:
+    """The contrast between an option row's frame, as drawn, and the question beside it."""
+    image = question.grab().toImage()
+    ratio = image.devicePixelRatio()
+    y = round((row.y() + row.height() / 2) * ratio)
+    frame = image.pixelColor(round((row.x() + 1) * ratio), y)
+    beside = image.pixelColor(round((row.x() - 2) * ratio), y)
+    return contrast(frame, beside)
+
+
 @pytest.mark.parametrize("name", PALETTES)
 def test_the_focus_mark_stands_out_on_a_picked_option_in_every_palette(
     name: str, make_window: WindowFactory, qtbot: QtBot
@@ -306,15 +316,12 @@ def test_the_focus_mark_stands_out_on_a_picked_option_in_every_palette(
         row = focus().parentWidget()
         assert row is not None
         question = window.pages[0].widgets["diagnosis"]
-        image = question.grab().toImage()
-        ratio = image.devicePixelRatio()
-        y = round((row.y() + row.height() / 2) * ratio)
-        frame = image.pixelColor(round((row.x() + 1) * ratio), y)
-        beside = image.pixelColor(round((row.x() - 2) * ratio), y)
-        assert contrast(frame, beside) >= FOCUS_CONTRAST, (frame.name(), beside.name())
+        assert framed(question, row) >= FOCUS_CONTRAST
         other = question.buttons[1].parentWidget()
         assert other is not None
-        plain = image.pixelColor(round((other.x() + 1) * ratio), round(other.y() * ratio) + 8)
-        assert contrast(plain, beside) < 1.1, "only the focused option is framed"
+        assert framed(question, other) < 1.1, "only the focused option is framed"
+        qtbot.keyClick(focus(), Qt.Key.Key_Down)
+        assert framed(question, other) >= FOCUS_CONTRAST, "the frame moves with the focus"
+        assert framed(question, row) < 1.1
     finally:
         app.setPalette(saved)
