@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = ["MERGE_SECONDS", "TYPING_SETTLES_MS", "Undo"]
 
-TYPING_SETTLES_MS = 200
+TYPING_SETTLES_MS = 150
 """How long after the last keystroke typed text (a number, the notes) is taken as the
 edit, and so autosaved: well within 300 ms of the keystroke, saving included."""
 
