@@ -290,6 +290,10 @@ class QuestionWidget(QGroupBox):
         row.addWidget(plain_label(question.unit or ""))
         row.addStretch(1)
         layout.addLayout(row)
+        self.problem = plain_label(f"Not recorded: give a number in the range {self.range_text}")
+        self.problem.setObjectName("number-problem")
+        self.problem.setVisible(False)
+        layout.addWidget(self.problem)
         if question.not_known:
             self.not_known_button = _Tick()
             self.not_known_button.setText("(0 or N)  Not known")
@@ -332,6 +336,7 @@ class QuestionWidget(QGroupBox):
             # While typed, the field shows what was typed; anything else (undo) is shown.
             if shown != self.sent or not self.number.hasFocus():
                 self.sent = shown
+                self.problem.setVisible(False)
                 if self.number.text() != _figure(shown):
                     self.number.setText(_figure(shown))
             placeholder = "Not known" if not_known else self.range_text
@@ -390,26 +395,32 @@ class QuestionWidget(QGroupBox):
         if self.number is not None:
             self.typing.stop()
             self.number.clear()
+            self.problem.setVisible(False)
 
     def commit_typing(self) -> None:
-        """Give the model the number typed so far, if it is one (an empty field clears)."""
+        """Give the model the number typed so far; an empty field, or a number out of
+        range, leaves the question unanswered."""
         if self.number is None:
             return
         self.typing.stop()
         text = self.number.text().strip().replace(",", ".")
-        if not text:
-            if self.sent is not None:
-                self.sent = None
-                self.answered.emit(self.question.id, None)
-            return
+        value = self._value(text)
+        # What is typed but is no answer (out of range) is said so, and leaves none.
+        self.problem.setVisible(bool(text) and value is None)
+        if value != self.sent:
+            self.sent = value
+            self.answered.emit(self.question.id, value)
+
+    def _value(self, text: str) -> float | None:
+        """The number ``text`` gives, if it is an answer to this question."""
         try:
             value = float(text)
         except ValueError:
-            return
+            return None
         low, high = self.question.minimum, self.question.maximum
-        if value != self.sent and (low is None or value >= low) and (high is None or value <= high):
-            self.sent = value
-            self.answered.emit(self.question.id, value)
+        if (low is None or value >= low) and (high is None or value <= high):
+            return value
+        return None
 
     def pick(self, key: str) -> None:
         """Press the option key ``key`` ("1"–"9", a letter, "0" or "N"), as a click would."""

@@ -325,3 +325,21 @@ def test_the_focus_mark_stands_out_on_a_picked_option_in_every_palette(
         assert framed(question, row) < 1.1
     finally:
         app.setPalette(saved)
+
+
+def test_a_number_out_of_range_is_said_so_and_leaves_no_answer(
+    make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window = make_window()
+    qtbot.keyClick(focus(), Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    age = focused_question()
+    assert age.question.id == "age"
+    qtbot.keyClicks(focus(), "53")
+    settled(qtbot, window, "age", 53.0)
+    qtbot.keyClicks(focus(), "4")  # 534: no age
+    settled(qtbot, window, "age", None)
+    assert age.problem.isVisible()
+    assert age.problem.text() == "Not recorded: give a number in the range 0–120"
+    qtbot.keyClick(focus(), Qt.Key.Key_Backspace)
+    settled(qtbot, window, "age", 53.0)
+    assert not age.problem.isVisible()
