@@ -53,6 +53,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent
 NAME = "decision-aid"
@@ -203,12 +204,14 @@ def analysis_options(launcher: str) -> dict[str, object]:
         (str(ROOT / "rules" / "ketamine-chronic-pain"), "rules/ketamine-chronic-pain"),
         (str(ROOT / "rules" / "schema"), "rules/schema"),
         (str(ROOT / "resources"), "resources"),
+        # The domain's names are read from its type stub when the package is first imported.
+        (str(ROOT / "decision_aid" / "domain" / "__init__.pyi"), "decision_aid/domain"),
     ]
     return {
         "scripts": [launcher],
         "pathex": [str(ROOT)],
         "datas": data,
-        # The domain package imports its modules by name on first use (PEP 562).
+        # The domain package imports its modules by name on first use (PEP 562, lazy_loader).
         "hiddenimports": collect_submodules("decision_aid"),
         "excludes": [*EXCLUDED_MODULES, *unused_qt],
     }
@@ -225,7 +228,7 @@ def _installed_qt_modules() -> list[str]:
     return sorted({p.name.split(".")[0] for p in Path(spec.origin).parent.glob("Qt*.*")})
 
 
-def _is_trimmed(dest: str) -> bool:
+def is_trimmed(dest: str) -> bool:
     path = dest.replace("\\", "/")
     if any(part in path for part in TRIMMED_PATHS):
         return True
@@ -238,14 +241,14 @@ def _is_trimmed(dest: str) -> bool:
 
 def trim(binaries: Sequence[Entry], datas: Sequence[Entry]) -> tuple[list[Entry], list[Entry]]:
     """Leave out the trimmed files and the libraries that only they link to."""
-    dropped = [entry for entry in binaries if _is_trimmed(entry[0])]
-    kept = [entry for entry in binaries if not _is_trimmed(entry[0])]
+    dropped = [entry for entry in binaries if is_trimmed(entry[0])]
+    kept = [entry for entry in binaries if not is_trimmed(entry[0])]
     by_source = {os.path.realpath(entry[1]): entry for entry in kept}
     suspects = _link_closure(entry[1] for entry in dropped) & by_source.keys()
     roots = [source for source in by_source if source not in suspects]
     orphans = suspects - _link_closure(roots)
     kept = [entry for entry in kept if os.path.realpath(entry[1]) not in orphans]
-    kept_datas = [entry for entry in datas if not _is_trimmed(entry[0])]
+    kept_datas = [entry for entry in datas if not is_trimmed(entry[0])]
     # A SYMLINK entry's source is where it points, inside the bundle: keep it with its target.
     present = {entry[0] for entry in kept + kept_datas if entry[2] != "SYMLINK"}
     kept_datas = [e for e in kept_datas if e[2] != "SYMLINK" or _link_target(e) in present]
@@ -531,8 +534,8 @@ def _step_evaluate(app: Bundle, tmp: Path, example: Path) -> Step:
     if source.returncode != 0:
         return _failed(name + " (from source)", source)
 
-    def gist(text: str) -> tuple[object, ...]:
-        data = json.loads(text)
+    def gist(text: str) -> tuple[str, list[str], str]:
+        data: dict[str, Any] = json.loads(text)
         fired = [rule["rule_id"] for rule in data["fired"]]
         return data["outcome"], fired, data["rule_set"]["sha256"]
 

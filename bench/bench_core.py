@@ -18,6 +18,7 @@ the ratios are what to compare between runs. Baselines:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 
 import yaml
 
@@ -129,7 +130,7 @@ def run(quick: bool = False) -> list[Row]:
         rounds,
     )
     missing = {
-        name: median_wall(lambda given=given: with_missing(rule_set, given, settings), rounds * 5)
+        name: median_wall(partial(with_missing, rule_set, given, settings), rounds * 5)
         for name, given in answers.items()
     }
     worst = max(missing, key=lambda name: missing[name])

@@ -183,7 +183,8 @@ def nodes(rule_set: RuleSet) -> int:
     conditions = [r.when for r in rule_set.rules] + [p.when for p in rule_set.properties]
     conditions += [q.show_when for q in rule_set.questionnaire.questions() if q.show_when]
     for condition in conditions:
-        walk(condition, count)
+        if condition is not None:
+            walk(condition, count)
     return found[0]
 
 

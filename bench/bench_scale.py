@@ -83,7 +83,7 @@ def check_test_coverage(rules_dir: Path) -> tuple[float, int]:
     rule_set = load_rule_set(rules_dir)
     results, problems = run_case_files(rule_set, case_files(rules_dir))
     assert not problems
-    measure(rules_dir, rule_set, results)
+    measure(rule_set, results)
     size = len(rule_set.rules) + sum(1 for _ in rule_set.questionnaire.questions()) + len(results)
     return time.perf_counter() - start, size
 

@@ -16,7 +16,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from decision_aid.authoring.cases import CaseResult, Verdict, case_files, run_case_files
+from decision_aid.authoring.cases import (
+    CaseResult,
+    Verdict,
+    case_files,
+    check_case_files,
+    run_case_files,
+)
 from decision_aid.domain import (
     Assessment,
     DecisionAidError,
@@ -31,6 +37,8 @@ from decision_aid.domain import (
 from decision_aid.domain.engine import resolve_settings
 from decision_aid.domain.errors import StorageError
 from decision_aid.domain.jsontext import loads_strict
+from decision_aid.domain.sources import Place
+from decision_aid.domain.validation import did_you_mean
 from decision_aid.domain.yamlsource import dump_yaml, read_yaml
 from decision_aid.governance.audit_commands import (
     cmd_audit_show,
@@ -105,7 +113,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if rule_set is None:
         return EXIT_FAILED
     state = approval_state(rule_set)
-    if problems := approval_problems(rule_set, state):
+    if problems := approval_problems(rule_set, state) + check_case_files(rule_set, args.rules_dir):
         _print_problems(problems, args.format, sys.stdout)
         return EXIT_FAILED
     if args.format == "text":
@@ -116,11 +124,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _format_case(result: CaseResult) -> list[str]:
     lines = [f"{result.file}:{result.line}: {result.verdict}: {result.name}"]
     if result.verdict is Verdict.ERROR:
-        lines.append(f"  {result.message}")
+        lines += [f"  {p.format()}" for p in result.problems] or [f"  {result.message}"]
     elif result.verdict is Verdict.FAIL and result.assessment and result.expect:
         actual, expect = result.assessment, result.expect
         lines.append(f"  expected outcome: {expect.outcome}")
         lines.append(f"  actual outcome:   {actual.outcome.id}")
+        if expect.fired is None and actual.outcome.id != expect.outcome:
+            lines.append(f"  decided by:       {', '.join(actual.decided_by)}")
         if expect.fired is not None:
             lines.append(f"  expected fired:   {', '.join(sorted(expect.fired)) or '(none)'}")
             lines.append(f"  actual fired:     {', '.join(sorted(actual.fired_ids)) or '(none)'}")
@@ -169,7 +179,7 @@ def cmd_test(args: argparse.Namespace) -> int:
         print(f"PASS: {counts[Verdict.PASS]}/{len(results)}", end="")
         print(f"  FAIL: {counts[Verdict.FAIL]}" if counts[Verdict.FAIL] else "", end="")
         print(f"  ERROR: {counts[Verdict.ERROR]}" if counts[Verdict.ERROR] else "")
-        if not results:
+        if not paths:
             print(f"no case files found under {args.rules_dir / 'tests'}")
     passed = results and all(r.verdict is Verdict.PASS for r in results) and not problems
     return EXIT_OK if passed else EXIT_FAILED
@@ -318,7 +328,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     if problems:
         _print_problems(problems, args.format, sys.stdout)
         return EXIT_FAILED
-    coverage = measure(args.rules_dir, rule_set, results)
+    coverage = measure(rule_set, results)
     passed = args.fail_under is None or coverage.meets(args.fail_under)
     if args.format == "json":
         json.dump(coverage.as_dict(), sys.stdout, indent=2)
@@ -361,7 +371,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     if rule_set is None:
         return EXIT_FAILED
     solver = _use_solver(args.no_solver, "the solver checks need z3")
-    warnings = lint(args.rules_dir, rule_set, today=date.today(), solver=solver)
+    warnings = lint(rule_set, today=date.today(), solver=solver)
     _print_problems(warnings, args.format, sys.stdout, limit=200)
     if args.format == "text":
         print(f"{len(warnings)} warning(s)")
@@ -434,17 +444,23 @@ def cmd_verify(args: argparse.Namespace) -> int:
     failed = [f for f in findings if not f.holds]
     if args.format == "json":
         json.dump(
-            [vars(f) | {"settings": dict(f.settings)} for f in findings], sys.stdout, indent=2
+            [
+                vars(f) | {"settings": dict(f.settings)} | _place(f.place(rule_set.sources))
+                for f in findings
+            ],
+            sys.stdout,
+            indent=2,
         )
         sys.stdout.write("\n")
         return EXIT_FAILED if failed else EXIT_OK
     undecided = [f for f in failed if f.undecided]
     for finding in failed:
         settings = ", ".join(f"{k} = {v}" for k, v in finding.settings.items())
+        place = finding.place(rule_set.sources)
         if finding.undecided:
-            print(f"UNDECIDED: {finding.property} [{settings}]: {finding.message}")
+            print(f"{place}: UNDECIDED: {finding.property} [{settings}]: {finding.message}")
             continue
-        print(f"FAILED: {finding.property} [{settings}]: {finding.message}")
+        print(f"{place}: FAILED: {finding.property} [{settings}]: {finding.message}")
         print("  counterexample (an answers file for decision-aid evaluate):")
         text = dump_yaml(finding.counterexample)
         print("".join(f"    {line}\n" for line in text.splitlines()), end="")
@@ -468,9 +484,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def _place(place: Place) -> dict[str, str | int]:
+    return {"file": place.file, "line": place.line, "column": place.column}
+
+
 def cmd_mutate(args: argparse.Namespace) -> int:
     from decision_aid.authoring.mutate import CasesFail, Mutant, run_mutation
-    from decision_aid.authoring.places import Places
 
     use_verify = _use_solver(args.no_verify, "without z3 only the cases can kill mutants")
     rule_set = _load(args.rules_dir, args.format)
@@ -483,7 +502,8 @@ def cmd_mutate(args: argparse.Namespace) -> int:
 
     unknown = [r for r in args.rule or () if r not in rule_set.rules_by_id]
     if unknown:
-        print(f"error: no such rule: {', '.join(unknown)}", file=sys.stderr)
+        named = ", ".join(f"{r}{did_you_mean(r, rule_set.rules_by_id)}" for r in unknown)
+        print(f"error: no such rule: {named}", file=sys.stderr)
         return EXIT_INPUT
     try:
         report = run_mutation(
@@ -503,13 +523,11 @@ def cmd_mutate(args: argparse.Namespace) -> int:
         json.dump(report.as_dict(), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return EXIT_OK if passed else EXIT_FAILED
-    places = Places(args.rules_dir)
     for kind, listed in (("survived", report.survivors), ("equivalent", report.equivalent)):
         for mutant in listed:
-            file, line, column = places.where(f"rule:{mutant.rule_id}", mutant.path)
+            place = rule_set.sources.rule(mutant.rule_id, mutant.path)
             print(
-                f"{file}:{line}:{column}: {kind}: rule {mutant.rule_id}: {mutant.description} "
-                f"[{mutant.operator}]"
+                f"{place}: {kind}: rule {mutant.rule_id}: {mutant.description} [{mutant.operator}]"
             )
     killable = report.total - len(report.equivalent)
     print(

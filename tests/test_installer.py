@@ -76,7 +76,7 @@ def test_smoke_test_flag_is_not_in_the_help(capsys: pytest.CaptureFixture[str]) 
     ],
 )
 def test_what_the_bundle_leaves_out(path: str, trimmed: bool) -> None:
-    assert build_installer._is_trimmed(path) is trimmed
+    assert build_installer.is_trimmed(path) is trimmed
 
 
 @pytest.fixture(scope="module")

@@ -17,32 +17,37 @@ case) or ERROR (the case itself cannot run: a bad answer, an unknown level).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from decision_aid.domain.advice import advice_allowed
-from decision_aid.domain.assessment import Assessment, RuleTrace
+from decision_aid.domain.assessment import DEFAULT_RULE_ID, Assessment, RuleTrace
 from decision_aid.domain.base import FrozenModel, Items
 from decision_aid.domain.engine import evaluate
-from decision_aid.domain.errors import DecisionAidError, Problem
+from decision_aid.domain.errors import AnswersError, DecisionAidError, Problem
+from decision_aid.domain.layout import scan
 from decision_aid.domain.properties import broken_properties
 from decision_aid.domain.questionnaire import Answers, parse_answers
 from decision_aid.domain.rules import Property, RuleSet
-from decision_aid.domain.validation import validate
-from decision_aid.domain.yamlsource import Document, dump_yaml, read_yaml
+from decision_aid.domain.validation import did_you_mean, validate
+from decision_aid.domain.yamlsource import Document, YamlPath, dump_yaml, read_yaml
 
 __all__ = [
     "Case",
     "CaseFile",
     "CaseResult",
+    "CasesRead",
     "Verdict",
     "advice_from",
+    "answers_problems",
     "case_file_text",
     "case_files",
+    "check_case_files",
     "differences",
     "load_case_file",
     "run_case_files",
@@ -113,7 +118,16 @@ class CaseFile(FrozenModel):
     cases: Items[Case] = Field(min_length=1)
 
 
-_CASE_FILE = TypeAdapter(CaseFile)
+class _CaseFileShape(BaseModel):
+    """A case file with its cases unread, so that each case is validated on its own."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    base_answers: dict[str, Any] = Field(default_factory=dict)
+    cases: tuple[Any, ...] = Field(min_length=1)
+
+
+_SHAPE = TypeAdapter(_CaseFileShape)
+_CASE = TypeAdapter(Case)
 
 
 class Verdict(StrEnum):
@@ -134,6 +148,7 @@ class CaseResult:
     message: str | None = None
     differing: tuple[RuleTrace, ...] = field(default=(), repr=False)
     broken: tuple[Property, ...] = ()  # declared properties the outcome breaks
+    problems: tuple[Problem, ...] = ()  # what is wrong with the case itself (ERROR)
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -157,12 +172,13 @@ class CaseResult:
             data["broken_properties"] = [p.id for p in self.broken]
         if self.message:
             data["message"] = self.message
+        if self.problems:
+            data["problems"] = [p.as_dict() for p in self.problems]
         return data
 
 
 def case_files(rules_dir: Path) -> list[Path]:
-    tests = rules_dir / "tests"
-    return sorted(tests.glob("*.yaml")) if tests.is_dir() else []
+    return list(scan(rules_dir).cases)
 
 
 def differences(
@@ -179,29 +195,96 @@ def differences(
     return changed, broken
 
 
+def answers_problems(
+    rule_set: RuleSet, document: Document, answers: Any, at: YamlPath
+) -> list[Problem]:
+    """Every answer that does not fit the questionnaire, each at its place (not only the
+    first): ``answers`` is the mapping written at ``at`` in ``document``."""
+    if not isinstance(answers, dict):
+        message = "answers must be a mapping of question ids to answers"
+        return [document.problem(at, "bad-answer", message)]
+    problems = []
+    for key, value in answers.items():
+        try:
+            parse_answers(rule_set.questionnaire, {key: value})
+        except AnswersError as error:
+            unknown = key not in rule_set.questionnaire.by_id
+            problems.append(document.problem((*at, key), "bad-answer", str(error), key=unknown))
+    return problems
+
+
+def _named(
+    document: Document, at: YamlPath, names: Sequence[str] | None, known: list[str], what: str
+) -> list[Problem]:
+    """A problem for each of ``names`` (written at ``at``) that is not one of ``known``."""
+    return [
+        document.problem((*at, i), "bad-case", f"'{name}' is not {what}{did_you_mean(name, known)}")
+        for i, name in enumerate(names or ())
+        if name not in known
+    ]
+
+
+def _case_problems(rule_set: RuleSet, document: Document, index: int, case: Case) -> list[Problem]:
+    """What is wrong with one case itself, every problem at its place."""
+    at: YamlPath = ("cases", index)
+    problems = answers_problems(rule_set, document, dict(case.answers), (*at, "answers"))
+    settings = {s.id: s for s in rule_set.info.settings}
+    for name, choice in case.settings.items():
+        setting = settings.get(name)
+        if setting is None:
+            message = f"'{name}' is not a setting{did_you_mean(name, settings)}"
+            problems.append(
+                document.problem((*at, "settings", name), "bad-case", message, key=True)
+            )
+        elif setting.choice(choice) is None:
+            choices = [c.id for c in setting.choices]
+            message = (
+                f"'{choice}' is not a choice of '{name}' (choices: {', '.join(choices)})"
+                f"{did_you_mean(choice, choices)}"
+            )
+            problems.append(document.problem((*at, "settings", name), "bad-case", message))
+    expect, levels = case.expect, rule_set.levels_by_id
+    if expect.outcome not in levels:
+        message = (
+            f"'{expect.outcome}' is not a level (levels: {', '.join(levels)})"
+            f"{did_you_mean(expect.outcome, levels)}"
+        )
+        problems.append(document.problem((*at, "expect", "outcome"), "bad-case", message))
+    rule_ids = [*rule_set.rules_by_id, DEFAULT_RULE_ID]
+    for key in ("fired", "might_apply", "advice_from"):
+        found = getattr(expect, key)
+        problems += _named(document, (*at, "expect", key), found, rule_ids, "a rule")
+    questions = [q.id for q in rule_set.questionnaire.questions() if q.safety]
+    path = (*at, "expect", "still_to_check")
+    problems += _named(document, path, expect.still_to_check, questions, "a safety question")
+    return problems
+
+
 def _run_case(
     rule_set: RuleSet, document: Document, index: int, case: Case, base: dict[str, Any]
 ) -> CaseResult:
     line = document.mark(("cases", index)).line
-    answers_raw = {**base, **case.answers}
+    problems = _case_problems(rule_set, document, index, case)
+    if problems:
+        return CaseResult(
+            document.file,
+            line,
+            case.name,
+            Verdict.ERROR,
+            message="; ".join(p.message for p in problems),
+            problems=tuple(problems),
+        )
     try:
-        answers = parse_answers(rule_set.questionnaire, answers_raw)
+        answers = parse_answers(rule_set.questionnaire, {**base, **case.answers})
         assessment = evaluate(rule_set, answers, case.settings)
     except DecisionAidError as error:
         return CaseResult(document.file, line, case.name, Verdict.ERROR, message=str(error))
-    levels = rule_set.levels_by_id
     expect = case.expect
-    if expect.outcome not in levels:
-        message = f"'{expect.outcome}' is not a level (levels: {', '.join(levels)})"
-        return CaseResult(document.file, line, case.name, Verdict.ERROR, message=message)
-    named = (*(expect.fired or ()), *(expect.might_apply or ()))
-    unknown = [r for r in named if r not in rule_set.rules_by_id and r != "default"]
-    if unknown:
-        message = f"expected fired rule(s) that do not exist: {', '.join(unknown)}"
-        return CaseResult(document.file, line, case.name, Verdict.ERROR, message=message)
     changed, broken = differences(rule_set, answers, assessment, expect)
     advice = advice_differences(rule_set, assessment, expect)
     ok = assessment.outcome.id == expect.outcome and not changed and not broken and not advice
+    if assessment.outcome.id != expect.outcome:
+        changed |= set(assessment.decided_by)  # the rules that decided: their trace says why
     differing = tuple(t for t in assessment.trace if t.rule_id in changed)
     return CaseResult(
         document.file,
@@ -233,24 +316,61 @@ def case_file_text(
     return header + dump_yaml({"cases": [case]})
 
 
-def load_case_file(path: Path) -> tuple[Document, CaseFile | None, list[Problem]]:
+@dataclass(frozen=True)
+class CasesRead:
+    """One case file as read: the cases that are well formed, each with its number in the
+    file, and the problems of the file and of the cases that are not (one bad case is one
+    set of problems, and hides no other case)."""
+
+    document: Document
+    base_answers: dict[str, Any]
+    cases: tuple[tuple[int, Case], ...]
+    problems: tuple[Problem, ...]
+
+
+def load_case_file(path: Path) -> CasesRead:
     """Read and check one case file; problems come back as records."""
     document, problems = read_yaml(path)
     if problems:
-        return document, None, problems
-    result = validate(_CASE_FILE, document.data, document)
-    case_file, problems = result
-    return document, case_file, problems
+        return CasesRead(document, {}, (), tuple(problems))
+    read = validate(_SHAPE, document.data, document)
+    shape, problems = read
+    if shape is None:
+        return CasesRead(document, {}, (), tuple(problems))
+    cases = []
+    for index, raw in enumerate(shape.cases):
+        one = validate(_CASE, raw, document, ("cases", index))
+        case, found = one
+        problems += found
+        if case is not None:
+            cases.append((index, case))
+    return CasesRead(document, shape.base_answers, tuple(cases), tuple(problems))
 
 
 def run_case_files(rule_set: RuleSet, paths: list[Path]) -> tuple[list[CaseResult], list[Problem]]:
-    """Run every case; a case file that cannot be read gives problems, not results."""
+    """Run every case; a case file that cannot be read, or a case in it that is not
+    well formed, gives problems, not results."""
     results: list[CaseResult] = []
     problems: list[Problem] = []
     for path in paths:
-        document, case_file, found = load_case_file(path)
-        problems += found
-        if case_file is not None:
-            for index, case in enumerate(case_file.cases):
-                results.append(_run_case(rule_set, document, index, case, case_file.base_answers))
+        read = load_case_file(path)
+        problems += read.problems
+        document, base = read.document, read.base_answers
+        problems += answers_problems(rule_set, document, base, ("base_answers",))
+        for index, case in read.cases:
+            results.append(_run_case(rule_set, document, index, case, base))
     return results, problems
+
+
+def check_case_files(rule_set: RuleSet, rules_dir: Path) -> list[Problem]:
+    """Every problem of the case files (``tests/``) and the answers files (``examples/``):
+    for ``check``, which runs no case but reads them all."""
+    found = scan(rules_dir)
+    results, problems = run_case_files(rule_set, list(found.cases))
+    problems += [p for r in results for p in r.problems]
+    for path in found.examples:
+        document, read_problems = read_yaml(path)
+        problems += read_problems
+        if not read_problems:
+            problems += answers_problems(rule_set, document, document.data or {}, ())
+    return sorted(set(problems))

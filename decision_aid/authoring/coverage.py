@@ -8,11 +8,10 @@ percentage (OPA once let an uncovered line pass at "100%").
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from decision_aid.authoring.cases import CaseResult
-from decision_aid.authoring.places import Places
+from decision_aid.domain.layout import QUESTIONNAIRE_FILE
 from decision_aid.domain.rules import RuleSet
 from decision_aid.domain.truth import Truth
 
@@ -70,12 +69,12 @@ class Coverage:
         }
 
 
-def measure(rules_dir: Path, rule_set: RuleSet, results: list[CaseResult]) -> Coverage:
-    places = Places(rules_dir)
+def measure(rule_set: RuleSet, results: list[CaseResult]) -> Coverage:
+    sources = rule_set.sources
     coverage = {}
     for rule in rule_set.rules:
-        file, line, _ = places.where(f"rule:{rule.id}", ("id",))
-        coverage[rule.id] = RuleCoverage(rule.id, file, line)
+        place = sources.rule(rule.id, ("id",))
+        coverage[rule.id] = RuleCoverage(rule.id, place.file, place.line)
     used: set[tuple[str, str]] = set()
     for result in results:
         if result.assessment is None:
@@ -93,6 +92,6 @@ def measure(rules_dir: Path, rule_set: RuleSet, results: list[CaseResult]) -> Co
             for oi, option in enumerate(question.options):
                 if (question.id, option.id) not in used:
                     at = ("sections", si, "questions", qi, "options", oi, "id")
-                    file, line, column = places.where("questionnaire.yaml", at)
-                    unused.append((file, line, column, question.id, option.id))
+                    place = sources.file(QUESTIONNAIRE_FILE, at)
+                    unused.append((place.file, place.line, place.column, question.id, option.id))
     return Coverage(tuple(coverage.values()), tuple(unused))

@@ -64,12 +64,10 @@ def _compare(kind: str, old: Mapping[str, BaseModel], new: Mapping[str, BaseMode
 def _cases(rules_dir: Path) -> list[tuple[str, Case, dict[str, Any]]]:
     found = []
     for path in case_files(rules_dir):
-        document, case_file, _ = load_case_file(path)
-        if case_file is None:
-            continue
-        for index, case in enumerate(case_file.cases):
-            where = f"{path}:{document.mark(('cases', index)).line}"
-            found.append((where, case, case_file.base_answers))
+        read = load_case_file(path)
+        for index, case in read.cases:
+            where = f"{path}:{read.document.mark(('cases', index)).line}"
+            found.append((where, case, read.base_answers))
     return found
 
 

@@ -22,14 +22,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import textstat
 
-from decision_aid.authoring.places import Places
-from decision_aid.domain.errors import Problem
+from decision_aid.domain.errors import Problem, Severity
+from decision_aid.domain.layout import QUESTIONNAIRE_FILE, REFERENCES_FILE, RULESET_FILE, SHEET_FILE
 from decision_aid.domain.leaflet import Block
 from decision_aid.domain.rules import RuleSet
+from decision_aid.domain.sources import Place
 from decision_aid.domain.yamlsource import YamlPath
 
 __all__ = ["MAX_SMOG", "lint"]
@@ -42,15 +42,21 @@ def _long_words(sentence: str) -> int:
     return sum(textstat.syllable_count(word) >= 3 for word in re.findall(r"[A-Za-z']+", sentence))
 
 
-def _patient_texts(rule_set: RuleSet) -> Iterator[tuple[str, YamlPath, str]]:
-    """(file, path, text) for every patient-facing text the author wrote."""
+def _warning(place: Place, code: str, message: str) -> Problem:
+    return place.problem(code, message, Severity.WARNING)
+
+
+def _patient_texts(rule_set: RuleSet) -> Iterator[tuple[Place, str | None, str]]:
+    """(place, the rule it belongs to, text) for every patient-facing text the author wrote."""
+    sources = rule_set.sources
     for index, level in enumerate(rule_set.info.levels):
-        yield "ruleset.yaml", ("levels", index, "description"), level.description
-    yield "ruleset.yaml", ("default_reason",), rule_set.info.default_reason
+        yield sources.file(RULESET_FILE, ("levels", index, "description")), None, level.description
+    yield sources.file(RULESET_FILE, ("default_reason",)), None, rule_set.info.default_reason
     for rule in rule_set.rules:
-        yield f"rule:{rule.id}", ("patient_reason",), rule.patient_reason
+        yield sources.rule(rule.id, ("patient_reason",)), rule.id, rule.patient_reason
         if rule.outcome_description is not None:
-            yield f"rule:{rule.id}", ("outcome_description",), rule.outcome_description
+            place = sources.rule(rule.id, ("outcome_description",))
+            yield place, rule.id, rule.outcome_description
     sheet = rule_set.sheet
     if sheet is None:
         return
@@ -59,46 +65,43 @@ def _patient_texts(rule_set: RuleSet) -> Iterator[tuple[str, YamlPath, str]]:
         (("certainty",), sheet.certainty),
     ]
     blocks += [(("what_it_is_like", i), b) for i, b in enumerate(sheet.what_it_is_like)]
+    texts: list[tuple[YamlPath, str]] = []
     for base, block in blocks:
-        for i, point in enumerate(block.points):
-            yield "sheet.yaml", (*base, "points", i), point
+        texts += [((*base, "points", i), point) for i, point in enumerate(block.points)]
     for r, row in enumerate(sheet.grid):
-        for option, answer in row.answers.items():
-            yield "sheet.yaml", ("grid", r, "answers", option), answer
-    for f, figure in enumerate(sheet.figures):
-        yield "sheet.yaml", ("figures", f, "caveat"), figure.caveat or ""
-    for level_id, step in sheet.next_steps.items():
-        yield "sheet.yaml", ("next_steps", level_id), step
+        texts += [(("grid", r, "answers", o), answer) for o, answer in row.answers.items()]
+    texts += [(("figures", f, "caveat"), fig.caveat or "") for f, fig in enumerate(sheet.figures)]
+    texts += [(("next_steps", level_id), step) for level_id, step in sheet.next_steps.items()]
+    for path, text in texts:
+        yield sources.file(SHEET_FILE, path), None, text
 
 
-def _readability(rule_set: RuleSet, places: Places) -> list[Problem]:
+def _readability(rule_set: RuleSet) -> list[Problem]:
     problems = []
-    scored: list[tuple[int, str, str, YamlPath]] = []
-    for file, path, text in _patient_texts(rule_set):
+    scored: list[tuple[int, str]] = []
+    for place, rule_id, text in _patient_texts(rule_set):
         for sentence in _SENTENCE.split(text.strip()):
             long_words, words = _long_words(sentence), len(sentence.split())
-            scored.append((long_words, sentence, file, path))
-            accepted = file.startswith("rule:") and "hard-sentence" in (
-                rule_set.rules_by_id[file[5:]].lint_ignore
+            scored.append((long_words, sentence))
+            accepted = rule_id is not None and "hard-sentence" in (
+                rule_set.rules_by_id[rule_id].lint_ignore
             )
             if (long_words >= 4 or words > 25) and not accepted:
                 problems.append(
-                    places.warning(
-                        file,
-                        path,
+                    _warning(
+                        place,
                         "hard-sentence",
                         f"hard to read ({long_words} long words, {words} words): {sentence!r}",
                     )
                 )
-    whole = " ".join(sentence for _, sentence, _, _ in scored)
+    whole = " ".join(sentence for _, sentence in scored)
     grade = textstat.smog_index(whole)
     if grade > MAX_SMOG:
         hardest = sorted(scored, key=lambda s: -s[0])[:3]
         names = "; ".join(repr(s[1]) for s in hardest)
         problems.append(
-            places.warning(
-                "ruleset.yaml",
-                (),
+            _warning(
+                rule_set.sources.file(RULESET_FILE),
                 "smog-over-8",
                 f"patient-facing text reads at SMOG grade {grade:.1f} (at most {MAX_SMOG:g}); "
                 f"hardest: {names}",
@@ -107,7 +110,7 @@ def _readability(rule_set: RuleSet, places: Places) -> list[Problem]:
     return problems
 
 
-def _unused(rule_set: RuleSet, places: Places) -> list[Problem]:
+def _unused(rule_set: RuleSet) -> list[Problem]:
     cited = {c.ref for rule in rule_set.rules for c in rule.citations}
     cited |= {c.ref for prop in rule_set.properties for c in prop.citations}
     read = {q for rule in rule_set.rules for q in rule.when.questions()}
@@ -129,10 +132,10 @@ def _unused(rule_set: RuleSet, places: Places) -> list[Problem]:
         cited.add("legare2010")  # the SURE test the sheet prints
         # The sheet prints the answers to multiple-choice questions as the patient's goals.
         read |= {q.id for q in rule_set.questionnaire.questions() if q.type == "multiple"}
+    sources = rule_set.sources
     problems = [
-        places.warning(
-            "references.yaml",
-            ("references", i, "id"),
+        _warning(
+            sources.file(REFERENCES_FILE, ("references", i, "id")),
             "unused-reference",
             f"reference '{reference.id}' is cited by no rule and no sheet text",
         )
@@ -143,9 +146,8 @@ def _unused(rule_set: RuleSet, places: Places) -> list[Problem]:
         for qi, question in enumerate(section.questions):
             if question.id not in read:
                 problems.append(
-                    places.warning(
-                        "questionnaire.yaml",
-                        ("sections", si, "questions", qi, "id"),
+                    _warning(
+                        sources.file(QUESTIONNAIRE_FILE, ("sections", si, "questions", qi, "id")),
                         "unread-question",
                         f"question '{question.id}' is read by no rule, show_when or sheet",
                     )
@@ -153,20 +155,19 @@ def _unused(rule_set: RuleSet, places: Places) -> list[Problem]:
     return problems
 
 
-def _solver(rule_set: RuleSet, places: Places) -> list[Problem]:
+def _solver(rule_set: RuleSet) -> list[Problem]:
     from decision_aid.authoring.verify import lint_rules  # z3 is an optional extra
 
     problems = []
+    sources = rule_set.sources
     for finding in lint_rules(rule_set):
         if finding.rule_id is None:
-            problems.append(
-                places.warning("ruleset.yaml", ("default_outcome",), finding.code, finding.message)
-            )
+            place = sources.file(RULESET_FILE, ("default_outcome",))
+            problems.append(_warning(place, finding.code, finding.message))
         elif finding.code not in rule_set.rules_by_id[finding.rule_id].lint_ignore:
             problems.append(
-                places.warning(
-                    f"rule:{finding.rule_id}",
-                    ("id",),
+                _warning(
+                    sources.rule(finding.rule_id, ("id",)),
                     finding.code,
                     f"rule '{finding.rule_id}': {finding.message}",
                 )
@@ -174,19 +175,18 @@ def _solver(rule_set: RuleSet, places: Places) -> list[Problem]:
     return problems
 
 
-def lint(rules_dir: Path, rule_set: RuleSet, *, today: date, solver: bool = True) -> list[Problem]:
-    """Every warning, sorted by place; ``solver`` adds the checks over every answer set."""
-    places = Places(rules_dir)
-    problems = _readability(rule_set, places) + _unused(rule_set, places)
+def lint(rule_set: RuleSet, *, today: date, solver: bool = True) -> list[Problem]:
+    """Every warning, sorted by place (those at one place, such as the gaps, in the order
+    found: the most general gap first); ``solver`` adds the checks over every answer set."""
+    problems = _readability(rule_set) + _unused(rule_set)
     if solver:
-        problems += _solver(rule_set, places)
+        problems += _solver(rule_set)
     if rule_set.info.review_by < today:
         problems.append(
-            places.warning(
-                "ruleset.yaml",
-                ("review_by",),
+            _warning(
+                rule_set.sources.file(RULESET_FILE, ("review_by",)),
                 "review-overdue",
                 f"the review-by date {rule_set.info.review_by} has passed",
             )
         )
-    return sorted(problems)
+    return sorted(problems, key=lambda p: (p.file, p.line, p.column))

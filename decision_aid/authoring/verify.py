@@ -35,7 +35,7 @@ import itertools
 import json
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import z3
@@ -51,11 +51,14 @@ from decision_aid.domain.conditions import (
     Is,
     Not,
     NotKnown,
+    walk,
 )
 from decision_aid.domain.engine import candidate_answers
+from decision_aid.domain.layout import RULESET_FILE
 from decision_aid.domain.properties import bounds
 from decision_aid.domain.questionnaire import NOT_KNOWN, Question, QuestionType
 from decision_aid.domain.rules import IfUnknown, Property, Rule, RuleSet, applies
+from decision_aid.domain.sources import Place, SourceMap
 
 __all__ = [
     "Finding",
@@ -83,6 +86,20 @@ class Finding:
     message: str
     counterexample: dict[str, Any] | None = None
     undecided: bool = False
+    about: tuple[str, str] | None = None
+    """What it is about, as (kind, id): ("rule", id), ("property", id) or ("question", id);
+    None for the rule set as a whole."""
+
+    def place(self, sources: SourceMap) -> Place:
+        """Where what it is about is written, for ``file:line:col``."""
+        if self.about is None:
+            return sources.file(RULESET_FILE, ("default_outcome",))
+        kind, ident = self.about
+        if kind == "rule":
+            return sources.rule(ident, ("absolute",))
+        if kind == "property":
+            return sources.property(ident)
+        return sources.question(ident)
 
 
 class Undecided(Exception):
@@ -555,10 +572,19 @@ def findings(
         prover = _Prover(rule_set, settings, minimal=minimal, deadline=deadline)
         yield prover.one_outcome()
         yield from (
-            prover.absolute(r) for r in rule_set.rules if r.absolute and applies(r, settings)
+            replace(prover.absolute(r), about=("rule", r.id))
+            for r in rule_set.rules
+            if r.absolute and applies(r, settings)
         )
-        yield from (prover.declared(p) for p in rule_set.properties if applies(p, settings))
-        yield from (prover.unknown_is_not_no(q) for q in rule_set.questionnaire.questions())
+        yield from (
+            replace(prover.declared(p), about=("property", p.id))
+            for p in rule_set.properties
+            if applies(p, settings)
+        )
+        yield from (
+            replace(prover.unknown_is_not_no(q), about=("question", q.id))
+            for q in rule_set.questionnaire.questions()
+        )
 
 
 def verify(rule_set: RuleSet, *, time_limit: float | None = None) -> list[Finding]:
@@ -574,6 +600,128 @@ def _complete(prover: _Prover) -> Any:
             for q in prover.rs.questionnaire.questions()
         ]
     )
+
+
+MAX_GAPS = 50
+"""Gaps listed per combination of settings, at most: past them lint says how many more
+it stopped at."""
+
+
+def _thresholds(rule_set: RuleSet, question_id: str) -> list[tuple[str, float]]:
+    """The (operator, bound) pairs the rules compare a number question's answer with."""
+    found: set[tuple[str, float]] = set()
+
+    def visit(node: Any, path: Any, negated: bool) -> None:
+        if isinstance(node, AtLeast) and node.question == question_id:
+            found.add((">=", node.at_least))
+        elif isinstance(node, AtMost) and node.question == question_id:
+            found.add(("<=", node.at_most))
+
+    conditions = [rule.when for rule in rule_set.rules]
+    conditions += [q.show_when for q in rule_set.questionnaire.questions() if q.show_when]
+    for condition in conditions:
+        walk(condition, visit)
+    return sorted(found)
+
+
+def _number_range(rule_set: RuleSet, question_id: str, value: Any) -> list[tuple[str, float]]:
+    """The comparisons with the rules' bounds that ``value`` meets, the tightest each way:
+    every answer meeting them is read alike by every rule."""
+    low: tuple[str, float] | None = None
+    high: tuple[str, float] | None = None
+    for operator, bound in _thresholds(rule_set, question_id):
+        met = value >= bound if operator == ">=" else value <= bound
+        side = (operator if met else {">=": "<", "<=": ">"}[operator], bound)
+        if side[0] in {">=", ">"} and (low is None or bound >= low[1]):
+            low = side
+        elif side[0] in {"<=", "<"} and (high is None or bound <= high[1]):
+            high = side
+    return [s for s in (low, high) if s is not None]
+
+
+_COMPARE = {">=": lambda a, b: a >= b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b}
+_COMPARE["<"] = lambda a, b: a < b
+
+
+def _in_words(rule_set: RuleSet, question_id: str, value: Any) -> str:
+    if rule_set.questionnaire.by_id[question_id].type is QuestionType.NUMBER:
+        sides = _number_range(rule_set, question_id, value)
+        return " and ".join(f"{question_id} {op} {bound:g}" for op, bound in sides) or (
+            f"{question_id} answered"
+        )
+    return f"{question_id} = {json.dumps(value)}"
+
+
+def _pinned(prover: _Prover, question_id: str, value: Any) -> Any:
+    """The answer to ``question_id`` is ``value`` (as an answers file writes it); a number
+    is pinned only as far as the rules' bounds tell answers apart."""
+    question = prover.rs.questionnaire.by_id[question_id]
+    var = prover.variables[question_id]
+    if question.type is QuestionType.NUMBER:
+        sides = _number_range(prover.rs, question_id, value)
+        return z3.And(var["known"], *(_COMPARE[op](var["value"], b) for op, b in sides))
+    if question.type is QuestionType.MULTIPLE:
+        chosen = [b if o in value else z3.Not(b) for o, b in var["value"].items()]
+        return z3.And(var["known"], *chosen)
+    index = [o.id for o in question.choices].index(value)
+    return z3.And(var["known"], var["value"] == index)
+
+
+def _gaps(prover: _Prover) -> list[LintFinding]:
+    """Every gap under one combination of settings, the most general first: each is the
+    fewest answers that, however the rest is answered, no rule with an outcome covers."""
+    rule_set = prover.rs
+    covered = z3.Or(
+        [
+            prover.world.truth(r.when)[0]
+            for r in rule_set.rules
+            if r.outcome is not None and applies(r, prover.settings)
+        ]
+    )
+    complete = _complete(prover)
+    found: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    blocked: list[Any] = []
+    while len(found) <= MAX_GAPS:
+        try:
+            example = prover.counterexample(complete, z3.Not(covered), *blocked)
+        except Undecided:
+            break
+        if example is None:
+            break
+        region = dict(example)
+        for question_id in list(region):
+            fewer = {q: v for q, v in region.items() if q != question_id}
+            pins = [_pinned(prover, q, v) for q, v in fewer.items()]
+            try:
+                if prover.counterexample(complete, covered, *pins) is None:
+                    region = fewer  # still a gap however that question is answered
+            except Undecided:
+                continue
+        found.append((region, example))
+        blocked.append(z3.Not(z3.And([_pinned(prover, q, v) for q, v in region.items()])))
+    where = ", ".join(f"{k} = {v}" for k, v in prover.settings.items()) or "any setting"
+    default = rule_set.info.default_outcome
+    findings = [
+        LintFinding(
+            "gap",
+            None,
+            f"a fully answered consultation that no rule covers ({where}): the default "
+            f"'{default}' decides it whenever "
+            + (" and ".join(_in_words(rule_set, q, v) for q, v in region.items()) or "always")
+            + f"; e.g. {json.dumps(example)}",
+            example,
+        )
+        for region, example in sorted(found[:MAX_GAPS], key=lambda g: len(g[0]))
+    ]
+    if len(found) > MAX_GAPS:
+        findings.append(
+            LintFinding(
+                "gap",
+                None,
+                f"more gaps ({where}) past the first {MAX_GAPS}: close these and lint again",
+            )
+        )
+    return findings
 
 
 def lint_rules(rule_set: RuleSet) -> list[LintFinding]:
@@ -607,27 +755,7 @@ def lint_rules(rule_set: RuleSet) -> list[LintFinding]:
                 )
             )
     for prover in provers:
-        covered = [
-            prover.world.truth(r.when)[0]
-            for r in rule_set.rules
-            if r.outcome is not None and applies(r, prover.settings)
-        ]
-        try:
-            example = prover.counterexample(_complete(prover), z3.Not(z3.Or(covered)), minimal=True)
-        except Undecided:
-            example = None
-        if example is not None:
-            where = ", ".join(f"{k} = {v}" for k, v in prover.settings.items()) or "any setting"
-            default = rule_set.info.default_outcome
-            findings.append(
-                LintFinding(
-                    "gap",
-                    None,
-                    f"a fully answered consultation that no rule covers ({where}): the default "
-                    f"'{default}' decides it; e.g. {json.dumps(example)}",
-                    example,
-                )
-            )
+        findings += _gaps(prover)
     return findings
 
 

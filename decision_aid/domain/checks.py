@@ -30,7 +30,14 @@ from decision_aid.domain.conditions import (
 from decision_aid.domain.errors import RULE_WARNINGS, Problem
 from decision_aid.domain.leaflet import SheetContent
 from decision_aid.domain.questionnaire import NOT_KNOWN, Question, Questionnaire, QuestionType
-from decision_aid.domain.rules import Citation, Property, Reference, Rule, RuleSetInfo
+from decision_aid.domain.rules import (
+    Citation,
+    Property,
+    Reference,
+    Rule,
+    RuleSetInfo,
+    Verification,
+)
 from decision_aid.domain.validation import did_you_mean
 from decision_aid.domain.yamlsource import Document, YamlPath
 
@@ -588,7 +595,89 @@ def check_rule_set(
     problems += _check_what_is_shown(
         info, questionnaire, references, rules, sheet=sheet, properties=properties
     )
+    problems += _check_before_the_solver(info, references, rules)
     return problems
+
+
+# -- what verify would find, seen without a solver ------------------------------------------
+
+
+def _check_before_the_solver(
+    info: Located[RuleSetInfo] | None,
+    references: Sequence[Located[Reference]] | None,
+    rules: Sequence[Located[Rule]],
+) -> list[Problem]:
+    """Mistakes a solver would find only later, or not in the installed app: levels in the
+    wrong order, ``absolute`` below the most restrictive level, and a rule resting on an
+    unverified source that does not say what is unverified."""
+    problems: list[Problem] = []
+    if info is not None:
+        problems += _check_level_order(info)
+        for rule in rules:
+            problems += _check_absolute(rule, info.item)
+    if references is not None:
+        unverified = {
+            r.item.id for r in references if r.item.verification is Verification.UNVERIFIED
+        }
+        for rule in rules:
+            problems += _check_unverified(rule, unverified)
+    return problems
+
+
+_ORDER_HINT = (
+    "levels are listed most favourable first and most restrictive last; if they are the "
+    "other way round, reverse the list"
+)
+
+
+def _check_level_order(info: Located[RuleSetInfo]) -> list[Problem]:
+    """``assess_first`` on the most favourable level gives an unknown answer the best outcome:
+    most often the levels are listed the wrong way round."""
+    levels = info.item.levels
+    if info.item.assess_first != levels[0].id:
+        return []
+    return [
+        info.problem(
+            ("assess_first",),
+            "level-order",
+            f"'assess_first' is '{levels[0].id}', the first and so the most favourable level: "
+            f"an answer not known would never make an outcome more restrictive; {_ORDER_HINT}",
+        )
+    ]
+
+
+def _check_absolute(where: Located[Rule], info: RuleSetInfo) -> list[Problem]:
+    """An absolute contraindication gives the most restrictive level, the last one listed."""
+    rule, last = where.item, info.levels[-1].id
+    known = rule.outcome is None or any(level.id == rule.outcome for level in info.levels)
+    if not rule.absolute or rule.outcome == last or not known:  # an unknown one is said
+        return []
+    if rule.outcome is None:
+        message = f"'absolute: true' on a note: give it the outcome '{last}', or remove 'absolute'"
+        return [where.problem(("absolute",), "absolute-level", message)]
+    hint = f"; {_ORDER_HINT}" if rule.outcome == info.levels[0].id else ""
+    message = (
+        f"'absolute: true' needs the most restrictive level, '{last}' (listed last), but the "
+        f"outcome is '{rule.outcome}'{hint}"
+    )
+    return [where.problem(("outcome",), "absolute-level", message)]
+
+
+def _check_unverified(where: Located[Rule], unverified: Collection[str]) -> list[Problem]:
+    """A rule citing a source marked ``verification: unverified`` says what is unverified."""
+    rule = where.item
+    if rule.unverified is not None:
+        return []
+    return [
+        where.problem(
+            ("citations", i),
+            "unverified-source",
+            f"'{citation.ref}' is marked 'verification: unverified' in the references: say "
+            "in the rule's 'unverified' note what it rests on that could not be checked",
+        )
+        for i, citation in enumerate(rule.citations)
+        if citation.ref in unverified
+    ]
 
 
 # -- what the clinician sees is what is recorded ------------------------------------------

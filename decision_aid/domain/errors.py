@@ -41,7 +41,8 @@ class Severity(StrEnum):
 PROBLEM_CODES = frozenset(
     {
         # reading the files
-        "missing-rule-set", "missing-file", "file-too-large", "file-unreadable", "encoding",
+        "missing-rule-set", "missing-file", "unknown-file", "file-too-large", "file-unreadable",
+        "encoding",
         "yaml-syntax", "yaml-tag", "yaml-alias", "yaml-directive", "yaml-documents",
         "yaml-depth", "yaml-too-large", "yaml-key", "duplicate-key",
         # the shape of the data
@@ -52,10 +53,14 @@ PROBLEM_CODES = frozenset(
         "out-of-range", "show-when-cycle", "safety-not-known", "unsafe-not-known",
         "reserved-id", "yes-no-options", "number-options", "too-few-options", "number-range",
         "not-a-number", "not-multiple", "empty-property", "unknown-warning", "empty-limit",
+        # what verify would find, seen without a solver
+        "level-order", "absolute-level", "unverified-source",
         # what is shown is what is recorded
         "safety-hidden", "invisible-character", "duplicate-label", "multi-line-title",
         # work limits (decision_aid.domain.limits)
         "over-limit", "not-finite",
+        # case files (tests/*.yaml) and answers files (examples/*.yaml)
+        "bad-case", "bad-answer",
         # governance (decision_aid.governance): check only
         "not-approved", "retired",
         # warnings from decision-aid lint

@@ -20,12 +20,13 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, Strict, field_validator, model_validator
+from pydantic import BeforeValidator, Field, PrivateAttr, Strict, field_validator, model_validator
 
 from decision_aid.domain.base import FrozenModel, Items
 from decision_aid.domain.conditions import Condition
 from decision_aid.domain.leaflet import SheetContent
 from decision_aid.domain.questionnaire import Questionnaire
+from decision_aid.domain.sources import SourceMap
 
 __all__ = [
     "Citation",
@@ -274,6 +275,17 @@ class RuleSet(FrozenModel):
     properties: Items[Property] = Field(default=(), description="Declared safety properties.")
     digest: str = Field(description="sha256 over the rule set's files.")
     source: str = Field(description="Where it was loaded from, for messages.")
+    _sources: SourceMap | None = PrivateAttr(default=None)
+
+    def keep_sources(self, sources: SourceMap) -> None:
+        """The loader keeps the positions it read every node at (once, as it builds it)."""
+        self._sources = sources
+
+    @property
+    def sources(self) -> SourceMap:
+        """Where each part was written; a rule set not read from files places all at its
+        source, line 1."""
+        return self._sources if self._sources is not None else SourceMap(self.source, {}, {})
 
     @cached_property
     def level_rank(self) -> Mapping[str, int]:

@@ -8,7 +8,7 @@ to write instead, with "did you mean …?" for misspelt keys.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any, TypeVar
 
@@ -71,7 +71,35 @@ def _field(loc: tuple[Any, ...]) -> str:
     return "value"
 
 
-def _message(error: Any) -> str:
+_COMBINATIONS = ("all", "any", "not", "count_of", "not_known")
+
+
+def _condition_advice(value: Any) -> str:
+    """For a mapping that is no condition: the misspelt operator or combination, if any."""
+    if not isinstance(value, dict):
+        return ""
+    words = (*_COMBINATIONS, *conditions.PREDICATE_OPERATORS)
+    for key in value:
+        if isinstance(key, str) and key not in (*words, "question"):
+            close = difflib.get_close_matches(key, words, n=1, cutoff=0.6)
+            if close:
+                return f"'{key}' is not a condition word; did you mean '{close[0]}'? ("
+    return ""
+
+
+def _number_advice(name: str, value: Any, question: tuple[str, str] | None) -> str | None:
+    """``is: 40`` on a number question: the operators that fit, rather than quoting."""
+    if question is None or question[1] != "number" or name not in ("is", "in"):
+        return None
+    shown = value if isinstance(value, int | float) and not isinstance(value, bool) else "N"
+    return (
+        f"'{name}' does not fit number question '{question[0]}'; write at_least: {shown} or "
+        f"at_most: {shown} (both, under all:, for a range)"
+    )
+
+
+def _message(error: Any, question: tuple[str, str] | None = None) -> str:
+    """``question`` is the (id, type) of the question a failing predicate names, if known."""
     kind: str = error["type"]
     loc: tuple[Any, ...] = error["loc"]
     value = error.get("input")
@@ -81,6 +109,8 @@ def _message(error: Any) -> str:
         return f"missing required key '{name}'"
     if kind == "extra_forbidden":
         return f"unknown key '{name}'{did_you_mean(name, _known_keys())}"
+    if kind in {"string_type", "tuple_type"} and (advice := _number_advice(name, value, question)):
+        return advice
     if kind in _TYPE_WORDS:
         hint = ""
         if kind == "string_type" and isinstance(value, bool | int | float):
@@ -100,7 +130,8 @@ def _message(error: Any) -> str:
             else f'{_shown(value)} is not a version like "1.2.0"'
         )
     if kind == "condition_shape":
-        return str(error["msg"])
+        advice = _condition_advice(value)
+        return f"{advice}{error['msg']})" if advice else str(error["msg"])
     if kind.startswith("date"):
         return f"'{name}' must be a date like 2026-11-24, got {_shown(value)}"
     if kind == "value_error":
@@ -108,20 +139,56 @@ def _message(error: Any) -> str:
     return f"'{name}': {error['msg']}"
 
 
+def _predicate_question(
+    document: Document, path: YamlPath, question_types: Mapping[str, str]
+) -> tuple[str, str] | None:
+    """The (id, type) of the question named by the mapping that holds ``path``'s value."""
+    node: Any = document.data
+    for part in path[:-1]:  # a path from Document.resolve: every part is in the data
+        node = node[part] if isinstance(node, dict) or isinstance(part, int) else None
+    question = node.get("question") if isinstance(node, dict) else None
+    if isinstance(question, str) and question in question_types:
+        return question, question_types[question]
+    return None
+
+
+def _blank_beside_missing(errors: list[Any]) -> list[Any]:
+    """A missing key is the problem to show: an empty value in the same item is left out,
+    for it is often the key's value written under the wrong name."""
+    missing = {tuple(e["loc"][:-1]) for e in errors if e["type"] == "missing"}
+    return [
+        e
+        for e in errors
+        if not (
+            e["type"] in {"string_too_short", "too_short"}
+            and any(tuple(e["loc"][: len(m)]) == m for m in missing)
+        )
+    ]
+
+
 def validate(
-    adapter: TypeAdapter[T], data: Any, document: Document, prefix: YamlPath = ()
+    adapter: TypeAdapter[T],
+    data: Any,
+    document: Document,
+    prefix: YamlPath = (),
+    *,
+    question_types: Mapping[str, str] | None = None,
 ) -> tuple[T | None, list[Problem]]:
-    """Validate ``data`` (found at ``prefix`` in ``document``); map errors to positions."""
+    """Validate ``data`` (found at ``prefix`` in ``document``); map errors to positions.
+    ``question_types`` (question id → type) lets a predicate's advice fit its question."""
     try:
         return adapter.validate_python(data), []
     except ValidationError as exc:
         problems = []
-        for error in exc.errors():
+        for error in _blank_beside_missing(exc.errors()):
             loc = (*prefix, *error["loc"])
             path = document.resolve(loc)
             key = error["type"] == "extra_forbidden" and path[-1:] == loc[-1:]
             code = "unknown-key" if error["type"] == "extra_forbidden" else "schema"
             if error["type"] == "missing":
                 code = "missing-key"
-            problems.append(document.problem(path, code, _message(error), key=key))
+            question = (
+                _predicate_question(document, path, question_types) if question_types else None
+            )
+            problems.append(document.problem(path, code, _message(error, question), key=key))
         return None, problems

@@ -234,6 +234,41 @@ def _decode(raw: bytes, file: str) -> str | Problem:
         return Problem(file, line, column, "encoding", "the file is not valid UTF-8 text")
 
 
+def _in_authors_terms(text: str, line: int, column: int, start: int, message: str) -> str:
+    """The parser's complaint said as a rule author would put it, the parser's own words
+    after it (for a search)."""
+    lines = text.splitlines()
+    here = lines[line - 1] if 0 < line <= len(lines) else ""
+    indent = here[: len(here) - len(here.lstrip())]
+    said = None
+    if "\t" in indent or ("tab" in message and "\t" in here):
+        said = f"a tab is used for indentation at line {line}; YAML indents with spaces only"
+    elif here[column - 1 : column] == "\t" or (
+        "cannot start any token" in message and "\t" in here
+    ):
+        said = f"a tab at line {line}, column {column}; YAML separates with spaces only"
+    elif "expected '-' indicator" in message or "expected key" in message or "block end" in message:
+        said = (
+            f"line {line} is not indented like the lines above it: the keys of one mapping, "
+            "and the '-' of the items of one list, start in the same column"
+        )
+    elif "mapping values are not allowed" in message:
+        said = (
+            f"a ':' at line {line}, column {column} where no key can start: the line is "
+            "indented deeper than the key above it, or a text holds ': ' (quote the text)"
+        )
+    elif "flow sequence" in message or "flow mapping" in message:
+        said = (
+            f"a '[' or '{{' opened at line {start} is not closed, or a ',' is missing between "
+            "its items"
+        )
+    elif "quoted scalar" in message:
+        said = f"a quote opened at line {start} is never closed"
+    if said is None:
+        return message or "YAML syntax error"
+    return f"{said} (YAML: {message})"
+
+
 def parse_yaml(text: str, file: str) -> tuple[Document, list[Problem]]:
     """Parse YAML text; problems come back as records, never as exceptions."""
     document = Document(file, None)
@@ -249,9 +284,9 @@ def parse_yaml(text: str, file: str) -> tuple[Document, list[Problem]]:
         message = " ".join(part for part in (error.context, error.problem) if part)
         if "nesting depth" in message:  # LibYAML's own limit, met before ours in flow style
             return document, [Problem(file, line, column, "yaml-depth", _TOO_DEEP)]
-        return document, [
-            Problem(file, line, column, "yaml-syntax", message or "YAML syntax error")
-        ]
+        start = error.context_mark.line + 1 if error.context_mark else line
+        said = _in_authors_terms(text, line, column, start, message)
+        return document, [Problem(file, line, column, "yaml-syntax", said)]
     except yaml.YAMLError as error:
         return document, [Problem(file, 1, 1, "yaml-syntax", str(error))]
     if node is None:

@@ -12,9 +12,10 @@ import hashlib
 import os
 from pathlib import Path
 
+from decision_aid.domain.layout import APPROVAL_FILE
+
 __all__ = ["APPROVAL_FILE", "MAX_FILES", "ManifestError", "changed_files", "manifest"]
 
-APPROVAL_FILE = "approval.yaml"
 MAX_FILES = 5000
 
 

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from decision_aid.sheet.render import NOT_A_DECISION, render
+from decision_aid.sheet.render import render
 
-__all__ = ["NOT_A_DECISION", "render"]
+__all__ = ["render"]

@@ -57,7 +57,7 @@ from decision_aid.sheet.icons import IconArray
 if TYPE_CHECKING:
     from decision_aid.governance.approval import ApprovalState
 
-__all__ = ["MAX_FIELD_CHARS", "NOT_A_DECISION", "SURE_ITEMS", "SplittingTable", "render"]
+__all__ = ["MAX_FIELD_CHARS", "SURE_ITEMS", "SplittingTable", "render"]
 
 Markup = NewType("Markup", str)
 """Text reportlab may parse: the app's own markup around escaped input, nothing else."""

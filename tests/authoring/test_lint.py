@@ -42,7 +42,7 @@ def test_each_kind_of_warning_is_placed(mini_copy: Path) -> None:
     )
     warnings = [
         p.format().removeprefix(f"{mini_copy}/")
-        for p in lint(mini_copy, load_rule_set(mini_copy), today=date(2027, 2, 1), solver=False)
+        for p in lint(load_rule_set(mini_copy), today=date(2027, 2, 1), solver=False)
     ]
     assert warnings == [
         "questionnaire.yaml:56:13: warning[unread-question]: question 'mood' is read by no rule, "
@@ -83,7 +83,7 @@ NEVER_FIRES = """\
 def solver_warnings(rules_dir: Path) -> list[str]:
     return [
         p.format().removeprefix(f"{rules_dir}/")
-        for p in lint(rules_dir, load_rule_set(rules_dir), today=date(2026, 1, 1))
+        for p in lint(load_rule_set(rules_dir), today=date(2026, 1, 1))
         if p.code in {"never-fires", "never-decides", "gap"}
     ]
 
@@ -99,12 +99,22 @@ def test_the_solver_finds_dead_rules_redundant_rules_and_gaps(mini_copy: Path) -
         "[never-decides]",
         "[gap]",
         "[gap]",
+        "[gap]",
+        "[gap]",
     ]
-    never_fires, never_decides, gap_uk, gap_us = warnings
-    assert gap_us.startswith("ruleset.yaml:17:18: warning[gap]: a fully answered consultation")
-    assert "(basis = us)" in gap_us
-    assert "(basis = uk)" in gap_uk
-    assert '"diagnosis": "other"' in gap_us  # the example shows the uncovered answer
+    never_fires, never_decides, *gaps = warnings
+    for gap in gaps:
+        assert gap.startswith("ruleset.yaml:17:18: warning[gap]: a fully answered consultation")
+        assert '"diagnosis": "other"' in gap  # the example shows the uncovered answer
+    assert sum("(basis = us)" in g for g in gaps) == sum("(basis = uk)" in g for g in gaps) == 2
+    # Every gap is listed, each as the answers that make it one: a woman not pregnant and
+    # a man are two gaps, and any age over 17 is one.
+    regions = [g.split("whenever ", 1)[1].split(";")[0] for g in gaps]
+    assert sorted(regions) == 2 * [
+        'diagnosis = "other" and tried = "yes" and pregnant = "no" and risk = "none" and age > 17'
+    ] + 2 * [
+        'diagnosis = "other" and tried = "yes" and sex = "male" and risk = "none" and age > 17'
+    ]
     assert never_fires.startswith("rules/main.yaml:")
     assert "rule 'r-never': no answer set makes this rule certainly true" in never_fires
     assert "rule 'r-unknown': this rule never changes the outcome" in never_decides
@@ -124,3 +134,17 @@ def test_a_rule_can_accept_a_warning_with_a_reason(
     rules.write_text(rules.read_text().replace("never-decides: a", "never-decide: a"))
     assert main(["check", str(mini_copy)]) == 1
     assert "did you mean 'never-decides'?" in capsys.readouterr().out
+
+
+def test_every_gap_is_listed_the_most_general_first(mini_copy: Path) -> None:
+    rules = mini_copy / "rules" / "main.yaml"
+    text = rules.read_text()
+    start, end = text.index("  - id: r-other\n"), text.index("  - id: r-preg\n")
+    rules.write_text(text[:start] + text[end:])  # no rule for "other", none for "not tried"
+    gaps = [g for g in solver_warnings(mini_copy) if "[gap]" in g and "(basis = us)" in g]
+    regions = [g.split("whenever ", 1)[1].split(";")[0].split(" and ") for g in gaps]
+    sizes = [len(r) for r in regions]
+    assert sizes == sorted(sizes)
+    assert sizes[0] < sizes[-1], "a gap that needs fewer answers comes first"
+    assert 'diagnosis = "other"' in regions[0]
+    assert any('tried = "no"' in r for r in regions), "the next gap is listed too"

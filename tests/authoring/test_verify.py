@@ -37,16 +37,12 @@ def test_the_bundled_rule_set_is_proved_safe(capsys: pytest.CaptureFixture[str])
     )
 
 
-def test_a_false_absolute_mark_fails_with_a_counterexample_that_reproduces(tmp_path: Path) -> None:
-    copy = tmp_path / "rules"
-    shutil.copytree(BUNDLED, copy)
-    safety = copy / "rules" / "safety.yaml"
-    safety.write_text(
-        safety.read_text().replace(
-            "  - id: ci-cvd-risk\n", "  - id: ci-cvd-risk\n    absolute: true\n", 1
-        )
+def test_a_false_absolute_mark_fails_with_a_counterexample_that_reproduces() -> None:
+    # check refuses such a file (absolute-level); a mutant is built past the checks.
+    rules = tuple(
+        r.model_copy(update={"absolute": True}) if r.id == "ci-cvd-risk" else r for r in RULES.rules
     )
-    rule_set = load_rule_set(copy)
+    rule_set = RULES.model_copy(update={"rules": rules})
     failed = [f for f in verify(rule_set) if not f.holds]
     assert {f.property for f in failed} == {"absolute contraindication (ci-cvd-risk)"}
     for finding in failed:
@@ -94,7 +90,7 @@ def test_deleting_a_contraindication_rule_fails_with_a_counterexample(
         assert assessment.outcome.id != "not_suitable_now"
     assert main(["verify", str(copy)]) == 1
     out = capsys.readouterr().out
-    assert "FAILED: pregnancy-rules-out" in out
+    assert f"{copy / 'properties.yaml'}:12:5: FAILED: pregnancy-rules-out" in out
     # The counterexample answers as few questions as it can: pregnancy alone.
     assert (
         "  counterexample (an answers file for decision-aid evaluate):\n"
@@ -108,12 +104,13 @@ def test_deleting_a_contraindication_rule_fails_with_a_counterexample(
 def test_permissive_unknown_handling_in_the_rule_set_fails_with_a_counterexample(
     tmp_path: Path,
 ) -> None:
-    # "Assess first" lowered to the most favourable level, and the rule that catches an
-    # unknown safety answer deleted: an unknown contraindication now reads as "worth
-    # discussing". The built-in Unknown-is-not-No property is relative to "assess first",
-    # so it is the declared properties that must catch this.
+    # "Assess first" lowered to a favourable level (to the most favourable one, check
+    # refuses it: level-order), and the rule that catches an unknown safety answer deleted:
+    # an unknown contraindication now reads as "worth discussing, with cautions". The
+    # built-in Unknown-is-not-No property is relative to "assess first", so it is the
+    # declared properties that must catch this.
     copy = copy_of_bundled(
-        tmp_path, "ruleset.yaml", "assess_first: refer_first", "assess_first: suitable_to_discuss"
+        tmp_path, "ruleset.yaml", "assess_first: refer_first", "assess_first: discuss_with_caution"
     )
     safety = copy / "rules" / "safety.yaml"
     text = safety.read_text()

@@ -22,7 +22,10 @@ def test_the_command_says_what_it_could_not_decide_and_fails(
 ) -> None:
     assert main(["verify", str(BUNDLED), "--time-limit", "0.000001"]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith("UNDECIDED: one outcome [guideline_basis = asra_2018]: not proved")
+    assert out[0].startswith(
+        f"{BUNDLED / 'ruleset.yaml'}:55:18: UNDECIDED: one outcome [guideline_basis = asra_2018]: "
+        "not proved"
+    )
     assert out[-2] == "0/113 properties proved over every answer set"
     assert out[-1] == (
         "113 not decided within the time limit of 1e-06 s; give the solver longer with "

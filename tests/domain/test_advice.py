@@ -4,6 +4,7 @@ rule's own words for the outcome."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ RULES = load_rule_set(BUNDLED)
 BASES = ["asra_2018", "nice_ng193"]
 
 
-def assess(answers: dict[str, object], basis: str = "asra_2018") -> Assessment:
+def assess(answers: Mapping[str, object], basis: str = "asra_2018") -> Assessment:
     return evaluate(RULES, parse_answers(RULES.questionnaire, answers), {"guideline_basis": basis})
 
 

@@ -167,7 +167,7 @@ def test_outcome_of_agrees_with_evaluate() -> None:
 def test_the_assessment_is_frozen() -> None:
     result = assess()
     with pytest.raises(AttributeError):
-        result.outcome = result.outcome  # type: ignore[misc]
+        result.outcome = result.outcome
 
 
 def test_as_dict_has_the_documented_keys() -> None:

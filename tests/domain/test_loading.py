@@ -45,8 +45,9 @@ BROKEN = [
         "    title: Condition B\n",
         "    title: [Condition B\n",
         [
-            "rules/main.yaml:15:9: error[yaml-syntax]: while parsing a flow sequence "
-            "did not find expected ',' or ']'"
+            "rules/main.yaml:15:9: error[yaml-syntax]: a '[' or '{{' opened at line 14 is not "
+            "closed, or a ',' is missing between its items (YAML: while parsing a flow sequence "
+            "did not find expected ',' or ']')"
         ],
         id="bad YAML syntax",
     ),
@@ -240,13 +241,15 @@ def test_all_problems_of_all_files_come_at_once(mini_copy: Path) -> None:
         ),
         (
             "a:\n\tb: 1\n",
-            "x.yaml:2:1: error[yaml-syntax]: while scanning for the next token found character "
-            "that cannot start any token",
+            "x.yaml:2:1: error[yaml-syntax]: a tab is used for indentation at line 2; YAML "
+            "indents with spaces only (YAML: while scanning for the next token found character "
+            "that cannot start any token)",
         ),
         (
             "a: [1, 2\n",
-            "x.yaml:2:1: error[yaml-syntax]: while parsing a flow sequence did not find "
-            "expected ',' or ']'",
+            "x.yaml:2:1: error[yaml-syntax]: a '[' or '{' opened at line 1 is not closed, or a "
+            "',' is missing between its items (YAML: while parsing a flow sequence did not find "
+            "expected ',' or ']')",
         ),
     ],
 )

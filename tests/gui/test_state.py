@@ -93,7 +93,7 @@ def test_an_override_whose_level_is_not_a_level_is_not_shown_until_a_real_one_is
 
 def test_reconciling_happens_when_another_consultation_is_shown(tmp_path: Path) -> None:
     model = ConsultationModel(RULES, Consultation.new(RULES, now=NOW), Recorded(tmp_path))
-    assert model.notices == ()
+    assert not model.notices
     model.replace(_stale(4))
     assert model.notices[0].startswith("4 answers no longer fit this rule set")
     assert set(model.consultation.set_aside) == {f"old_question_{i}" for i in range(4)}

@@ -1,3 +1,5 @@
+# mypy: disable-error-code="func-returns-value"
+# (the planting lambdas below chain calls in tuples for their effects, not their values)
 """Sweeps of hostile input for the autosave folder: crafted consultation ids, and
 hostile entries (pipes, devices, links, folders, huge or oddly named files) in it.
 
@@ -225,7 +227,7 @@ def _long_name(folder: Path) -> None:
     _valid(folder / ("x" * 250 + ".json"))
 
 
-FOLDER_CASES: dict[str, Callable[[Path, Path], None]] = {
+FOLDER_CASES: dict[str, Callable[[Path, Path], object]] = {
     "fifo.json": lambda f, s: os.mkfifo(f / "a.json"),
     "link to /dev/zero": lambda f, s: (f / "a.json").symlink_to("/dev/zero"),
     "device node": lambda f, s: _device(f / "a.json"),
@@ -254,7 +256,7 @@ FOLDER_CASES: dict[str, Callable[[Path, Path], None]] = {
 }
 """Each plants one hostile entry in the autosave folder ``f`` (``s`` is the sandbox)."""
 
-FOLDER_REPLACED: dict[str, Callable[[Path, Path], None]] = {
+FOLDER_REPLACED: dict[str, Callable[[Path, Path], object]] = {
     "autosave folder links outside": lambda f, s: (
         _valid(s / "shared" / "c.json"),
         f.symlink_to(s / "shared"),
@@ -271,7 +273,7 @@ def _kinds(folder: Path) -> dict[str, int]:
 
 
 def _one_entry(
-    make: AutosaveFactory, sandbox: Path, plant: Callable[[Path, Path], None], *, replaced: bool
+    make: AutosaveFactory, sandbox: Path, plant: Callable[[Path, Path], object], *, replaced: bool
 ) -> list[str]:
     data = sandbox / "data"
     folder = data / "autosave"

@@ -42,6 +42,7 @@ __all__ = [
     "CASE_SECONDS",
     "CaseTimeout",
     "ContractViolation",
+    "Loader",
     "LoaderOutcome",
     "budget",
     "byte_mutation",
@@ -55,6 +56,8 @@ __all__ = [
 ]
 
 SCALE = float(os.environ.get("HARDENING_SCALE", "1"))
+Loader = Callable[[Path], RuleSet]
+"""Loads a rule set folder or raises RuleSetError: the seam every sweep takes."""
 CASE_SECONDS = 5.0
 """No single input may keep the loader busy longer than this (a hang is a failure)."""
 
@@ -162,8 +165,11 @@ def check_loader(
     changed: bool = False,
     must_refuse: bool = False,
     must_equal_pristine: bool = False,
+    load: Loader = load_rule_set,
+    case_seconds: float = CASE_SECONDS,
 ) -> LoaderOutcome:
-    """Load ``directory`` and check the contract; raise :class:`ContractViolation` if broken.
+    """Load ``directory`` with ``load`` and check the contract; raise
+    :class:`ContractViolation` if broken.
 
     ``changed`` says the files differ from ``pristine``'s: a load must then carry
     another digest. ``must_refuse`` marks inputs that are broken by construction;
@@ -173,9 +179,9 @@ def check_loader(
     rule_set: RuleSet | None = None
     error: RuleSetError | None = None
     try:
-        with time_limit(CASE_SECONDS):
+        with time_limit(case_seconds):
             try:
-                rule_set = load_rule_set(directory)
+                rule_set = load(directory)
             except RuleSetError as refused:
                 error = refused
             if rule_set is not None:
@@ -344,6 +350,7 @@ def structural_mutation(
             )
         )
         if op == "delete" and path:
+            assert node is not None
             del node[path[-1]]
         elif op == "add-key":
             target = tree
@@ -504,11 +511,14 @@ def fuzz_rule_files(
     max_examples: int,
     files: list[str] | None = None,
     shrink: bool = True,
+    load: Loader = load_rule_set,
+    case_seconds: float = CASE_SECONDS,
 ) -> int:
     """Mutate one file of a copy of ``source`` per case; check the contract on each.
 
     ``kind`` is ``"structural"`` or ``"bytes"``. Returns how many cases ran; raises
     :class:`ContractViolation` (after Hypothesis has shrunk it) on the first failure.
+    ``load`` is the loader under test (a planted-bug test passes a broken one).
     """
     mutate = MUTATORS[kind]
     pristine = load_rule_set(source)
@@ -546,6 +556,8 @@ def fuzz_rule_files(
                     context=f"[{kind} fuzz of {name}: {how}; input starts {mutated[:160]!r}]",
                     pristine=pristine,
                     changed=mutated != originals[name],
+                    load=load,
+                    case_seconds=case_seconds,
                 )
             finally:
                 target.write_bytes(originals[name])

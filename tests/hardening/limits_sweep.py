@@ -33,13 +33,13 @@ from tests.hardening.harness import (
     SCALE,
     CaseTimeout,
     ContractViolation,
+    Loader,
     check_loader,
     time_limit,
 )
 
 __all__ = ["LIMIT_CASES", "NUMBER_FIELDS", "Loader", "SweepReport", "sweep_limits", "sweep_numbers"]
 
-Loader = Callable[[Path], RuleSet]
 Files = dict[str, Any]
 """A rule set's files as plain data, by path relative to the folder."""
 
@@ -207,7 +207,8 @@ def _nodes(files: Files, n: int, limit: int) -> tuple[str, YamlPath]:
     existing = sum(_count(rule["when"]) for rule in files["rules/main.yaml"]["rules"])
     for section in files["questionnaire.yaml"]["sections"]:
         existing += sum(_count(q["show_when"]) for q in section["questions"] if "show_when" in q)
-    rules, total, size = [], existing, 20
+    rules: list[dict[str, Any]] = []
+    total, size = existing, 20
     while total < n:
         take = min(size, n - total)
         when = (
@@ -352,7 +353,7 @@ def _inside(load: Loader, root: Path, context: str) -> None:
         raise ContractViolation(f"a rule set at the limit was refused {context}: {error}")
     assert rule_set is not None
     assert evaluate(rule_set, Answers()).missing is not None  # it evaluates
-    lint(root, rule_set, today=date(2026, 6, 1), solver=False)  # and lint takes it
+    lint(rule_set, today=date(2026, 6, 1), solver=False)  # and lint takes it
 
 
 def _beyond(load: Loader, root: Path, code: str, place: tuple[str, int, int], context: str) -> None:

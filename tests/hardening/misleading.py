@@ -27,7 +27,7 @@ import copy
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -291,7 +291,7 @@ class _Workspace:
 def _run(
     load: Loader,
     root: Path,
-    expect: list[tuple[str, Path_, str | None, tuple[int, int]]],
+    expect: Sequence[tuple[str, Path_, str | None, tuple[int, int]]],
     what: str,
     report: SweepReport,
 ) -> None:

@@ -18,6 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -246,7 +247,7 @@ def hostile_rule_set(model: BaseModel, text: Text) -> Any:
             value = tuple(hostile_rule_set(v, text) for v in value)
         elif f"{type(model).__name__}.{name}" in TEXT_FIELDS:
             where = f"{type(model).__name__}.{name}"
-            value = _replace(value, lambda where=where: text(where))
+            value = _replace(value, partial(text, where))
         fields[name] = value
     return type(model).model_construct(**fields)
 

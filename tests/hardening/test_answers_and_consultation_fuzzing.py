@@ -101,12 +101,11 @@ def consultation_files(draw: st.DrawFn) -> bytes:
 def test_parse_answers_accepts_or_refuses_any_mapping_with_an_answers_error(raw: Any) -> None:
     CASES["answers/mapping"] += 1
     with time_limit(CASE_SECONDS):
+        refused: str | None = None
         try:
             answers = parse_answers(RULES.questionnaire, raw)
         except AnswersError as error:
             refused = str(error)
-        else:
-            refused = None
         if refused is not None:
             assert refused, "an AnswersError says what is wrong"
             return

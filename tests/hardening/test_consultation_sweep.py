@@ -220,7 +220,8 @@ def test_the_jsonl_sweep_reports_a_runner_on_plain_json_loads() -> None:
                 raw = json.loads(line)
                 lines.append(json.dumps({"outcome": "go", "raw": str(raw)[:20]}))
             except (ValueError, RecursionError) as error:
-                code, _ = 2, lines.append(json.dumps({"error": f"line {number}: {error}"}))
+                code = 2
+                lines.append(json.dumps({"error": f"line {number}: {error}"}))
         return code, "\n".join(lines) + "\n", ""
 
     kinds = ["good"] + [f"{k}:{i}" for k, v in BAD_LINES.items() for i in range(len(v))]

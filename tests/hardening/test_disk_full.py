@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -136,7 +137,7 @@ def test_simulated_enospc_keeps_the_previous_save_and_raises_a_clear_storage_err
     atomic_write(target, PREVIOUS)
     name, make = FAULTS[fault]
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(storage.os, name, make())
+        patch.setattr(os, name, make())
         with pytest.raises(StorageError) as caught:
             atomic_write(target, b"new" * 100_000)
     message = str(caught.value)
@@ -153,7 +154,7 @@ def test_no_room_even_for_the_temporary_file_raises_a_storage_error(
 ) -> None:
     target = tmp_path / "consultation.json"
     atomic_write(target, PREVIOUS)
-    monkeypatch.setattr(storage.tempfile, "mkstemp", _enospc)
+    monkeypatch.setattr(tempfile, "mkstemp", _enospc)
     with pytest.raises(StorageError, match="No space left on device"):
         atomic_write(target, b"new")
     assert target.read_bytes() == PREVIOUS
@@ -172,7 +173,7 @@ def test_window_says_not_saved_when_the_disk_is_full_and_keeps_working(
     assert window.save_label.text().startswith("Saved")
 
     with pytest.MonkeyPatch.context() as full_disk:
-        full_disk.setattr(storage.os, "write", _partial_then_enospc())
+        full_disk.setattr(os, "write", _partial_then_enospc())
         window.model.set_answer("tried", "yes")
     text = window.save_label.text()
     assert text.startswith("NOT SAVED:"), text
@@ -200,7 +201,7 @@ def test_saving_to_a_file_on_a_full_disk_shows_an_error_and_keeps_the_old_file(
     target = tmp_path / "patient.json"
     target.write_bytes(PREVIOUS)
     with pytest.MonkeyPatch.context() as full_disk:
-        full_disk.setattr(storage.os, "fsync", _enospc)
+        full_disk.setattr(os, "fsync", _enospc)
         assert window._write(target) is False
     assert shown_messages == [
         (

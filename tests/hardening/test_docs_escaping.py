@@ -181,6 +181,10 @@ def test_the_reference_shows_hostile_rule_set_text_as_text() -> None:
 
 def _unescaped_markdown(parts: Sequence[Block]) -> str:
     """The writer as it was: whitespace folded, "|" escaped in cells, nothing else."""
+
+    def cell(text: str) -> str:
+        return " ".join(text.split()).replace("|", "\\|")
+
     lines: list[str] = []
     for block in parts:
         if block.kind.startswith("h"):
@@ -191,7 +195,6 @@ def _unescaped_markdown(parts: Sequence[Block]) -> str:
             lines += [f"- {' '.join(i.split())}" for i in block.items] + [""]
         else:
             header, *rows = block.rows
-            cell = lambda c: " ".join(c.split()).replace("|", "\\|")  # noqa: E731
             lines.append("| " + " | ".join(cell(c) for c in header) + " |")
             lines.append("|" + "---|" * len(header))
             lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]

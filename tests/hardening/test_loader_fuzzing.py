@@ -35,9 +35,24 @@ def pristine() -> RuleSet:
     return load_rule_set(MINI)
 
 
-def _with_file(work: Path, name: str, data: bytes, **expect: bool) -> LoaderOutcome:
+def _with_file(
+    work: Path,
+    name: str,
+    data: bytes,
+    *,
+    changed: bool = False,
+    must_refuse: bool = False,
+    must_equal_pristine: bool = False,
+) -> LoaderOutcome:
     (work / name).write_bytes(data)
-    return check_loader(work, context=f"[{name}]", pristine=load_rule_set(MINI), **expect)
+    return check_loader(
+        work,
+        context=f"[{name}]",
+        pristine=load_rule_set(MINI),
+        changed=changed,
+        must_refuse=must_refuse,
+        must_equal_pristine=must_equal_pristine,
+    )
 
 
 def _problem_in(outcome: LoaderOutcome, name: str, code: str) -> tuple[int, int]:

@@ -128,7 +128,8 @@ def test_discard_it_asks_first(
 
     def question(parent: Any, title: str, text: str, *args: Any) -> QMessageBox.StandardButton:
         asked.append(title)
-        return getattr(QMessageBox.StandardButton, confirm)
+        button: QMessageBox.StandardButton = getattr(QMessageBox.StandardButton, confirm)
+        return button
 
     monkeypatch.setattr(QMessageBox, "exec", _answer("&Discard it"))
     monkeypatch.setattr(QMessageBox, "question", question)

@@ -6,6 +6,7 @@ import io
 import re
 from datetime import UTC, datetime
 from functools import cache
+from typing import Any
 
 import pytest
 import textstat
@@ -15,7 +16,8 @@ from decision_aid.domain import Answers, RuleSet, evaluate, load_rule_set, parse
 from decision_aid.domain.consultation import Override
 from decision_aid.domain.rules import Status
 from decision_aid.domain.yamlsource import read_yaml
-from decision_aid.sheet import NOT_A_DECISION, render
+from decision_aid.present.wording import NOT_A_DECISION
+from decision_aid.sheet import render
 from tests.conftest import BUNDLED
 
 PRINTED = datetime(2026, 11, 24, 12, 0)
@@ -140,7 +142,8 @@ def test_every_font_is_embedded() -> None:
     pdf = render(evaluate(RULES, answers), answers, RULES, printed=PRINTED)
     reader = PdfReader(io.BytesIO(pdf))
     for page in reader.pages:
-        for reference in page["/Resources"]["/Font"].values():
+        resources: Any = page["/Resources"]
+        for reference in resources["/Font"].values():
             font = reference.get_object()
             descriptor = font.get("/FontDescriptor")
             assert descriptor is not None, font["/BaseFont"]
