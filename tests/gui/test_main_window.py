@@ -382,16 +382,17 @@ def test_clearing_a_number_field_clears_the_answer(
     make_window: WindowFactory, qtbot: QtBot
 ) -> None:
     window = make_window()
-    assert window.model is not None
+    model = window.model
+    assert model is not None
     window.jump_to_question("age")
     field = window.pages[2].widgets["age"].number
     assert field is not None
     qtbot.keyClicks(field, "46")
     qtbot.keyClick(field, Qt.Key.Key_Return)
-    assert window.model.answers.get("age") == 46.0
+    assert model.answers.get("age") == 46.0
     qtbot.keyClick(field, Qt.Key.Key_Backspace)
     qtbot.keyClick(field, Qt.Key.Key_Backspace)
-    qtbot.waitUntil(lambda: "age" not in window.model.answers, timeout=300)
+    qtbot.waitUntil(lambda: "age" not in model.answers, timeout=300)
 
 
 def test_the_answers_can_be_saved_as_a_passing_test_case(
