@@ -40,7 +40,7 @@ from decision_aid.gui.error_panel import ErrorPanel
 from decision_aid.gui.outcome_panel import OutcomePanel
 from decision_aid.gui.text import literal_mnemonic, literal_title, plain_label, plain_tooltip
 from decision_aid.gui.theme import style_sheet
-from decision_aid.gui.undo import TYPING_SETTLES_MS, Undo
+from decision_aid.gui.undo import TYPING_SETTLES_MS, Undo, leave_undo_to_window
 from decision_aid.paths import documents_dir, safe_file_name
 from decision_aid.storage import (
     Autosave,
@@ -350,11 +350,7 @@ class MainWindow(QMainWindow):
         self.undo.bind(self.model)
         for number, action in enumerate(self.section_actions):
             action.setEnabled(number < len(self.pages))
-        self.undo.watch(
-            self.notes,
-            self.patient,
-            *(w.number for p in self.pages for w in p.widgets.values() if w.number),
-        )
+        leave_undo_to_window(self.notes, self.patient)
         self._set_actions_enabled(True)
         self.refresh()
         self.show_section(0)

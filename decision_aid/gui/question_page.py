@@ -50,7 +50,7 @@ from decision_aid.domain import NOT_KNOWN, Answers
 from decision_aid.domain.questionnaire import Question, QuestionType, Section
 from decision_aid.gui.text import html_text, plain_label
 from decision_aid.gui.theme import focus_width
-from decision_aid.gui.undo import TYPING_SETTLES_MS
+from decision_aid.gui.undo import TYPING_SETTLES_MS, leave_undo_to_window
 
 __all__ = ["KEYS_HELP", "QuestionPage", "QuestionWidget", "option_keys"]
 
@@ -166,7 +166,12 @@ class _OptionRow(QWidget):
 
 
 class _NumberField(QLineEdit):
-    """A number field that leaves 0 and N in an empty field, and its arrows, to the question."""
+    """A number field that leaves 0 and N in an empty field to the question, and Ctrl+Z
+    to the window's undo."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        leave_undo_to_window(self)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         empty = not self.text() or self.selectedText() == self.text()

@@ -6,8 +6,8 @@ blood pressure"). Typing is one step: edits of the same notes, label or number w
 :data:`MERGE_SECONDS` of each other merge. Before an undo or redo, whatever is still
 being typed is handed to the model first, so Ctrl+Z takes back what the clinician sees.
 
-Text fields keep Ctrl+Z for themselves unless told otherwise: :meth:`Undo.watch` leaves
-it to these actions, so there is one history, not one per field. A new, opened or
+Text fields keep Ctrl+Z for themselves unless told otherwise: :func:`leave_undo_to_window`
+leaves it to these actions, so there is one history, not one per field. A new, opened or
 restored consultation starts a new history.
 """
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from decision_aid.domain.consultation import Override
     from decision_aid.gui.state import ConsultationModel
 
-__all__ = ["MERGE_SECONDS", "TYPING_SETTLES_MS", "Undo"]
+__all__ = ["MERGE_SECONDS", "TYPING_SETTLES_MS", "Undo", "leave_undo_to_window"]
 
 TYPING_SETTLES_MS = 150
 """How long after the last keystroke typed text (a number, the notes) is taken as the
@@ -108,6 +108,15 @@ class _LeaveUndoToWindow(QObject):
         return False
 
 
+_LEAVE = _LeaveUndoToWindow()
+
+
+def leave_undo_to_window(*fields: QWidget) -> None:
+    """Let Ctrl+Z in these text fields undo the consultation, not only the field."""
+    for field in fields:
+        field.installEventFilter(_LEAVE)
+
+
 def _as_stored(value: object) -> object:
     """An answer as the consultation keeps it (a tuple of options as a list)."""
     return list(value) if isinstance(value, tuple) else value
@@ -130,7 +139,6 @@ class Undo(QObject):
         self.model: ConsultationModel | None = None
         self.shown_id: str | None = None
         self.commit_typing = commit_typing
-        self.filter = _LeaveUndoToWindow(self)
         self.undo_action = self._action(parent, "Undo", _undo_keys(), self.undo)
         self.redo_action = self._action(parent, "Redo", _redo_keys(), self.redo)
         self.stack.undoTextChanged.connect(self._name_actions)
@@ -158,11 +166,6 @@ class Undo(QObject):
             action.setText(f"{verb} {literal_mnemonic(what)}" if what else verb)
             shortcuts = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys)
             action.setToolTip(f"{action.text().replace('&', '')} ({shortcuts})")
-
-    def watch(self, *fields: QWidget) -> None:
-        """Let Ctrl+Z in these text fields undo the consultation, not only the field."""
-        for field in fields:
-            field.installEventFilter(self.filter)
 
     def bind(self, model: ConsultationModel | None) -> None:
         """Edit ``model`` from now on, with a new history (None: nothing to edit)."""
