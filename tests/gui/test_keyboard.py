@@ -4,6 +4,8 @@ question of the bundled rule set, every answer checked in the model after each k
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
@@ -343,3 +345,48 @@ def test_a_number_out_of_range_is_said_so_and_leaves_no_answer(
     qtbot.keyClick(focus(), Qt.Key.Key_Backspace)
     settled(qtbot, window, "age", 53.0)
     assert not age.problem.isVisible()
+
+
+@pytest.fixture
+def window(make_window: WindowFactory) -> MainWindow:
+    """One window for every example (each starts a new consultation with Ctrl+N)."""
+    return make_window()
+
+
+CHOICE_QUESTIONS = [
+    q.id
+    for q in RULES.questionnaire.questions()
+    if q.type is not QuestionType.NUMBER and q.show_when is None
+]
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_any_order_of_keys_gives_the_answer_they_name(
+    window: MainWindow, qtbot: QtBot, data: st.DataObject
+) -> None:
+    question = QUESTIONS[data.draw(st.sampled_from(CHOICE_QUESTIONS), label="question")]
+    options = keys_of(question)
+    pressed = data.draw(
+        st.lists(st.sampled_from([*(k for k, _ in options), "Delete"]), max_size=10),
+        label="keys",
+    )
+    qtbot.keyClick(focus(), Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    window.jump_to_question(question.id)
+    expected: object = None
+    ticked: set[str] = set()
+    for shown_key in pressed:
+        if shown_key == "Delete":
+            qtbot.keyClick(focus(), Qt.Key.Key_Delete)
+            expected, ticked = None, set()
+            continue
+        key(qtbot, shown_key)
+        option_id = dict(options)[shown_key]
+        if question.type is QuestionType.MULTIPLE:  # (none of the bundled offers Not known)
+            ticked ^= {option_id}
+            expected = [o.id for o in question.choices if o.id in ticked] or None
+        else:
+            expected = option_id
+        assert answer(window, question.id) == expected, (question.id, pressed)
