@@ -102,7 +102,7 @@ SKIPPED_RUNTIME_HOOKS = ("pyi_rth_pkgres",)
 REQUIRED_FILES = (
     "rules/ketamine-chronic-pain/ruleset.yaml",
     "rules/ketamine-chronic-pain/examples/crps-asra.yaml",
-    "rules/schema/ruleset.schema.json",
+    "rules/ketamine-chronic-pain/schema/ruleset.schema.json",
     "resources/fonts/DejaVuSans.ttf",
     "resources/fonts/DejaVuSans-Bold.ttf",
 )
@@ -202,7 +202,6 @@ def analysis_options(launcher: str) -> dict[str, object]:
     ]
     data = [
         (str(ROOT / "rules" / "ketamine-chronic-pain"), "rules/ketamine-chronic-pain"),
-        (str(ROOT / "rules" / "schema"), "rules/schema"),
         (str(ROOT / "resources"), "resources"),
         # The domain's names are read from its type stub when the package is first imported.
         (str(ROOT / "decision_aid" / "domain" / "__init__.pyi"), "decision_aid/domain"),

@@ -31,6 +31,10 @@ DEBIAN_PACKAGES = [
     "libxcb-util1", "libxcb-xfixes0", "libxcb-xkb1", "libxkbcommon-x11-0",
     "fonts-dejavu-core",
 ]  # fmt: skip
+# npm, for the YAML language server the editor-support test drives (only when npm is absent).
+NODE_PACKAGES = ["nodejs", "npm"]
+LANGUAGE_SERVER = "yaml-language-server@1.19.2"
+NODE_DIR = ROOT / ".node"
 
 
 def say(message: str) -> None:
@@ -47,7 +51,8 @@ def missing_debian_packages() -> list[str]:
     if shutil.which("dpkg-query") is None:
         return []
     missing = []
-    for package in DEBIAN_PACKAGES:
+    wanted = DEBIAN_PACKAGES + (NODE_PACKAGES if shutil.which("npm") is None else [])
+    for package in wanted:
         if package == "python3-venv" and _has_ensurepip():
             continue
         status = subprocess.run(
@@ -99,6 +104,32 @@ def install_python_packages() -> None:
     STAMP.write_text(wanted)
 
 
+def language_server() -> Path:
+    """The YAML language server installed into the local ``.node`` folder."""
+    return NODE_DIR / "node_modules" / ".bin" / "yaml-language-server"
+
+
+def install_language_server() -> str | None:
+    """Install the YAML language server into ``.node`` when absent: None, or why it is not."""
+    if language_server().exists():
+        return None
+    npm = shutil.which("npm")
+    if npm is None:
+        return "npm is not installed (apt-get install nodejs npm)"
+    command = [npm, "install", "--prefix", str(NODE_DIR), "--no-audit", "--no-fund"]
+    try:
+        result = subprocess.run(
+            [*command, "--loglevel=error", LANGUAGE_SERVER],
+            capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        return f"npm could not install {LANGUAGE_SERVER} within 5 minutes"
+    if result.returncode != 0 or not language_server().exists():
+        reason = (result.stderr.strip().splitlines() or ["no reason given"])[-1]
+        return f"npm could not install {LANGUAGE_SERVER}: {reason}"
+    return None
+
+
 def set_up() -> None:
     if sys.version_info < (3, 11):  # noqa: UP036 - this file runs on any python3 to say so
         say(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}")
@@ -127,6 +158,8 @@ def task_test(args: list[str]) -> None:
     run(BIN / "mypy", "--strict")
     say("import contracts")
     run(BIN / "lint-imports")
+    if (reason := install_language_server()) is not None:
+        say(f"the editor-support test will be skipped: {reason}")
     say("pytest")
     run(BIN / "python", "-m", "pytest", *args, env=env)
 

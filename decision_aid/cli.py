@@ -20,7 +20,6 @@ from typing import Any
 
 from decision_aid import __version__
 from decision_aid.governance.installation import default_rules_dir
-from decision_aid.paths import bundled_rules_dir
 
 __all__ = ["main"]
 
@@ -103,14 +102,23 @@ def _add_authoring_commands(commands: Any, bundled: Path) -> None:
     diff.add_argument("new", type=Path, metavar="NEW")
     diff.add_argument("--format", choices=("text", "json"), default="text")
     diff.add_argument("--exit-code", action="store_true", help="exit 1 when anything changed")
+    diff.add_argument(
+        "--no-solver", action="store_true", help="skip the comparison over every answer set"
+    )
+    diff.add_argument(
+        "--time-limit", type=_positive_seconds, default=VERIFY_TIME_LIMIT, metavar="SECONDS",
+        help="give the solver at most this long (default 60); what it has not settled by "
+        "then is reported undecided, never equivalent",
+    )  # fmt: skip
     diff.set_defaults(run="cmd_diff")
 
     schema = commands.add_parser(
-        "schema", help="write JSON Schemas of the rule-set and case files for editors"
+        "schema", help="write a rule set's JSON Schemas (its own ids included) for editors"
     )
+    schema.add_argument("rules_dir", nargs="?", type=Path, default=bundled, metavar="RULES_DIR")
     schema.add_argument(
-        "-o", "--output", type=Path, default=bundled_rules_dir().parent / "schema", metavar="DIR",
-        help="where to write them (default: rules/schema)",
+        "-o", "--output", type=Path, metavar="DIR",
+        help="where to write them (default: RULES_DIR/schema, where the files' schema lines point)",
     )  # fmt: skip
     schema.add_argument("--format", choices=("text", "json"), default="text")
     schema.set_defaults(run="cmd_schema")

@@ -107,15 +107,19 @@ def _approval(rule_set: RuleSet) -> ApprovalState | None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from decision_aid.authoring.schema import schema_line_problems
     from decision_aid.governance.approval import approval_problems, approval_state
 
     rule_set = _load(args.rules_dir, args.format)
     if rule_set is None:
         return EXIT_FAILED
     state = approval_state(rule_set)
+    warnings = schema_line_problems(rule_set, args.rules_dir)
     if problems := approval_problems(rule_set, state) + check_case_files(rule_set, args.rules_dir):
-        _print_problems(problems, args.format, sys.stdout)
+        _print_problems([*problems, *warnings], args.format, sys.stdout)
         return EXIT_FAILED
+    if warnings:
+        _print_problems(warnings, args.format, sys.stdout)
     if args.format == "text":
         print(f"approval: {state.describe()}")
     return EXIT_OK
@@ -414,21 +418,39 @@ def cmd_diff(args: argparse.Namespace) -> int:
     old, new = _load(args.old, args.format), _load(args.new, args.format)
     if old is None or new is None:
         return EXIT_FAILED
-    result = diff_rule_sets(old, args.old, new, args.new)
+    solver = _use_solver(args.no_solver, "the comparison over every answer set needs z3")
+    result = diff_rule_sets(old, args.old, new, args.new, solver=solver, time_limit=args.time_limit)
     if args.format == "json":
-        json.dump(result.as_dict(), sys.stdout, indent=2)
+        json.dump(result.as_dict(), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         print(f"{old.info.id} {old.info.version} -> {new.info.id} {new.info.version}")
         for change in result.changes:
             print(f"  {change.kind} {change.id}: {change.what}")
+            for f in change.fields:
+                print(f"      {f.field}: {_flow(f.old)} → {_flow(f.new)}")
         print(f"impact on the cases of both versions: {len(result.impacts)} case(s) change")
         for impact in result.impacts:
             print(f"  {impact.where}: {impact.case}")
             print(f"      before: {impact.old}")
             print(f"      after:  {impact.new}")
-    changed = bool(result.changes or result.impacts)
-    return EXIT_FAILED if changed and args.exit_code else EXIT_OK
+        for comparison in result.solver or ():
+            where = ", ".join(f"{k} = {v}" for k, v in comparison.settings.items())
+            verdict = {True: "equivalent", False: "outcomes differ", None: "undecided"}
+            print(f"over every answer set [{where or 'no settings'}]: "
+                  f"{verdict[comparison.equivalent]}")  # fmt: skip
+            if comparison.equivalent is None:
+                print(f"  not settled within {args.time_limit:g} s; give it --time-limit SECONDS")
+            for example in comparison.examples:
+                print(f"  {_flow(example.answers)}")
+                print(f"      before: {example.old}")
+                print(f"      after:  {example.new}")
+    return EXIT_FAILED if result.changed() and args.exit_code else EXIT_OK
+
+
+def _flow(value: object) -> str:
+    """A value on one line, as JSON writes it (and YAML reads it); none for a missing one."""
+    return "(none)" if value is None else json.dumps(value, ensure_ascii=False)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -529,6 +551,9 @@ def cmd_mutate(args: argparse.Namespace) -> int:
             print(
                 f"{place}: {kind}: rule {mutant.rule_id}: {mutant.description} [{mutant.operator}]"
             )
+            if (case := report.killing_cases.get(mutant)) is not None:
+                print("  a case that catches it (check the expectation, then add it under tests/):")
+                print("".join(f"    {line}\n" for line in dump_yaml([case]).splitlines()), end="")
     killable = report.total - len(report.equivalent)
     print(
         f"mutants: {report.total}; killed by the cases: {report.killed_by_cases}; "
@@ -543,9 +568,13 @@ def cmd_mutate(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     from decision_aid.authoring.schema import write_schemas
+    from decision_aid.domain.layout import SCHEMAS
 
+    rule_set = _load(args.rules_dir, args.format)
+    if rule_set is None:
+        return EXIT_FAILED
     try:
-        written = write_schemas(args.output)
+        written = write_schemas(rule_set, args.output or args.rules_dir / SCHEMAS)
     except StorageError as error:
         print(f"error: could not write {error}", file=sys.stderr)
         return EXIT_FAILED

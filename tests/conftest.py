@@ -11,6 +11,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"
+OTHER = FIXTURES / "other"  # a second, made-up rule set with schemas and no settings
 BUNDLED = Path(__file__).parent.parent / "rules" / "ketamine-chronic-pain"
 
 

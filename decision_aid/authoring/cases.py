@@ -35,7 +35,7 @@ from decision_aid.domain.properties import broken_properties
 from decision_aid.domain.questionnaire import Answers, parse_answers
 from decision_aid.domain.rules import Property, RuleSet
 from decision_aid.domain.validation import did_you_mean, validate
-from decision_aid.domain.yamlsource import Document, YamlPath, dump_yaml, read_yaml
+from decision_aid.domain.yamlsource import Document, YamlPath, read_yaml
 
 __all__ = [
     "Case",
@@ -45,7 +45,6 @@ __all__ = [
     "Verdict",
     "advice_from",
     "answers_problems",
-    "case_file_text",
     "case_files",
     "check_case_files",
     "differences",
@@ -298,22 +297,6 @@ def _run_case(
         differing=differing,
         broken=tuple(broken),
     )
-
-
-def case_file_text(
-    name: str, answers: dict[str, Any], settings: dict[str, str], assessment: Assessment
-) -> str:
-    """A case file expecting what the rule set gives now, for the author to review."""
-
-    case = {
-        "name": name,
-        "note": "Written from the app: check the expected outcome before you rely on it.",
-        "settings": dict(settings),
-        "answers": answers,
-        "expect": {"outcome": assessment.outcome.id, "fired": sorted(assessment.fired_ids)},
-    }
-    header = "# yaml-language-server: $schema=../../schema/cases.schema.json\n"
-    return header + dump_yaml({"cases": [case]})
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,11 @@ A mutant the solver proves **equivalent** (the same outcome, and every rule true
 unknown alike, on every answer set; e.g. a part that a ``show_when`` already implies) can
 be caught by nothing and is left out of the rate. A mutant that **survives** shows a
 behaviour no case and no property pins down: a case or a property is missing, or the
-change makes no difference that matters (the report lists each).
+change makes no difference that matters. The report lists each, with a case that would
+kill it when the solver is at hand: answers on which the mutant's outcome (or, failing
+that, the rules it fires) differs from the rule set's, found by the solver as ``diff``
+finds them, and what the rule set gives there as the expectation, ready to review and add
+to a case file under ``tests/``.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from decision_aid.authoring.cases import (
     Expect,
@@ -44,8 +48,12 @@ from decision_aid.domain.conditions import (
     walk,
 )
 from decision_aid.domain.engine import evaluate
-from decision_aid.domain.questionnaire import Answers
+from decision_aid.domain.errors import DecisionAidError
+from decision_aid.domain.questionnaire import Answers, parse_answers
 from decision_aid.domain.rules import IfUnknown, Rule, RuleSet
+
+if TYPE_CHECKING:
+    from decision_aid.authoring.verify import Comparison, Finding
 
 __all__ = ["CasesFail", "Mutant", "MutationReport", "mutants", "run_mutation"]
 
@@ -93,6 +101,8 @@ class MutationReport:
     equivalent: list[Mutant] = field(default_factory=list)
     survivors: list[Mutant] = field(default_factory=list)
     verified: bool = False  # whether the solver looked at the mutants the cases missed
+    killing_cases: dict[Mutant, dict[str, Any]] = field(default_factory=dict)
+    """For a survivor, a case (as a case file holds it) that fails on it and passes here."""
 
     @property
     def killed(self) -> int:
@@ -111,7 +121,9 @@ class MutationReport:
             "verified": self.verified,
             "kill_rate": round(self.rate(), 2),
             "equivalent": [m.as_dict() for m in self.equivalent],
-            "survivors": [m.as_dict() for m in self.survivors],
+            "survivors": [
+                m.as_dict() | {"killing_case": self.killing_cases.get(m)} for m in self.survivors
+            ],
         }
 
 
@@ -149,7 +161,6 @@ def _condition_mutants(rule: Rule) -> Iterator[tuple[str, str, YamlPath, Rule]]:
     nodes: list[tuple[ConditionNode, YamlPath]] = []
     walk(rule.when, lambda node, path, _negated: nodes.append((node, path)))
     for node, path in nodes:
-        where = "/".join(str(p) for p in ("when", *path))
         at: YamlPath = ("when", *path)
         if isinstance(node, All | AnyOf | CountOf) and len(node.parts) >= 2:
             key = (
@@ -158,15 +169,15 @@ def _condition_mutants(rule: Rule) -> Iterator[tuple[str, str, YamlPath, Rule]]:
             for i in range(len(node.parts)):
                 yield (
                     "drop-part",
-                    f"part {i + 1} of '{key}' at {where} dropped",
-                    at,
+                    f"part {i + 1} of '{key}' dropped",
+                    (*at, key, i),
                     _replace(rule, path, partial(_drop, key=key, index=i)),
                 )
             if isinstance(node, All | AnyOf):
                 other = "any" if key == "all" else "all"
                 yield (
                     "swap-all-any",
-                    f"'{key}' at {where} turned into '{other}'",
+                    f"'{key}' turned into '{other}'",
                     at,
                     _replace(rule, path, partial(_swap, key=key, other=other)),
                 )
@@ -185,8 +196,8 @@ def _condition_mutants(rule: Rule) -> Iterator[tuple[str, str, YamlPath, Rule]]:
                 for i, item in enumerate(listed):
                     yield (
                         "drop-option",
-                        f"'{item}' dropped from '{key}' at {where}",
-                        at,
+                        f"'{item}' dropped from '{key}'",
+                        (*at, key, i),
                         _replace(rule, path, partial(_drop, key=key, index=i)),
                     )
         elif isinstance(node, AtLeast | AtMost):
@@ -194,14 +205,14 @@ def _condition_mutants(rule: Rule) -> Iterator[tuple[str, str, YamlPath, Rule]]:
             for step in (-1, 1):
                 yield (
                     "shift-bound",
-                    f"'{key}' at {where} moved by {step:+d}",
+                    f"'{key}' moved by {step:+d}",
                     at,
                     _replace(rule, path, partial(_shift, key=key, step=step)),
                 )
         elif isinstance(node, Not):
             yield (
                 "drop-not",
-                f"'not' at {where} dropped",
+                "'not' dropped",
                 at,
                 _replace(rule, path, lambda d: d["not"]),
             )
@@ -279,20 +290,88 @@ def mutants(rule_set: RuleSet, only: Collection[str] | None = None) -> Iterator[
 
 
 def _killed_by_cases(rule_set: RuleSet, cases: list[_Case]) -> bool:
+    """Whether some case fails on the rule set: every outcome is compared first (the cheap
+    test that kills most mutants), then the rules fired and the declared properties."""
+    assessments = []
     for case in cases:
         assessment = evaluate(rule_set, case.answers, case.settings)
         if assessment.outcome.id != case.expect.outcome:
             return True
+        assessments.append(assessment)
+    for case, assessment in zip(cases, assessments, strict=True):
         changed, broken = differences(rule_set, case.answers, assessment, case.expect)
         if changed or broken:
             return True
     return False
 
 
-def _solver() -> tuple[Callable[[RuleSet, RuleSet], bool], Callable[[RuleSet], Iterator[Any]]]:
-    from decision_aid.authoring.verify import equivalent, findings  # z3 is an optional extra
+class _Solver:
+    """The solver's questions about a mutant the cases missed (z3 is an optional extra)."""
 
-    return equivalent, findings
+    def __init__(self, rule_set: RuleSet) -> None:
+        from decision_aid.authoring.verify import compare, findings
+
+        self.rs = rule_set
+        self._compare = compare
+        self._findings = findings
+        self._held: set[tuple[str, tuple[tuple[str, str], ...]]] | None = None
+
+    def differences(self, mutant: Mutant) -> list[Comparison] | None:
+        """How the mutant differs, setting by setting; None when it behaves like the rule
+        set on every answer set (the same outcome, every rule fired alike)."""
+        comparisons = self._compare(self.rs, mutant.rule_set, rules=True, examples=0)
+        return None if all(c.equivalent is True for c in comparisons) else comparisons
+
+    def breaks_a_property(self, mutant: Mutant, differences: list[Comparison]) -> bool:
+        """Whether the mutant breaks a property the rule set keeps. Under settings where it
+        gives the rule set's outcome on every answer set, it keeps them all (unless the
+        changed rule is an absolute one below the most restrictive level), so the solver
+        is asked only about the settings where some outcome changes."""
+        rule = mutant.rule_set.rules_by_id.get(mutant.rule_id)
+        below = rule is not None and rule.absolute and rule.outcome != self.rs.info.levels[-1].id
+        asked = [
+            c.settings for c in differences if below or c.equivalent is None or c.outcome_changes
+        ]
+        if not asked:
+            return False
+        if self._held is None:  # what the rule set itself keeps, asked once
+            self._held = {_key(f) for f in self._findings(self.rs) if f.holds}
+        found = self._findings(mutant.rule_set, only=asked)
+        return any(not f.holds and _key(f) in self._held for f in found)
+
+    def example(self, mutant: Mutant) -> Comparison | None:
+        """Complete answers that tell the mutant apart: its outcome, else its rules."""
+        comparisons = self._compare(self.rs, mutant.rule_set, rules=True, examples=1, complete=True)
+        return next((c for c in comparisons if c.examples), None)
+
+
+def _key(finding: Finding) -> tuple[str, tuple[tuple[str, str], ...]]:
+    return finding.property, tuple(sorted(finding.settings.items()))
+
+
+def _killing_case(rule_set: RuleSet, mutant: Mutant, found: Comparison) -> dict[str, Any] | None:
+    """A case that passes on the rule set and fails on the mutant: the solver's answers and
+    what the rule set gives there (the engine confirms that the mutant differs)."""
+    if not found.examples:
+        return None
+    raw, settings = found.examples[0], dict(found.settings)
+    try:
+        answers = parse_answers(rule_set.questionnaire, raw)
+        assessment = evaluate(rule_set, answers, settings)
+    except DecisionAidError:  # the encoding and the engine disagree: show no case
+        return None
+    expect: dict[str, Any] = {"outcome": assessment.outcome.id}
+    more = {
+        "fired": sorted(assessment.fired_ids),
+        "might_apply": sorted(f.rule_id for f in assessment.fired if not f.certain),
+    }
+    while not _killed_by_cases(mutant.rule_set, [_Case(answers, settings, Expect(**expect))]):
+        if not more:
+            return None
+        key = next(iter(more))
+        expect[key] = more.pop(key)  # the outcome, then the rules fired, tell it apart
+    named = {"name": f"catches rule {mutant.rule_id}: {mutant.description}"}
+    return named | ({"settings": settings} if settings else {}) | {"answers": raw, "expect": expect}
 
 
 def run_mutation(
@@ -319,20 +398,24 @@ def run_mutation(
         if r.answers is not None and r.assessment is not None and r.expect is not None
     ]
     report = MutationReport(verified=use_verify)
-    equivalent, verify = _solver() if use_verify else (None, None)
+    solver = _Solver(rule_set) if use_verify else None
     for number, mutant in enumerate(mutants(rule_set, only), start=1):
         report.total += 1
+        differences = None
         if _killed_by_cases(mutant.rule_set, cases):
             report.killed_by_cases += 1
             verdict = "killed by the cases"
-        elif equivalent is not None and equivalent(rule_set, mutant.rule_set):
+        elif solver is not None and (differences := solver.differences(mutant)) is None:
             report.equivalent.append(mutant)
             verdict = "equivalent"
-        elif verify is not None and any(not f.holds for f in verify(mutant.rule_set)):
+        elif solver is not None and differences and solver.breaks_a_property(mutant, differences):
             report.killed_by_verify += 1
             verdict = "killed by verify"
         else:
             report.survivors.append(mutant)
+            found = solver.example(mutant) if solver is not None else None
+            if found is not None and (case := _killing_case(rule_set, mutant, found)):
+                report.killing_cases[mutant] = case
             verdict = "survived"
         if progress is not None:
             progress(number, mutant, verdict)

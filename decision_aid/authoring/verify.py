@@ -36,6 +36,7 @@ import json
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 import z3
@@ -61,10 +62,11 @@ from decision_aid.domain.rules import IfUnknown, Property, Rule, RuleSet, applie
 from decision_aid.domain.sources import Place, SourceMap
 
 __all__ = [
+    "Comparison",
     "Finding",
     "LintFinding",
     "Undecided",
-    "equivalent",
+    "compare",
     "findings",
     "lint_rules",
     "setting_combinations",
@@ -329,6 +331,53 @@ def _answers(rule_set: RuleSet, model: z3.ModelRef, variables: dict[str, Any]) -
     return answers
 
 
+def _check(solver: z3.Solver, deadline: float | None) -> Any:
+    """The solver's verdict on what it holds now, within the time left."""
+    if deadline is not None:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return z3.unknown
+        solver.set("timeout", max(1, int(left * 1000)))
+    return solver.check()
+
+
+def _model(
+    solver: z3.Solver,
+    deadline: float | None,
+    knowns: list[Any],
+    *constraints: Any,
+    minimal: bool = True,
+) -> z3.ModelRef | None:
+    """A model of the constraints, or None when there is none. A minimal one leaves as many
+    questions unanswered (``knowns`` false) as it greedily can, for people to read: a solver
+    call per question. Raises :class:`Undecided` when the solver cannot tell in time."""
+    solver.push()
+    scopes = 1
+    try:
+        solver.add(*constraints)
+        verdict = _check(solver, deadline)
+        if verdict == z3.unknown:
+            raise Undecided
+        if verdict != z3.sat:
+            return None
+        model = solver.model()
+        dropped = minimal
+        while dropped:  # until a whole pass leaves no further answer out
+            dropped = False
+            for known in knowns:
+                if not z3.is_true(model.eval(known, model_completion=True)):
+                    continue
+                solver.push()
+                solver.add(z3.Not(known))
+                if _check(solver, deadline) == z3.sat:  # unknown: keep the answer, still a model
+                    model, scopes, dropped = solver.model(), scopes + 1, True
+                else:
+                    solver.pop()
+        return model
+    finally:
+        solver.pop(scopes)
+
+
 class _Prover:
     """One solver per combination of settings: the answers and the outcome are encoded once,
     and each property is asked under push/pop."""
@@ -360,15 +409,6 @@ class _Prover:
     def out_of_time(self) -> bool:
         return self.deadline is not None and time.monotonic() >= self.deadline
 
-    def _check(self) -> Any:
-        """The solver's verdict on what it holds now, within the time left."""
-        if self.deadline is not None:
-            left = self.deadline - time.monotonic()
-            if left <= 0:
-                return z3.unknown
-            self.solver.set("timeout", max(1, int(left * 1000)))
-        return self.solver.check()
-
     def counterexample(
         self, *constraints: Any, minimal: bool | None = None
     ) -> dict[str, Any] | None:
@@ -376,32 +416,15 @@ class _Prover:
         one (the prover's choice unless given) leaves as many questions unanswered as it
         greedily can, for people to read: it costs a solver call per question. Raises
         :class:`Undecided` when the solver cannot tell in the time left."""
-        self.solver.push()
-        scopes = 1
-        try:
-            self.solver.add(*constraints)
-            verdict = self._check()
-            if verdict == z3.unknown:
-                raise Undecided
-            if verdict != z3.sat:
-                return None
-            model = self.solver.model()
-            dropped = self.minimal if minimal is None else minimal
-            while dropped:  # until a whole pass leaves no further answer out
-                dropped = False
-                for question in self.rs.questionnaire.questions():
-                    known = self.variables[question.id]["known"]
-                    if not z3.is_true(model.eval(known, model_completion=True)):
-                        continue
-                    self.solver.push()
-                    self.solver.add(z3.Not(known))
-                    if self._check() == z3.sat:  # unknown: keep the answer, still a model
-                        model, scopes, dropped = self.solver.model(), scopes + 1, True
-                    else:
-                        self.solver.pop()
-            return _answers(self.rs, model, self.variables)
-        finally:
-            self.solver.pop(scopes)
+        knowns = [self.variables[q.id]["known"] for q in self.rs.questionnaire.questions()]
+        model = _model(
+            self.solver,
+            self.deadline,
+            knowns,
+            *constraints,
+            minimal=self.minimal if minimal is None else minimal,
+        )
+        return None if model is None else _answers(self.rs, model, self.variables)
 
     def undecided(self, name: str) -> Finding:
         return Finding(
@@ -561,14 +584,20 @@ def setting_combinations(rule_set: RuleSet) -> list[dict[str, str]]:
 
 
 def findings(
-    rule_set: RuleSet, *, minimal: bool = False, time_limit: float | None = None
+    rule_set: RuleSet,
+    *,
+    minimal: bool = False,
+    time_limit: float | None = None,
+    only: list[Mapping[str, str]] | None = None,
 ) -> Iterator[Finding]:
-    """The built-in properties and every declared one, under every combination of settings,
-    cheapest first, one at a time (so a caller can stop at the first that fails).
-    ``minimal`` counterexamples answer as few questions as they can, for people to read.
-    Once ``time_limit`` seconds have passed, every property left is undecided."""
+    """The built-in properties and every declared one, under every combination of settings
+    (or ``only`` these), cheapest first, one at a time (so a caller can stop at the first
+    that fails). ``minimal`` counterexamples answer as few questions as they can, for people
+    to read. Once ``time_limit`` seconds have passed, every property left is undecided."""
     deadline = None if time_limit is None else time.monotonic() + time_limit
     for settings in setting_combinations(rule_set):
+        if only is not None and settings not in only:
+            continue
         prover = _Prover(rule_set, settings, minimal=minimal, deadline=deadline)
         yield prover.one_outcome()
         yield from (
@@ -759,31 +788,199 @@ def lint_rules(rule_set: RuleSet) -> list[LintFinding]:
     return findings
 
 
-def equivalent(original: RuleSet, changed: RuleSet) -> bool:
-    """Whether two rule sets over the same questionnaire behave alike on every answer set:
-    the same outcome, and the same rules fired, certainly or only because of an unknown."""
-    for settings in setting_combinations(original):
-        solver = z3.Solver()
-        variables = _variables(original, solver)
-        before, after = _World(original, variables, {}), _World(changed, variables, {})
-        differences = [before.outcome(settings) != after.outcome(settings)]
-        rules_after = changed.rules_by_id
-        for rule in original.rules:
-            if not applies(rule, settings):
-                continue
-            t, f = before.truth(rule.when)
-            twin = rules_after.get(rule.id)
-            if twin is None or not applies(twin, settings):
-                # It fired before and cannot now: a rule with an outcome fires unless
-                # certainly false; a note only when certainly true.
-                differences.append(t if rule.outcome is None else z3.Not(f))
-                continue
-            t2, f2 = after.truth(twin.when)
-            differences.append(t != t2)  # fires, or fires for certain
-            if rule.outcome is not None or twin.outcome is not None:
-                # A rule with an outcome also fires when unknown; a note does not.
-                differences.append(f != f2)
-        solver.add(z3.Or(differences))
-        if solver.check() != z3.unsat:
-            return False
-    return True
+@dataclass(frozen=True)
+class Comparison:
+    """Two rule sets under one combination of settings. ``equivalent`` is True when they
+    behave alike on every answer set both accept, False when the solver found answer sets
+    that tell them apart (``examples``: answers files, one per change of outcome, with as few
+    answers as it could), None when the time limit ran out first. ``outcome_changes`` says
+    whether the examples change the outcome, or only which rules fire."""
+
+    settings: Mapping[str, str]
+    equivalent: bool | None
+    examples: tuple[dict[str, Any], ...] = ()
+    outcome_changes: bool = False
+
+
+def _joint_variables(
+    old: RuleSet, new: RuleSet, solver: z3.Solver
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The answers of two versions of a questionnaire as one set of variables: a question
+    both ask alike shares its variables (z3 names them by question and option), so an answer
+    means the same in both; an option or a type only one version has is left out, so only
+    answers both versions accept are considered."""
+    old_vars = _variables(old, solver)
+    if new.questionnaire is old.questionnaire:  # e.g. a mutant: the very same questions
+        return old_vars, old_vars
+    new_vars = _variables(new, solver)
+    for question in new.questionnaire.questions():
+        before = old.questionnaire.by_id.get(question.id)
+        if before is None:
+            continue
+        ours, theirs = new_vars[question.id], old_vars[question.id]
+        old_ids, new_ids = [o.id for o in before.choices], [o.id for o in question.choices]
+        if before.type is not question.type or before.integer != question.integer:
+            solver.add(z3.Not(ours["known"]))  # an answer to one is no answer to the other
+        elif question.type is QuestionType.MULTIPLE:
+            solver.add(*(z3.Not(theirs["value"][o]) for o in old_ids if o not in new_ids))
+            solver.add(*(z3.Not(ours["value"][o]) for o in new_ids if o not in old_ids))
+        elif question.type is not QuestionType.NUMBER and old_ids != new_ids:
+            value = z3.Int(f"{question.id}@new")
+            same = [
+                z3.And(theirs["value"] == i, value == new_ids.index(o))
+                for i, o in enumerate(old_ids)
+                if o in new_ids
+            ]
+            solver.add(z3.Implies(ours["known"], z3.Or(same)))
+            new_vars[question.id] = {"known": ours["known"], "value": value}
+    return old_vars, new_vars
+
+
+def _joint_answers(
+    old: RuleSet,
+    new: RuleSet,
+    old_vars: dict[str, Any],
+    new_vars: dict[str, Any],
+    model: z3.ModelRef,
+) -> dict[str, Any]:
+    """A model of two versions' joint variables as one answers file."""
+    return {**_answers(new, model, new_vars), **_answers(old, model, old_vars)}
+
+
+def _joint_settings(old: RuleSet, new: RuleSet) -> list[dict[str, str]]:
+    """Every combination of the settings of either version (of a setting both have, the
+    choices both have)."""
+    choices: dict[str, list[str]] = {}
+    for rule_set in (old, new):
+        for setting in rule_set.info.settings:
+            ids = [c.id for c in setting.choices]
+            choices[setting.id] = [c for c in choices.get(setting.id, ids) if c in ids]
+    return [dict(zip(choices, c, strict=True)) for c in itertools.product(*choices.values())]
+
+
+def _fired_differently(before: _World, after: _World, settings: Mapping[str, str]) -> list[Any]:
+    """Where some rule fires in one rule set and not in the other, certainly or only
+    because of an unknown (what a case's ``fired`` and ``might_apply`` observe)."""
+    differences = []
+    rules_after = after.rs.rules_by_id
+    for rule in before.rs.rules:
+        if not applies(rule, settings):
+            continue
+        t, f = before.truth(rule.when)
+        twin = rules_after.get(rule.id)
+        if twin is None or not applies(twin, settings):
+            # It fired before and cannot now: a rule with an outcome fires unless
+            # certainly false; a note only when certainly true.
+            differences.append(t if rule.outcome is None else z3.Not(f))
+            continue
+        t2, f2 = after.truth(twin.when)
+        differences.append(t != t2)  # fires, or fires for certain
+        if rule.outcome is not None or twin.outcome is not None:
+            # A rule with an outcome also fires when unknown; a note does not.
+            differences.append(f != f2)
+    return differences
+
+
+def compare(
+    old: RuleSet,
+    new: RuleSet,
+    *,
+    rules: bool = False,
+    examples: int = 3,
+    complete: bool = False,
+    time_limit: float | None = None,
+) -> list[Comparison]:
+    """Whether ``new`` gives the outcome ``old`` gives on every answer set both accept, for
+    each combination of settings; if not, up to ``examples`` answer sets whose outcome
+    changes, each a different change (old level → new level). With ``rules``, a version
+    that keeps every outcome but fires other rules is not equivalent either (then one
+    example shows it); with no ``examples``, only the verdict. ``complete`` examples
+    answer every question either version asks (for a case file) where they can; else as
+    few as they can (for reading). Once ``time_limit`` seconds have passed, what is left
+    is undecided."""
+    deadline = None if time_limit is None else time.monotonic() + time_limit
+    return [
+        _Comparer(old, new, settings, complete, deadline).compare(rules, examples)
+        for settings in _joint_settings(old, new)
+    ]
+
+
+class _Comparer:
+    """Two versions over one set of answer variables, under one combination of settings."""
+
+    def __init__(
+        self,
+        old: RuleSet,
+        new: RuleSet,
+        settings: Mapping[str, str],
+        complete: bool,
+        deadline: float | None,
+    ) -> None:
+        self.settings = settings
+        self.deadline = deadline
+        self.solver = z3.Solver()
+        old_vars, new_vars = _joint_variables(old, new, self.solver)
+        self.before, self.after = _World(old, old_vars, {}), _World(new, new_vars, {})
+        self.old_rank, self.new_rank = self.before.outcome(settings), self.after.outcome(settings)
+        old_levels, new_levels = [v.id for v in old.info.levels], [v.id for v in new.info.levels]
+        self.changed = (
+            self.old_rank != self.new_rank
+            if old_levels == new_levels
+            else z3.Or(
+                [
+                    z3.And(self.old_rank == i, self.new_rank == j)
+                    for i, a in enumerate(old_levels)
+                    for j, b in enumerate(new_levels)
+                    if a != b
+                ]
+            )
+        )
+        self.knowns = [v["known"] for v in {**new_vars, **old_vars}.values()]
+        self.answered = [
+            z3.Implies(world.visibility(q.id)[0], world.known(q.id))
+            for world in ((self.before, self.after) if complete else ())
+            for q in world.rs.questionnaire.questions()
+        ]
+        self.answers = partial(_joint_answers, old, new, old_vars, new_vars)
+
+    def example(self, *constraints: Any, minimal: bool) -> z3.ModelRef | None:
+        """A model of the constraints or None; a minimal one is complete when asked for and
+        there is one (else any), with as few answers as the solver can leave out."""
+        if not minimal:
+            return _model(self.solver, self.deadline, self.knowns, *constraints, minimal=False)
+        found = _model(self.solver, self.deadline, self.knowns, *constraints, *self.answered)
+        if found is None and self.answered:
+            found = _model(self.solver, self.deadline, self.knowns, *constraints)
+        return found
+
+    def compare(self, rules: bool, examples: int) -> Comparison:
+        """The verdict, with up to ``examples`` examples (none: one solver call per question
+        asked, the verdict alone)."""
+        shown: list[dict[str, Any]] = []
+        seen: list[Any] = []  # the changes of outcome shown so far
+        outcome_changes = differs = False
+        fired = z3.Or(_fired_differently(self.before, self.after, self.settings))
+        try:
+            if examples == 0 and rules:  # one call settles most: any difference at all?
+                if self.example(z3.Or(self.changed, fired), minimal=False) is None:
+                    return Comparison(self.settings, True)
+                outcome_changes = self.example(self.changed, minimal=False) is not None
+                return Comparison(self.settings, False, (), outcome_changes)
+            while len(shown) < examples or not outcome_changes:
+                model = self.example(self.changed, *seen, minimal=examples > 0)
+                if model is None:
+                    break
+                outcome_changes = differs = True
+                if examples == 0:
+                    break
+                was, now = model.eval(self.old_rank), model.eval(self.new_rank)
+                seen.append(z3.Not(z3.And(self.old_rank == was, self.new_rank == now)))
+                shown.append(self.answers(model))
+            if not differs and rules:
+                model = self.example(fired, minimal=examples > 0)
+                differs = model is not None
+                if model is not None and examples > 0:
+                    shown.append(self.answers(model))
+        except Undecided:
+            return Comparison(self.settings, None, tuple(shown), outcome_changes)
+        return Comparison(self.settings, not differs, tuple(shown), outcome_changes)

@@ -10,6 +10,7 @@ A rule set is a folder::
     rules/*.yaml          the rules, in files of the author's choosing
     tests/*.yaml          case files (optional)
     examples/*.yaml       answers files to try (optional)
+    schema/               the set's JSON Schemas for editors (decision-aid schema; not read)
     approval.yaml         the signed approval (written by decision-aid approve)
 
 The folder is strict: any other file or folder, a ``.yml`` file, and a folder inside
@@ -36,6 +37,7 @@ __all__ = [
     "REQUIRED_FILES",
     "RULES",
     "RULESET_FILE",
+    "SCHEMAS",
     "SHEET_FILE",
     "SUFFIX",
     "TESTS",
@@ -55,7 +57,8 @@ OPTIONAL_FILES = (SHEET_FILE, PROPERTIES_FILE)
 RULES = "rules"
 TESTS = "tests"
 EXAMPLES = "examples"
-_FOLDERS = (RULES, TESTS, EXAMPLES)
+SCHEMAS = "schema"
+_FOLDERS = (RULES, TESTS, EXAMPLES, SCHEMAS)
 _FILES = (*REQUIRED_FILES, *OPTIONAL_FILES, APPROVAL_FILE)
 
 

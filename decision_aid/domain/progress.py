@@ -48,6 +48,11 @@ class Progress:
     def complete_sections(self) -> int:
         return sum(s.state is SectionState.COMPLETE for s in self.sections)
 
+    @property
+    def complete(self) -> bool:
+        """Every section complete and every safety question answered."""
+        return not self.unanswered_safety and self.complete_sections == len(self.sections)
+
 
 def question_visibility(rule_set: RuleSet, answers: Answers) -> dict[str, Truth]:
     """Each question's ``show_when`` in three-valued logic (unknown: may be asked)."""

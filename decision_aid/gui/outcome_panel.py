@@ -1,6 +1,11 @@
 """The live outcome: the result in plain words with its shape and colour, why, what
 to do, and what is still missing (each item a link that jumps to its question).
 
+The panel speaks to the patient (the clinician turns the screen to them): its own words
+say "you" and "your", as the rule set's reasons do. Rule ids and citation tags are for the
+clinician and the rule author, shown only with the details switch on. A form with no
+answer yet is "Not assessed yet", not an outcome.
+
 The details are one read-only document (QTextBrowser), not a stack of word-wrapped
 labels: labels re-measure themselves on every change, and that cost a whole frame.
 Links in it are reachable with Tab and followed with Enter.
@@ -14,6 +19,7 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from decision_aid.gui.text import html_text
+from decision_aid.gui.theme import warning_colour
 from decision_aid.present.levels import level_style
 from decision_aid.present.wording import (
     MISSING_HEADING,
@@ -41,6 +47,10 @@ def _label(text: str = "", *, name: str) -> QLabel:
     return label
 
 
+NOT_ASSESSED = "Not assessed yet"
+WORKING = "Working out what could change the outcome…"
+
+
 def _sources(fired: FiredRule) -> str:
     cited = "; ".join(c.short + (f" ({c.grade})" if c.grade else "") for c in fired.citations)
     sources = html_text(fired.rule_id) + (" · " + html_text(cited) if cited else "")
@@ -52,14 +62,14 @@ def _items(title: str, items: list[str]) -> str:
 
 
 def _described(assessment: Assessment) -> str:
-    return f"<h4>What this means</h4><p>{html_text(assessment.outcome_description)}</p>"
+    return f"<h4>What this means for you</h4><p>{html_text(assessment.outcome_description)}</p>"
 
 
 def _conditional(advice: ConditionalAdvice) -> str:
     """Advice of rules that only might apply, under the "if …" naming the answer."""
-    items = [f"Caution: {html_text(c)}" for c in advice.cautions]
-    items += [f"Action: {html_text(a)}" for a in advice.actions]
-    return _items(html_text(advice.heading) + " <small>(not yet known)</small>", items)
+    items = [f"Take care: {html_text(c)}" for c in advice.cautions]
+    items += [f"To do: {html_text(a)}" for a in advice.actions]
+    return _items(html_text(advice.heading) + " <small>(not known yet)</small>", items)
 
 
 def _to_check(assessment: Assessment) -> str:
@@ -92,39 +102,70 @@ class OutcomePanel(QWidget):
         self.override.setVisible(False)
         self.approval = _label(name="approval")
         self.approval.setAccessibleName("Approval of the rule set")
-        self.approval.setStyleSheet("color:#B00020; font-weight:bold;")
+        self.approval.setStyleSheet(f"color:{warning_colour(self.palette())}; font-weight:bold;")
         self.approval.setVisible(False)
         self.details = QTextBrowser()
         self.details.setObjectName("details")
         self.details.setAccessibleName("Why, what to do, and what we still need to know")
         self.details.setOpenLinks(False)
+        self.details.setMinimumHeight(self.fontMetrics().height() * 3)  # it scrolls
         self.details.anchorClicked.connect(self._on_link)
+        self.show_sources = False
+        """The details switch: rule ids and citation tags beside each reason."""
+        self._shown: tuple[Assessment, RuleSet, Override | None, bool, bool] | None = None
         for widget in (self.approval, self.badge, self.caption, self.override):
             layout.addWidget(widget)
         layout.addWidget(self.details, 1)
 
     def show_assessment(
-        self, assessment: Assessment, rule_set: RuleSet, override: Override | None
+        self,
+        assessment: Assessment,
+        rule_set: RuleSet,
+        override: Override | None,
+        *,
+        assessed: bool = True,
+        missing_ready: bool = True,
     ) -> None:
-        rank = rule_set.level_rank[assessment.outcome.id]
-        style = level_style(rank, len(rule_set.info.levels))
-        self._set(
-            self.badge,
-            f"<span style='font-size:150%'>{style.shape}</span>&nbsp; "
-            f"<b style='font-size:130%'>{html_text(assessment.outcome.label)}</b>",
-        )
-        sheet = f"background:{style.background}; color:{style.foreground}; border-radius:6px;"
-        if self.badge.styleSheet() != sheet:  # restyling is costly: only on a new level
-            self.badge.setStyleSheet(sheet)
-        self.badge.setAccessibleName(f"Outcome: {assessment.outcome.label}")
+        """``assessed`` False: no answer yet. ``missing_ready`` False: what is missing is
+        still being worked out (off the UI thread), and is shown once it is."""
+        self._shown = (assessment, rule_set, override, assessed, missing_ready)
+        if not assessed:
+            self._show_badge(
+                "…", NOT_ASSESSED, "border:2px dashed palette(text); border-radius:6px;"
+            )
+            html = "<p>Answer the questions to see what the rule set suggests.</p>"
+        else:
+            rank = rule_set.level_rank[assessment.outcome.id]
+            style = level_style(rank, len(rule_set.info.levels))
+            sheet = f"background:{style.background}; color:{style.foreground}; border-radius:6px;"
+            self._show_badge(style.shape, assessment.outcome.label, sheet)
+            html = self._details(assessment, rule_set, missing_ready=missing_ready)
         self._set(self.caption, NOT_A_DECISION)
         self._show_override(override, rule_set)
-        html = self._details(assessment, rule_set)
         if html != self.details.property("shown_html"):
             self.details.setProperty("shown_html", html)
             position = self.details.verticalScrollBar().value()
             self.details.setHtml(html)
             self.details.verticalScrollBar().setValue(position)
+
+    def set_show_sources(self, shown: bool) -> None:
+        """Turn the details switch on or off, and show the panel again accordingly."""
+        self.show_sources = shown
+        if self._shown is not None:
+            assessment, rule_set, override, assessed, missing_ready = self._shown
+            self.show_assessment(
+                assessment, rule_set, override, assessed=assessed, missing_ready=missing_ready
+            )
+
+    def _show_badge(self, shape: str, label: str, sheet: str) -> None:
+        self._set(
+            self.badge,
+            f"<span style='font-size:150%'>{html_text(shape)}</span>&nbsp; "
+            f"<b style='font-size:130%'>{html_text(label)}</b>",
+        )
+        if self.badge.styleSheet() != sheet:  # restyling is costly: only on a new level
+            self.badge.setStyleSheet(sheet)
+        self.badge.setAccessibleName(f"Outcome: {label}")
 
     def show_approval(self, mark: str | None) -> None:
         """The rule set's approval mark (ApprovalState.describe()); None when approved."""
@@ -154,33 +195,40 @@ class OutcomePanel(QWidget):
         )
         self.override.setVisible(True)
 
-    def _details(self, assessment: Assessment, rule_set: RuleSet) -> str:
+    def _details(self, assessment: Assessment, rule_set: RuleSet, *, missing_ready: bool) -> str:
+        def sourced(fired: FiredRule, text: str) -> str:
+            return html_text(text) + (_sources(fired) if self.show_sources else "")
+
         certain = [f for f in assessment.fired if f.certain]
         possible = [f for f in assessment.fired if not f.certain]
         parts = [_described(assessment)]
-        parts.append(_items("Why", [html_text(f.patient_reason) + _sources(f) for f in certain]))
+        parts.append(_items("Why", [sourced(f, f.patient_reason) for f in certain]))
         if possible:
-            shown = [html_text(f.title) + _sources(f) for f in possible[:MAX_POSSIBLE]]
+            shown = [sourced(f, f.title) for f in possible[:MAX_POSSIBLE]]
             if len(possible) > MAX_POSSIBLE:
-                shown.append(
-                    f"… and {len(possible) - MAX_POSSIBLE} more, once the answers are known"
-                )
-            parts.append(_items("Might apply: an answer is not known", shown))
-        if assessment.missing:
+                shown.append(f"… and {len(possible) - MAX_POSSIBLE} more, once we know more")
+            parts.append(_items("Might apply to you: an answer is not known yet", shown))
+        if not missing_ready:
+            parts.append(f"<h4>{MISSING_HEADING}</h4><p><i>{WORKING}</i></p>")
+        elif assessment.missing:
             links = []
             for item in assessment.missing:
                 changes = html_text(item.changes_in_words(rule_set.levels_by_id))
                 target = f"{QUESTION_SCHEME}:{html_text(item.question_id)}"
                 links.append(
                     f"<a href='{target}'>{html_text(item.label)}</a> "
-                    f"({html_text(item.status)})<br><small>If answered: {changes}</small>"
+                    f"({html_text(item.status)})<br><small>Once answered: {changes}</small>"
                 )
             parts.append(_items(MISSING_HEADING, links))
-        parts.append(_to_check(assessment))
+        if missing_ready:
+            parts.append(_to_check(assessment))
         if assessment.set_aside:
             kept = [html_text(f"{a.label}: {a.answer}") for a in assessment.set_aside]
             parts.append(_items(SET_ASIDE_HEADING, kept))
-        for title, items in (("Actions", assessment.actions), ("Cautions", assessment.cautions)):
+        for title, items in (
+            ("What to do next", assessment.actions),
+            ("Take care", assessment.cautions),
+        ):
             if items:
                 parts.append(_items(title, [html_text(i) for i in items]))
         parts += [_conditional(advice) for advice in assessment.conditional]

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -26,18 +26,21 @@ from PySide6.QtWidgets import (
 
 from decision_aid.domain.errors import DecisionAidError
 from decision_aid.gui.dialogs import show_error
+from decision_aid.gui.screen import fit_to_screen
 from decision_aid.writing import write_file
 
 __all__ = ["SheetPreview", "page_images"]
 
 
-def page_images(pdf: bytes, *, dpi: float) -> list[QImage]:
-    """Every page of ``pdf`` as an image at ``dpi``."""
+def page_images(pdf: bytes, *, dpi: float, width: float | None = None) -> list[QImage]:
+    """Every page of ``pdf`` as an image at ``dpi``, or narrower to fit ``width`` pixels."""
     document = pdfium.PdfDocument(pdf)
     images = []
     try:
         for index in range(len(document)):
-            bitmap = document[index].render(scale=dpi / 72, prefer_bgrx=True)
+            page = document[index]
+            scale = dpi / 72 if width is None else min(dpi / 72, width / page.get_width())
+            bitmap = page.render(scale=scale, prefer_bgrx=True)
             image = QImage(
                 bitmap.buffer,
                 bitmap.width,
@@ -68,14 +71,18 @@ class SheetPreview(QDialog):
         self.suggested_name = suggested_name
         self.setObjectName("sheet-preview")
         self.setWindowTitle("Discussion sheet: preview")
-        self.resize(820, 900)
+        fit_to_screen(self, QSize(820, 900))  # its buttons stay on a small screen
         layout = QVBoxLayout(self)
         pages = QWidget()
         column = QVBoxLayout(pages)
         self.page_labels: list[QLabel] = []
-        for number, image in enumerate(page_images(pdf, dpi=90), start=1):
+        ratio = self.devicePixelRatioF()  # sharp at any scale, and no wider than the dialog
+        fit = (self.width() - 6 * self.fontMetrics().height()) * ratio
+        for number, image in enumerate(page_images(pdf, dpi=90 * ratio, width=fit), start=1):
             label = QLabel()
-            label.setPixmap(QPixmap.fromImage(image))
+            pixmap = QPixmap.fromImage(image)
+            pixmap.setDevicePixelRatio(ratio)
+            label.setPixmap(pixmap)
             label.setAccessibleName(f"Page {number}")
             label.setFrameShape(QLabel.Shape.Box)
             column.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)

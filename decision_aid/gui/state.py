@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -23,7 +24,7 @@ from decision_aid.domain.consultation import Consultation, Override
 from decision_aid.domain.errors import AnswersError, StorageError
 from decision_aid.domain.progress import Progress, progress
 from decision_aid.domain.questionnaire import parse_answers
-from decision_aid.storage import Autosave
+from decision_aid.storage import Autosave, read_consultation, write_consultation
 
 __all__ = ["ConsultationModel", "utc_now"]
 
@@ -64,6 +65,9 @@ class ConsultationModel(QObject):
         self.assessment: Assessment
         self.progress: Progress
         self._fitting: dict[str, Any] = {}
+        self.saved_path: Path | None = None
+        """The file the consultation was last saved to or opened from (the document)."""
+        self._saved_version: datetime | None = None
         self._reconcile()
 
     def _reconcile(self) -> None:
@@ -131,6 +135,32 @@ class ConsultationModel(QObject):
 
     def set_patient_label(self, label: str) -> None:
         self._commit(self.consultation.with_patient_label(label, now=self.clock()))
+
+    # -- the document: the file the consultation is kept in ------------------------------
+
+    @property
+    def unsaved(self) -> bool:
+        """Has something worth keeping changed since the file was last saved or opened?"""
+        consultation = self.consultation
+        if not (consultation.answers or consultation.set_aside or consultation.notes):
+            return False
+        return self._saved_version != consultation.updated
+
+    def save_to(self, path: Path) -> None:
+        """Save to ``path``, which becomes the document; raises ``StorageError``."""
+        write_consultation(path, self.consultation)
+        self.saved_path, self._saved_version = path, self.consultation.updated
+
+    def open(self, path: Path) -> None:
+        """Show the consultation saved in ``path``; raises ``DecisionAidError``."""
+        consultation = read_consultation(path)
+        self.saved_path, self._saved_version = path, consultation.updated
+        self.replace(consultation)
+
+    def start(self, consultation: Consultation) -> None:
+        """Show a consultation kept in no file yet (a new one, or one restored)."""
+        self.saved_path, self._saved_version = None, None
+        self.replace(consultation)
 
     def replace(self, consultation: Consultation) -> None:
         """Show another consultation (opened or restored); the old autosave stays as it is.

@@ -16,9 +16,23 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
-__all__ = ["FOCUS_CONTRAST", "contrast", "focus_colour", "focus_width", "style_sheet"]
+__all__ = [
+    "FOCUS_CONTRAST",
+    "contrast",
+    "focus_colour",
+    "focus_width",
+    "style_sheet",
+    "warning_colour",
+]
 
 FOCUS_CONTRAST = 3.0
+
+
+def warning_colour(palette: QPalette) -> str:
+    """The colour of an approval mark: dark red on a light window, light red on a dark
+    one (high-contrast palettes), above 4.5:1 against either."""
+    dark = palette.color(QPalette.ColorRole.Window).lightnessF() < 0.5
+    return "#FF8A80" if dark else "#B00020"
 
 
 def _luminance(colour: QColor) -> float:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from decision_aid.authoring.mutate import Mutant, mutants, run_mutation
 from decision_aid.cli import main
@@ -144,3 +145,42 @@ def test_deleting_a_rule_that_only_ever_might_apply_is_not_called_equivalent(
     report = run_mutation(load_rule_set(mini_copy), mini_copy, only={"r-never"})
     deleted = [m for m in (*report.equivalent, *report.survivors) if m.operator == "delete-rule"]
     assert [m in report.survivors for m in deleted] == [True]
+
+
+def test_each_survivor_comes_with_a_case_that_catches_it(
+    mini_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    weaken_cases(mini_copy)
+    only = ["--rule", "r-go", "--rule", "r-young"]
+    assert main(["mutate", str(mini_copy), *only, "--format", "json"]) == 0
+    survivors = json.loads(capsys.readouterr().out)["survivors"]
+    assert survivors
+    assert all(s["killing_case"] is not None for s in survivors)
+    # Added to a case file as printed, every one passes here and catches its mutant.
+    cases = mini_copy / "tests" / "caught.yaml"
+    cases.write_text(yaml.safe_dump({"cases": [s["killing_case"] for s in survivors]}))
+    assert main(["test", str(mini_copy)]) == 0
+    assert f"PASS: {len(survivors) + 1}/{len(survivors) + 1}" in capsys.readouterr().out
+    assert main(["mutate", str(mini_copy), *only, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["survivors"] == []
+
+
+def test_a_dropped_part_is_placed_at_that_part_and_counted_from_one(
+    mini_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    weaken_cases(mini_copy)
+    assert main(["mutate", str(mini_copy), "--rule", "r-go"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    rules = (mini_copy / "rules" / "main.yaml").read_text().splitlines()
+    for number, wanted in (
+        (1, "{question: diagnosis, is: a}"),
+        (2, '{question: tried, is: "yes"}'),
+    ):
+        (line,) = [x for x in lines if f"part {number} of 'all' dropped" in x]
+        row, column = (int(n) for n in line.split(":")[1:3])
+        assert rules[row - 1][column - 1 :] == wanted
+        at = lines.index(line)
+        assert lines[at + 1] == (
+            "  a case that catches it (check the expectation, then add it under tests/):"
+        )
+        assert lines[at + 2].startswith("    - name: ")

@@ -28,10 +28,10 @@ from tests.conftest import BUNDLED
 
 
 def type_into(app: QApplication, window: MainWindow, target: str, text: str) -> None:
-    field: QWidget | None = window.notes
+    field: QWidget | None = window.view.notes
     if target != "notes":
-        window.jump_to_question(target)
-        field = next(p.widgets[target] for p in window.pages if target in p.widgets).number
+        window.view.jump_to_question(target)
+        field = window.view.page(window.view.section_of[target]).widgets[target].number
     assert field is not None
     field.setFocus()
     QTest.keyClicks(field, text)

@@ -25,7 +25,9 @@ def private_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(autouse=True)
 def no_save_prompt(monkeypatch: pytest.MonkeyPatch) -> None:
     """Closing a window at teardown discards the test consultation instead of asking."""
-    monkeypatch.setattr(MainWindow, "_ask_save", lambda self: QMessageBox.StandardButton.Discard)
+    monkeypatch.setattr(
+        MainWindow, "ask_save", staticmethod(lambda parent: QMessageBox.StandardButton.Discard)
+    )
 
 
 @pytest.fixture

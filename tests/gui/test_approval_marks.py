@@ -9,6 +9,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from decision_aid.governance.approval import ApprovalKind
+from decision_aid.gui import actions, exports
 from decision_aid.gui.text import html_text
 from tests.governance.scenarios import SCENARIOS, Scenario, World, make_world
 from tests.gui.conftest import WindowFactory
@@ -40,10 +41,10 @@ def test_the_window_shows_the_approval_state(
         shown = [window.error_panel.problems.item(i).text() for i in range(1)]
         assert "error[retired]" in shown[0]
         assert "cannot be used for a new consultation" in shown[0]
-        assert not window.new_action.isEnabled()
+        assert not window.menus.new_action.isEnabled()
         return
-    assert window.approval_label.text() == mark
-    panel = window.outcome.approval
+    assert window.status.approval_label.text() == mark
+    panel = window.view.outcome.approval
     if scenario.kind is ApprovalKind.APPROVED:
         assert panel.isHidden()
         assert "DRAFT" not in window.windowTitle()
@@ -54,7 +55,8 @@ def test_the_window_shows_the_approval_state(
         assert window.windowTitle().split(" — ")[1].split(" · ")[2:] == list(
             window.approval.flags() if window.approval else ()
         )
-        pages = _pdf_pages(window.sheet_pdf())
+        assert window.model is not None
+        pages = _pdf_pages(actions.sheet_job(window.model, window.approval)())
         assert all(" ".join(mark.split()) in page for page in pages)
 
 
@@ -64,11 +66,11 @@ def test_the_fhir_export_claims_active_only_for_an_approved_set(
     import json
 
     window = make_window(world.folder)
-    _, questionnaire = window.export_to(tmp_path / "approved.json")
+    _, questionnaire = exports.export_to(window, tmp_path / "approved.json")
     assert json.loads(questionnaire.read_text())["status"] == "active"
     (world.folder / "approval.yaml").unlink()  # status: approved stays, unproved
     window.reload_rules()
-    _, questionnaire = window.export_to(tmp_path / "claimed.json")
+    _, questionnaire = exports.export_to(window, tmp_path / "claimed.json")
     assert json.loads(questionnaire.read_text())["status"] == "draft"
 
 
@@ -87,7 +89,7 @@ def test_a_window_left_open_past_the_review_date_marks_the_set_expired(
     after = REVIEW_BY + timedelta(days=1)
     model.clock = lambda: datetime.combine(after, time(12), tzinfo=UTC)
     model.set_notes("a day after the review date")
-    assert window.approval_label.text().startswith(
+    assert window.status.approval_label.text().startswith(
         f"EXPIRED: this rule set was due for review by {day(REVIEW_BY)}"
     )
-    assert window.outcome.approval.isVisible()
+    assert window.view.outcome.approval.isVisible()

@@ -6,12 +6,13 @@ import stat
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from decision_aid.governance.audit import AuditLog
+from decision_aid.gui import exports, overrides, printing
 from decision_aid.gui.dialogs import OverrideDialog
 from decision_aid.gui.sheet_preview import SheetPreview
 from tests.gui.conftest import WindowFactory
@@ -46,8 +47,8 @@ def test_each_action_is_recorded_with_the_rule_set_and_outcome(
         active.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
 
     QTimer.singleShot(0, fill)
-    window.override()
-    window.export_to(tmp_path / "export.json")
+    overrides.override(window)
+    exports.export_to(window, tmp_path / "export.json")
 
     def save_and_print() -> None:
         preview = QApplication.activeModalWidget()
@@ -59,9 +60,12 @@ def test_each_action_is_recorded_with_the_rule_set_and_outcome(
         preview.print_to(printer)
         preview.reject()
 
-    QTimer.singleShot(0, save_and_print)
-    window.preview_sheet()
-    window.clear_override()
+    window.sheet_shown.connect(
+        lambda _: QTimer.singleShot(0, save_and_print), Qt.ConnectionType.SingleShotConnection
+    )
+    with qtbot.waitSignal(window.sheet_shown, timeout=30000):  # drawn off the UI thread
+        printing.preview_sheet(window)
+    overrides.clear_override(window)
     assert _events(log) == [
         "rule-set-loaded",
         "override-set",
@@ -85,7 +89,10 @@ def test_each_action_is_recorded_with_the_rule_set_and_outcome(
 
 
 def test_a_log_that_cannot_be_written_is_said_not_hidden(
-    make_window: WindowFactory, private_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+    make_window: WindowFactory,
+    private_data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    qtbot: QtBot,
 ) -> None:
     shown: list[tuple[str, str]] = []
 
@@ -98,13 +105,14 @@ def test_a_log_that_cannot_be_written_is_said_not_hidden(
     log = AuditLog(private_data_dir / "audit")
     log.head_path.unlink()  # the head lost: nothing more is recorded until IT looks
     window.reload_rules()
+    qtbot.waitUntil(lambda: "audit" in window.statusBar().currentMessage())  # after the paint
     assert shown == [], "a load never blocks the window with a dialog"
     message = window.statusBar().currentMessage()
     assert message.startswith("Not recorded in the audit trail: ")
     assert "no head record" in message
     assert window.model is not None
     window.model.set_override(window.model.rule_set.info.levels[-1].id, "test")
-    window.clear_override()  # something the clinician did: said in a dialog
+    overrides.clear_override(window)  # something the clinician did: said in a dialog
     assert shown
     title, text = shown[-1]
     assert title == "Not recorded in the audit trail"

@@ -16,6 +16,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from decision_aid.domain.yamlsource import read_yaml
+from decision_aid.gui import files
 from decision_aid.gui.main_window import MainWindow
 from decision_aid.storage import MAX_CONSULTATION_BYTES, Autosave
 from tests.conftest import BUNDLED
@@ -71,8 +72,8 @@ def test_a_consultation_too_large_to_open_again_is_not_saved_and_the_window_says
     before = path.read_bytes()
     # (an answer, not the notes: a 4 MB note takes minutes to lay out in the notes box)
     window.model.set_answer("goals", "n" * MAX_CONSULTATION_BYTES)
-    text = window.save_label.text()
-    assert text.startswith("NOT SAVED:"), text
+    text = window.status.save_label.text()
+    assert text.startswith("NOT KEPT on this computer:"), text
     assert "Shorten the answers" in text
     assert path.read_bytes() == before
 
@@ -107,13 +108,13 @@ def test_new_and_quit_work_when_the_data_folder_cannot_be_made(
     window = _window(qtbot, tmp_path / "a-file" / "data")
     assert window.model is not None
     window.model.set_answer("diagnosis", "crps")
-    text = window.save_label.text()
+    text = window.status.save_label.text()
     assert "cannot be kept on this computer (Not a directory)" in text, text
     first = window.model.consultation.id
-    window.new_consultation()
+    files.new_consultation(window)
     assert window.model.consultation.id != first, "New shows a new consultation"
     assert window.model.consultation.answers == {}
-    assert "cannot be kept on this computer" in window.save_label.text()
+    assert "cannot be kept on this computer" in window.status.save_label.text()
     assert window.close(), "Quit works, without a traceback"
 
 
@@ -126,10 +127,12 @@ def test_new_and_quit_work_when_the_data_folder_turns_read_only(
     path = window.autosave.path_for(window.model.consultation)
     subprocess.run(["mount", "-o", "remount,ro", str(read_only_data)], check=True)
     window.model.set_answer("tried", "yes")
-    assert "Read-only file system" in window.save_label.text()
-    window.new_consultation()  # the old autosave cannot be deleted: it stays, nothing breaks
+    assert "Read-only file system" in window.status.save_label.text()
+    files.new_consultation(window)  # the old autosave cannot be deleted: it stays, nothing breaks
     assert window.model.consultation.answers == {}
-    assert "cannot be kept on this computer (Read-only file system)" in window.save_label.text()
+    assert (
+        "cannot be kept on this computer (Read-only file system)" in window.status.save_label.text()
+    )
     assert window.close()
     assert path.exists(), "offered again at the next start rather than lost"
     pending, _ = Autosave(read_only_data).pending()

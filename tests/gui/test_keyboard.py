@@ -57,7 +57,7 @@ def keys_of(question: Question) -> list[tuple[str, str]]:
 
 def test_every_option_shows_its_key_and_none_is_out_of_reach(make_window: WindowFactory) -> None:
     window = make_window()
-    for page in window.pages:
+    for page in (window.view.page(i) for i in range(len(window.view.pages))):
         for widget in page.widgets.values():
             question = widget.question
             if question.type is QuestionType.NUMBER:
@@ -67,7 +67,7 @@ def test_every_option_shows_its_key_and_none_is_out_of_reach(make_window: Window
                 label = "Not known" if option_id == NOT_KNOWN else question.option(option_id).label  # type: ignore[union-attr]
                 wanted = "0 or N" if option_id == NOT_KNOWN else shown_key.lower()
                 assert f"{label} ({wanted})" in shown
-    diagnosis = window.pages[0].widgets["diagnosis"]
+    diagnosis = window.view.page(0).widgets["diagnosis"]
     assert len(diagnosis.buttons) == 13
     assert diagnosis.keys["D"].property("option_id") == "not_established"
 
@@ -160,7 +160,7 @@ def walk(qtbot: QtBot, window: MainWindow, plan: dict[str, object]) -> set[str]:
         question = widget.question
         assert question.id not in visited, f"Tab came back to {question.id}"
         section = RULES.questionnaire.section_of[question.id].id
-        assert window.sections.currentRow() == sections.index(section), "the section is shown"
+        assert window.view.sections.currentRow() == sections.index(section), "the section is shown"
         visited.append(question.id)
         if question.type is QuestionType.NUMBER:
             exercise_number(qtbot, window, question)
@@ -173,7 +173,7 @@ def walk(qtbot: QtBot, window: MainWindow, plan: dict[str, object]) -> set[str]:
             settled(qtbot, window, question.id, value)
         assert answer(window, question.id) == value, question.id
         qtbot.keyClick(focus(), Qt.Key.Key_Tab)
-        if focus() is window.notes:  # Tab past the very last question
+        if focus() is window.view.notes:  # Tab past the very last question
             break
     assert visited == [
         q.id for q in RULES.questionnaire.questions() if q.id in window.model.progress.displayed
@@ -236,7 +236,7 @@ def test_a_whole_consultation_by_key_events_only_every_option_of_every_question(
         visited |= walk(qtbot, window, plan)
         assert window.model is not None
         assert window.model.consultation.answers == plan
-        assert window.save_label.text().startswith("Saved ")
+        assert window.status.save_label.text().startswith("Kept on this computer")
         qtbot.keyClick(focus(), Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
         assert window.model.consultation.answers == {}
     assert visited == set(QUESTIONS), "every question of the rule set was walked"
@@ -247,11 +247,11 @@ def test_f6_reaches_the_outcome_panel_which_scrolls_by_page_and_f6_returns(
 ) -> None:
     window = make_window()
     window.resize(1000, 500)
-    bar = window.outcome.details.verticalScrollBar()
+    bar = window.view.outcome.details.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0)
     qtbot.keyClick(focus(), Qt.Key.Key_F6)
-    assert focus() is window.outcome.details
-    assert "F6" in window.outcome_action.toolTip()
+    assert focus() is window.view.outcome.details
+    assert "F6" in window.menus.outcome_action.toolTip()
     qtbot.keyClick(focus(), Qt.Key.Key_PageDown)
     assert bar.value() > 0
     qtbot.keyClick(focus(), Qt.Key.Key_PageUp)
@@ -267,7 +267,7 @@ def test_shift_tab_before_a_sections_first_question_goes_to_the_previous_section
     qtbot.keyClick(focus(), Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert focused_question().question.id == "age"
     qtbot.keyClick(focus(), Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
-    assert window.sections.currentRow() == 1
+    assert window.view.sections.currentRow() == 1
     assert focused_question().question.id == "prior_ketamine"
 
 
@@ -317,7 +317,7 @@ def test_the_focus_mark_stands_out_on_a_picked_option_in_every_palette(
         key(qtbot, "1")  # picked, and focused
         row = focus().parentWidget()
         assert row is not None
-        question = window.pages[0].widgets["diagnosis"]
+        question = window.view.page(0).widgets["diagnosis"]
         assert framed(question, row) >= FOCUS_CONTRAST
         other = question.buttons[1].parentWidget()
         assert other is not None
@@ -374,7 +374,7 @@ def test_any_order_of_keys_gives_the_answer_they_name(
         label="keys",
     )
     qtbot.keyClick(focus(), Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    window.jump_to_question(question.id)
+    window.view.jump_to_question(question.id)
     expected: object = None
     ticked: set[str] = set()
     for shown_key in pressed:

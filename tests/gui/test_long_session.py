@@ -9,6 +9,7 @@ that release; this test catches the next binding that does the same.
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from tests.gui.conftest import WindowFactory
@@ -23,6 +24,7 @@ def test_answer_changes_do_not_drain_references_to_none(make_window: WindowFacto
     question = next(model.rule_set.questionnaire.questions())
     options = [option.id for option in question.options]
     model.set_answer(question.id, options[0])  # the first change builds what later ones reuse
+    gc.collect()  # earlier tests' windows, freed now rather than in the middle
     before = sys.getrefcount(None)
     for change in range(CHANGES):
         model.set_answer(question.id, options[change % len(options)])

@@ -20,6 +20,7 @@ from pytestqt.qtbot import QtBot
 
 from decision_aid.domain import load_rule_set, parse_answers
 from decision_aid.domain.yamlsource import read_yaml
+from decision_aid.gui import actions, exports, files
 from decision_aid.gui.dialogs import OverrideDialog
 from decision_aid.gui.main_window import MainWindow
 from decision_aid.gui.question_page import QuestionWidget, option_keys
@@ -59,7 +60,7 @@ def answer_by_keyboard(qtbot: QtBot, window: MainWindow, answers: dict[str, obje
         qtbot.keyClick(
             focus(qtbot), getattr(Qt.Key, f"Key_{index + 1}"), Qt.KeyboardModifier.ControlModifier
         )
-        assert window.sections.currentRow() == index
+        assert window.view.sections.currentRow() == index
         for question in section.questions:
             if question.id not in answers or question.id not in model.progress.displayed:
                 continue
@@ -82,15 +83,15 @@ def test_a_whole_consultation_by_keyboard_reaches_an_outcome(
     assert model is not None
     assert dict(model.answers) == dict(parse_answers(RULES.questionnaire, CLEAN))
     assert model.assessment.outcome.id == "suitable_to_discuss"
-    assert "Worth discussing" in window.outcome.badge.text()
-    assert window.save_label.text().startswith("Saved ")
+    assert "Worth discussing" in window.view.outcome.badge.text()
+    assert window.status.save_label.text().startswith("Kept on this computer at ")
 
 
 def test_branching_shows_and_hides_and_keeps_hidden_answers(make_window: WindowFactory) -> None:
     window = make_window()
     model = window.model
     assert model is not None
-    page = window.pages[0]
+    page = window.view.page(0)
     budapest = page.widgets["crps_budapest"]
     assert budapest.isHidden()
     model.set_answer("diagnosis", "crps")
@@ -98,7 +99,7 @@ def test_branching_shows_and_hides_and_keeps_hidden_answers(make_window: WindowF
     model.set_answer("crps_budapest", "yes")
     model.set_answer("diagnosis", "sci")
     assert budapest.isHidden()
-    assert not window.pages[1].widgets["neuropathic_meds_tried"].isHidden()
+    assert not window.view.page(1).widgets["neuropathic_meds_tried"].isHidden()
     assert "ind-crps" not in model.assessment.fired_ids
     model.set_answer("diagnosis", "crps")
     assert not budapest.isHidden()
@@ -114,23 +115,23 @@ def test_not_known_on_a_safety_question_never_improves_the_outcome(
     for key, value in CLEAN.items():
         model.set_answer(key, value)
     before = RULES.level_rank[model.assessment.outcome.id]
-    window.jump_to_question("cardiovascular")
+    window.view.jump_to_question("cardiovascular")
     qtbot.keyClick(focus(qtbot), Qt.Key.Key_0)
     assert "cardiovascular" in model.answers.not_known
     assert RULES.level_rank[model.assessment.outcome.id] >= before
     assert model.assessment.outcome.id == "refer_first"
-    assert window.outcome.missing_links()[0] == "cardiovascular"
-    assert "Heart and blood pressure</a> (not known)" in window.outcome.details.property(
+    assert window.view.outcome.missing_links()[0] == "cardiovascular"
+    assert "Heart and blood pressure</a> (not known)" in window.view.outcome.details.property(
         "shown_html"
     )
-    window.jump_to_question("age")
-    window.outcome.details.anchorClicked.emit(QUrl("question:cardiovascular"))
+    window.view.jump_to_question("age")
+    window.view.outcome.details.anchorClicked.emit(QUrl("question:cardiovascular"))
     assert question_of(QApplication.focusWidget()).question.id == "cardiovascular"  # type: ignore[union-attr]
 
 
 def test_an_unanswered_safety_question_is_marked(make_window: WindowFactory) -> None:
     window = make_window()
-    mark = window.pages[2].widgets["pregnancy"].mark
+    mark = window.view.page(2).widgets["pregnancy"].mark
     assert not mark.isHidden()
     assert mark.text() == "\u26a0 Safety question: not answered yet"
     assert window.model is not None
@@ -174,8 +175,8 @@ def test_override_needs_a_reason_and_is_recorded_beside_the_outcome(
         "Patient prefers to wait for the pain programme.",
     )
     assert model.assessment.outcome.id == "refer_first", "the rule outcome is kept"
-    assert "More checks needed first" in window.outcome.badge.text()
-    text = window.outcome.override.text()
+    assert "More checks needed first" in window.view.outcome.badge.text()
+    text = window.view.outcome.override.text()
     assert "Clinician override:</b> \u25a0 Not suitable at the moment" in text
     assert "Patient prefers to wait" in text
 
@@ -205,8 +206,8 @@ def test_a_broken_rule_set_shows_its_problems_and_no_outcome(
         "did you mean 'cardiovascular'?"
     ]
     assert "no outcome" in window.error_panel.heading.text()
-    assert not window.override_action.isEnabled()
-    assert not window.print_action.isEnabled()
+    assert not window.menus.override_action.isEnabled()
+    assert not window.menus.print_action.isEnabled()
     safety.write_text(good)
     qtbot.keyClick(window.error_panel.problems, Qt.Key.Key_F5)
     assert window.model is not None
@@ -231,7 +232,7 @@ def test_the_window_title_flags_a_draft_rule_set(make_window: WindowFactory) -> 
     assert window.model is not None
     window.model.set_patient_label("JD-14")
     assert window.windowTitle() == f"decision-aid — {title} · v0.1.0 · DRAFT — JD-14"
-    assert "DRAFT" in window.rules_label.text()
+    assert "DRAFT" in window.status.rules_label.text()
 
 
 def test_the_window_builds_at_double_font_size(make_window: WindowFactory) -> None:
@@ -243,7 +244,7 @@ def test_the_window_builds_at_double_font_size(make_window: WindowFactory) -> No
         bigger.setPointSizeF(font.pointSizeF() * 2)
         app.setFont(bigger)
         window = make_window()
-        widget = window.pages[0].widgets["diagnosis"]
+        widget = window.view.page(0).widgets["diagnosis"]
         assert widget.text.wordWrap()
         assert widget.sizeHint().width() < window.width()
     finally:
@@ -266,8 +267,9 @@ def test_a_failed_autosave_is_shown_and_the_answer_is_kept_in_the_window(
 
     monkeypatch.setattr(Autosave, "save", full)
     window.model.set_answer("diagnosis", "crps")
-    assert window.save_label.text() == (
-        "NOT SAVED: x: could not save (No space left on device); the previous save is kept"
+    assert window.status.save_label.text() == (
+        "NOT KEPT on this computer: x: could not save (No space left on device); "
+        "the previous save is kept"
     )
     assert window.model.consultation.answers == {"diagnosis": "crps"}
 
@@ -284,14 +286,14 @@ def test_save_open_and_export_round_trip(make_window: WindowFactory, tmp_path: P
         model.set_answer(key, value)
     model.set_notes("Discussed options.")
     path = tmp_path / "jd.json"
-    assert window._write(path)
-    assert not window._unsaved()
+    assert files.write(window, path)
+    assert not model.unsaved
     model.set_answer("escort_home", "no")
-    assert window._unsaved()
-    window.open_path(path)
+    assert model.unsaved
+    files.open_path(window, path)
     assert model.consultation.answers["escort_home"] == "yes"
     assert model.consultation.notes == "Discussed options."
-    response, questionnaire = window.export_to(tmp_path / "export.json")
+    response, questionnaire = exports.export_to(window, tmp_path / "export.json")
     resource = QuestionnaireResponse.model_validate(json.loads(response.read_text()))
     assert resource.status == "in-progress", "the goals and SURE questions are unanswered"
     assert json.loads(questionnaire.read_text())["resourceType"] == "Questionnaire"
@@ -308,10 +310,10 @@ def test_print_previews_the_sheet_that_matches_the_screen(
     from decision_aid.gui.sheet_preview import SheetPreview
 
     window = make_window()
-    assert window.print_action.shortcut().toString() == "Ctrl+P"
+    assert window.menus.print_action.shortcut().toString() == "Ctrl+P"
     assert window.model is not None
     window.model.set_override("not_suitable_now", "Prefers to wait.")
-    pdf = window.sheet_pdf()
+    pdf = actions.sheet_job(window.model, window.approval)()
     pages = PdfReader(io.BytesIO(pdf)).pages
     assert "More checks needed first" in pages[0].extract_text()
     assert "Prefers to wait." in " ".join(pages[0].extract_text().split())
@@ -334,7 +336,7 @@ def test_watching_the_rule_files_reloads_them_when_they_change(
     shutil.copytree(BUNDLED, rules)
     window = make_window(rules)
     assert window.model is not None
-    window.watch_action.trigger()
+    window.menus.watch_action.trigger()
     safety = rules / "rules" / "safety.yaml"
     good = safety.read_text()
     safety.write_text(good.replace("outcome: not_suitable_now\n", "outcom: not_suitable_now\n", 1))
@@ -370,28 +372,28 @@ def test_a_new_consultation_starts_with_empty_notes_even_while_typing(
 ) -> None:
     window = make_window()
     assert window.model is not None
-    window.notes.setFocus()
-    qtbot.keyClicks(window.notes, "About patient AB")
-    window.new_consultation()  # the unsaved prompt answers Discard in tests
+    window.view.notes.setFocus()
+    qtbot.keyClicks(window.view.notes, "About patient AB")
+    files.new_consultation(window)  # the unsaved prompt answers Discard in tests
     assert window.model.consultation.notes == ""
-    assert window.notes.toPlainText() == ""
-    assert window.patient.text() == ""
+    assert window.view.notes.toPlainText() == ""
+    assert window.view.settings.patient.text() == ""
 
 
 def test_clearing_a_number_field_clears_the_answer(
     make_window: WindowFactory, qtbot: QtBot
 ) -> None:
     window = make_window()
-    model = window.model
-    assert model is not None
-    window.jump_to_question("age")
-    field = window.pages[2].widgets["age"].number
+    assert window.model is not None
+    window.view.jump_to_question("age")
+    field = window.view.page(2).widgets["age"].number
     assert field is not None
     qtbot.keyClicks(field, "46")
     qtbot.keyClick(field, Qt.Key.Key_Return)
-    assert model.answers.get("age") == 46.0
+    assert window.model.answers.get("age") == 46.0
     qtbot.keyClick(field, Qt.Key.Key_Backspace)
     qtbot.keyClick(field, Qt.Key.Key_Backspace)
+    model = window.model
     qtbot.waitUntil(lambda: "age" not in model.answers, timeout=300)
 
 
@@ -407,9 +409,9 @@ def test_the_answers_can_be_saved_as_a_passing_test_case(
     window.model.set_answer("pregnancy", "unknown")
     window.model.set_patient_label("JD-14")
     path = tmp_path / "new-case.yaml"
-    window.write_test_case(path)
+    exports.write_test_case(window, path)
     text = path.read_text()
-    assert text.startswith("# yaml-language-server: $schema=../../schema/cases.schema.json\n")
+    assert text.startswith("# yaml-language-server: $schema=../schema/cases.schema.json\n")
     assert "JD-14" not in text  # a case file goes under version control: no identifiers
     assert "name: More checks needed first (saved " in text
     assert "pregnancy: unknown" in text
@@ -427,20 +429,20 @@ def test_the_outcome_panel_shows_conditional_advice_and_open_safety_questions(
     model = window.model
     assert model is not None
     model.set_answer("diagnosis", "crps")
-    html = str(window.outcome.details.property("shown_html"))
+    html = str(window.view.outcome.details.property("shown_html"))
     certain, _, rest = html.partition("<h4>If Budapest criteria: Yes")
     assert rest, "no 'if' heading naming the answer"
     assert "Record how the Budapest criteria were met" not in certain
-    assert "Action: Record how the Budapest criteria were met" in rest.split("<h4>", 1)[0]
-    assert "<h4>What this means</h4>" in html
-    assert window.outcome.to_check_links()[:3] == ["age", "cardiovascular", "pregnancy"]
-    assert "pregnancy" in window.outcome.missing_links()
+    assert "To do: Record how the Budapest criteria were met" in rest.split("<h4>", 1)[0]
+    assert "<h4>What this means for you</h4>" in html
+    assert window.view.outcome.to_check_links()[:3] == ["age", "cardiovascular", "pregnancy"]
+    assert "pregnancy" in window.view.outcome.missing_links()
     for key, value in CLEAN.items():
         model.set_answer(key, value)
     model.set_answer("cardiovascular", "poorly_controlled")
-    window.jump_to_question("pregnancy")
+    window.view.jump_to_question("pregnancy")
     qtbot.keyClick(focus(qtbot), Qt.Key.Key_0)
     assert "pregnancy" in model.answers.not_known
-    assert "pregnancy" not in window.outcome.missing_links()
-    assert window.outcome.to_check_links() == ["pregnancy"]
-    assert "Agree a measurable goal" not in str(window.outcome.details.property("shown_html"))
+    assert "pregnancy" not in window.view.outcome.missing_links()
+    assert window.view.outcome.to_check_links() == ["pregnancy"]
+    assert "Agree a measurable goal" not in str(window.view.outcome.details.property("shown_html"))

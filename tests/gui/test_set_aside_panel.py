@@ -15,11 +15,11 @@ def test_the_outcome_panel_lists_answers_not_counted(make_window: WindowFactory)
         model.set_answer(key, value)
     model.set_answer("pregnant", "yes")
     heading = "Answers not counted (question not asked now)"
-    assert heading not in window.outcome.details.toPlainText()
+    assert heading not in window.view.outcome.details.toPlainText()
     model.set_answer("sex", "male")  # pregnancy is no longer asked; its answer is kept
-    shown = window.outcome.details.toPlainText()
+    shown = window.view.outcome.details.toPlainText()
     assert heading in shown
     assert "Pregnancy: Yes" in shown.split(heading, 1)[1]
-    assert "pregnant" not in window.outcome.missing_links(), "a set-aside answer is no link"
+    assert "pregnant" not in window.view.outcome.missing_links(), "a set-aside answer is no link"
     model.set_answer("sex", "female")
-    assert heading not in window.outcome.details.toPlainText()
+    assert heading not in window.view.outcome.details.toPlainText()

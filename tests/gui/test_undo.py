@@ -39,7 +39,7 @@ def test_an_answer_is_undone_and_redone_and_the_menu_names_it(
     make_window: WindowFactory, qtbot: QtBot
 ) -> None:
     window = make_window()
-    window.jump_to_question("cardiovascular")
+    window.view.jump_to_question("cardiovascular")
     assert window.undo.undo_action.text() == "&Undo"
     assert not window.undo.undo_action.isEnabled()
     qtbot.keyClick(focus(), "4")
@@ -57,8 +57,8 @@ def test_an_answer_is_undone_and_redone_and_the_menu_names_it(
     assert answers(window) == {"cardiovascular": "poorly_controlled"}
     redo(qtbot, key=Qt.Key.Key_Y)
     assert answers(window) == {}
-    assert window.pages[2].widgets["cardiovascular"].not_known_button is not None
-    assert not any(b.isChecked() for b in window.pages[2].widgets["cardiovascular"].options)
+    assert window.view.page(2).widgets["cardiovascular"].not_known_button is not None
+    assert not any(b.isChecked() for b in window.view.page(2).widgets["cardiovascular"].options)
 
 
 def test_undo_shows_the_question_it_changed(make_window: WindowFactory, qtbot: QtBot) -> None:
@@ -67,16 +67,16 @@ def test_undo_shows_the_question_it_changed(make_window: WindowFactory, qtbot: Q
     qtbot.keyClick(focus(), Qt.Key.Key_3, CTRL)  # the safety section
     undo(qtbot)
     assert answers(window) == {}
-    assert window.sections.currentRow() == 0
-    assert window.pages[0].widgets["diagnosis"].isAncestorOf(focus())
+    assert window.view.sections.currentRow() == 0
+    assert window.view.page(0).widgets["diagnosis"].isAncestorOf(focus())
 
 
 def test_a_number_typed_is_one_step_and_undo_reaches_the_field_being_typed(
     make_window: WindowFactory, qtbot: QtBot
 ) -> None:
     window = make_window()
-    window.jump_to_question("age")
-    field = window.pages[2].widgets["age"].number
+    window.view.jump_to_question("age")
+    field = window.view.page(2).widgets["age"].number
     assert field is not None
     qtbot.keyClicks(field, "5")
     qtbot.waitUntil(lambda: answers(window) == {"age": 5.0}, timeout=300)
@@ -94,20 +94,20 @@ def test_notes_and_label_are_undone_while_being_typed(
 ) -> None:
     window = make_window()
     assert window.model is not None
-    window.patient.setFocus()
-    qtbot.keyClicks(window.patient, "JD-14")
+    window.view.settings.patient.setFocus()
+    qtbot.keyClicks(window.view.settings.patient, "JD-14")
     undo(qtbot)  # in the field: the window's undo, not the field's own
     assert window.model.consultation.patient_label == ""
-    assert window.patient.text() == ""
+    assert window.view.settings.patient.text() == ""
     redo(qtbot)
-    assert window.patient.text() == "JD-14"
-    window.notes.setFocus()
-    qtbot.keyClicks(window.notes, "Prefers to wait.")
+    assert window.view.settings.patient.text() == "JD-14"
+    window.view.notes.setFocus()
+    qtbot.keyClicks(window.view.notes, "Prefers to wait.")
     undo(qtbot)
     assert window.model.consultation.notes == ""
-    assert window.notes.toPlainText() == ""
+    assert window.view.notes.toPlainText() == ""
     redo(qtbot)
-    assert window.notes.toPlainText() == "Prefers to wait."
+    assert window.view.notes.toPlainText() == "Prefers to wait."
     assert window.undo.undo_action.text() == "&Undo notes"
 
 
@@ -118,12 +118,12 @@ def test_an_override_is_undone_and_redone(make_window: WindowFactory, qtbot: QtB
     assert window.undo.undo_action.text() == "&Undo override"
     undo(qtbot)
     assert window.model.consultation.override is None
-    assert window.outcome.override.isHidden()
+    assert window.view.outcome.override.isHidden()
     redo(qtbot)
     override = window.model.consultation.override
     assert override is not None
     assert (override.level, override.reason) == ("refer_first", "Wants a second opinion.")
-    window.clear_override()
+    window.menus.clear_override_action.trigger()
     undo(qtbot)
     assert window.model.consultation.override is not None
     with pytest.raises(ValueError, match="reason"):
@@ -157,7 +157,7 @@ def test_undo_walks_back_through_every_change_and_redo_forward(
     window: MainWindow, qtbot: QtBot, pressed: list[str]
 ) -> None:
     qtbot.keyClick(focus(), Qt.Key.Key_N, CTRL)
-    window.jump_to_question("liver")
+    window.view.jump_to_question("liver")
     options = ["none", "at_risk", "moderate", "severe", "unknown", "unknown", None]
     states: list[object] = [None]
     for key in pressed:

@@ -24,6 +24,7 @@ from decision_aid.domain.consultation import MAX_KEY_LENGTH as KEY
 from decision_aid.domain.consultation import MAX_REASON_LENGTH as REASON
 from decision_aid.domain.consultation import MAX_TEXT_LENGTH as TEXT
 from decision_aid.domain.rules import RuleSet
+from decision_aid.gui import files
 from tests.hardening.markup import (
     BoxRecorder,
     Shown,
@@ -102,7 +103,7 @@ def sweep_rule_set_window(
     payloads; the window is opened on it, shown every answer profile, the override
     dialog and the key list; every text on screen is checked. Stops after a round with
     problems (so device markup only follows probes that passed). ``profiles`` caps the
-    answer sets shown in each round."""
+    answer sets shown in each round. The details switch is on, so the sources show."""
 
     from decision_aid.gui.dialogs import OverrideDialog
     from decision_aid.gui.main_window import MainWindow
@@ -118,6 +119,8 @@ def sweep_rule_set_window(
         if model is None:
             report.problems.append(f"round {number}: the swept rule set did not load")
             break
+        if not window.menus.details_action.isChecked():  # rule ids and sources shown too
+            window.menus.details_action.trigger()
         shown = collect_shown(window)
         for answers in itertools.islice(_profiles(model.rule_set), profiles):
             consultation = model.consultation
@@ -128,11 +131,11 @@ def sweep_rule_set_window(
         for setting in model.rule_set.info.settings:
             for choice in setting.choices:
                 model.set_setting(setting.id, choice.id)
-                shown += collect_shown(window.outcome)
+                shown += collect_shown(window.view.outcome)
         dialog = OverrideDialog(model.rule_set, model.assessment.outcome.id, window)
         shown += collect_shown(dialog)
         dialog.deleteLater()
-        window.show_keys()
+        window.menus.show_keys()
         report.add(values, kinds, shown + boxes.take())
         window.close()
         if report.problems:
@@ -203,7 +206,7 @@ def sweep_consultation_files(
                       "digest": "0"},
         )  # fmt: skip
         name = _file_name(mark("file name", 80))
-        window.open_path(write_json(scratch / f"{name}.json", data))
+        files.open_path(window, write_json(scratch / f"{name}.json", data))
         shown = collect_shown(window) + boxes.take()
         window.autosave.close()  # as after a crash: the file is no longer held
         offer_recovery(window, window.autosave)
@@ -213,12 +216,12 @@ def sweep_consultation_files(
         if number < 2 or number % reload_every == 0:  # a reload rebuilds the whole view
             window.reload_rules(quiet=True)  # its notices in the status line
             shown += collect_shown(window)
-            window.open_path(scratch / f"{name}.json")
+            files.open_path(window, scratch / f"{name}.json")
             window.reload_rules()  # its notices in a message box
             shown += boxes.take()
             QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # old views
         broken = {**data, "id": uuid.uuid4().hex, mark("unknown key", 80): 1}
-        window.open_path(write_json(scratch / f"{name}.broken.json", broken))
+        files.open_path(window, write_json(scratch / f"{name}.broken.json", broken))
         write_json(window.autosave.folder / f"{broken['id']}.json", broken)
         offer_recovery(window, window.autosave)
         report.add(values, kinds, shown + boxes.take() + collect_shown(window))

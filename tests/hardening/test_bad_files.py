@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from decision_aid.cli import main
 from decision_aid.domain import load_rule_set
 from decision_aid.domain.consultation import Consultation
+from decision_aid.gui import actions, files
 from decision_aid.storage import Autosave
 from tests.conftest import MINI
 
@@ -161,7 +162,7 @@ def test_opening_a_bad_consultation_file_tells_the_user_and_changes_nothing(
     autosaved = {p: p.read_bytes() for p in private_data_dir.rglob("*") if p.is_file()}
     assert autosaved, "the current consultation was autosaved"
 
-    window.open_path(path)
+    files.open_path(window, path)
 
     (title, text), *_ = shown_messages
     assert title == "Could not open the consultation"
@@ -172,7 +173,7 @@ def test_opening_a_bad_consultation_file_tells_the_user_and_changes_nothing(
     assert window.model.consultation == before, "the open consultation is untouched"
     assert path.read_bytes() == data, "the file that failed to open is unchanged"
     assert {p: p.read_bytes() for p in private_data_dir.rglob("*") if p.is_file()} == autosaved
-    assert window.saved_path is None
+    assert window.model.saved_path is None
 
 
 def test_opening_a_consultation_with_unknown_question_ids_sets_them_aside_with_a_notice(
@@ -184,7 +185,7 @@ def test_opening_a_consultation_with_unknown_question_ids_sets_them_aside_with_a
     )
     path.write_bytes(data)
     window = make_window(MINI)
-    window.open_path(path)
+    files.open_path(window, path)
     (title, text), *_ = shown_messages
     assert title == "Opened with changes"
     assert "'old_question' is no longer asked" in text
@@ -220,16 +221,19 @@ def test_opening_a_consultation_whose_override_is_no_level_never_shows_it(
     data = _swap("override", override)(_valid_json())
     path.write_bytes(data)
     window = make_window(MINI)
-    window.open_path(path)
+    files.open_path(window, path)
     (title, text), *_ = shown_messages
     assert title == "Opened with changes"
     assert "The override '<b>suitable</b>' is not an outcome of this rule set" in text
     assert window.model.override is None
-    assert window.outcome.override.isHidden(), "never shown"
+    assert window.view.outcome.override.isHidden(), "never shown"
     assert window.model.consultation.override is not None, "kept in the consultation"
     window.model.set_answer("tried", "yes")
-    assert window.outcome.override.isHidden()
-    sheet = "".join(p.extract_text() for p in PdfReader(io.BytesIO(window.sheet_pdf())).pages)
+    assert window.view.outcome.override.isHidden()
+    sheet = "".join(
+        p.extract_text()
+        for p in PdfReader(io.BytesIO(actions.sheet_job(window.model, window.approval)())).pages
+    )
     assert "override" not in sheet.lower(), "never printed"
     assert "suitable" not in sheet
     assert path.read_bytes() == data

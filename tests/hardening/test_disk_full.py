@@ -24,6 +24,7 @@ from decision_aid import storage
 from decision_aid.domain import load_rule_set
 from decision_aid.domain.consultation import Consultation
 from decision_aid.domain.errors import StorageError
+from decision_aid.gui import files
 from decision_aid.storage import Autosave, atomic_write
 from tests.conftest import MINI
 
@@ -170,13 +171,13 @@ def test_window_says_not_saved_when_the_disk_is_full_and_keeps_working(
     window.model.set_answer("diagnosis", "a")
     path = window.autosave.path_for(window.model.consultation)
     before = path.read_bytes()
-    assert window.save_label.text().startswith("Saved")
+    assert window.status.save_label.text().startswith("Kept on this computer")
 
     with pytest.MonkeyPatch.context() as full_disk:
         full_disk.setattr(os, "write", _partial_then_enospc())
         window.model.set_answer("tried", "yes")
-    text = window.save_label.text()
-    assert text.startswith("NOT SAVED:"), text
+    text = window.status.save_label.text()
+    assert text.startswith("NOT KEPT on this computer:"), text
     assert "No space left on device" in text
     assert "previous save is kept" in text
     assert window.model.consultation.answers == {"diagnosis": "a", "tried": "yes"}
@@ -186,7 +187,7 @@ def test_window_says_not_saved_when_the_disk_is_full_and_keeps_working(
 
     # room again: the next edit saves everything
     window.model.set_answer("sex", "male")
-    assert window.save_label.text().startswith("Saved")
+    assert window.status.save_label.text().startswith("Kept on this computer")
     saved = storage.read_consultation(path)
     assert saved.answers == {"diagnosis": "a", "tried": "yes", "sex": "male"}
 
@@ -202,7 +203,7 @@ def test_saving_to_a_file_on_a_full_disk_shows_an_error_and_keeps_the_old_file(
     target.write_bytes(PREVIOUS)
     with pytest.MonkeyPatch.context() as full_disk:
         full_disk.setattr(os, "fsync", _enospc)
-        assert window._write(target) is False
+        assert files.write(window, target) is False
     assert shown_messages == [
         (
             "The consultation was not saved",
@@ -210,7 +211,7 @@ def test_saving_to_a_file_on_a_full_disk_shows_an_error_and_keeps_the_old_file(
         )
     ]
     assert target.read_bytes() == PREVIOUS
-    assert window.saved_path is None
+    assert window.model.saved_path is None
 
 
 def test_window_autosaving_onto_a_full_tmpfs_says_not_saved(
@@ -223,7 +224,7 @@ def test_window_autosaving_onto_a_full_tmpfs_says_not_saved(
     before = path.read_bytes()
     _fill(tiny_tmpfs)
     window.model.set_notes("n" * 20_000)
-    assert window.save_label.text().startswith("NOT SAVED:")
+    assert window.status.save_label.text().startswith("NOT KEPT on this computer:")
     assert path.read_bytes() == before
 
 

@@ -17,7 +17,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pytestqt.qtbot import QtBot
 
+from decision_aid.gui import exports, files, printing
 from decision_aid.paths import MAX_NAME_BYTES, safe_file_name
 from tests.conftest import MINI
 from tests.hardening.harness import CASES, ContractViolation, budget
@@ -150,6 +152,7 @@ def test_every_save_dialog_suggests_one_plain_name_outside_the_rule_set(
     suggested: list[str],
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
+    qtbot: QtBot,
 ) -> None:
     from decision_aid.gui.sheet_preview import SheetPreview
 
@@ -159,12 +162,12 @@ def test_every_save_dialog_suggests_one_plain_name_outside_the_rule_set(
     window = make_window(MINI)
     window.model.set_answer("diagnosis", "a")
     window.model.set_patient_label(LABEL[:40])
-    window.save_file_as()
-    window.save_test_case()
-    window.export_fhir()
+    files.save_as(window)
+    exports.save_test_case(window)
+    exports.export_fhir(window)
     monkeypatch.setattr(SheetPreview, "exec", lambda self: self.save_sheet() or 0)
-    window.preview_sheet()  # Print, then "Save as PDF…"
-    assert len(suggested) == 4
+    printing.preview_sheet(window)  # Print, then "Save as PDF…"
+    qtbot.waitUntil(lambda: len(suggested) == 4, timeout=30000)  # drawn off the UI thread
     for path in map(Path, suggested):
         assert path.parent == documents, path
         assert problem_with(path.name, path.suffix) is None, path.name
@@ -185,8 +188,8 @@ def test_the_next_dialog_starts_in_the_folder_last_chosen(
     window.model.set_answer("diagnosis", "a")
     chosen = tmp_path / "cases"
     chosen.mkdir()
-    assert window.write_test_case(window.chosen(str(chosen / "one.yaml")))
-    window.save_test_case()
+    assert exports.write_test_case(window, files.chosen(str(chosen / "one.yaml")))
+    exports.save_test_case(window)
     assert Path(suggested[0]).parent == chosen
     text = (chosen / "one.yaml").read_text()
     assert "patient" not in text.lower()

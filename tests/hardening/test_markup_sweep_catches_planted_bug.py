@@ -79,9 +79,9 @@ class UnescapedErrorPanel(MainWindow):
 class StaticNotices(MainWindow):
     """The slip: the notices shown with ``QMessageBox.information`` (AutoText)."""
 
-    def open_path(self, path: Path) -> None:
-        super().open_path(path)
-        if self.model is not None and self.model.notices:
+    def refresh(self) -> None:  # after a file was opened, among others
+        super().refresh()
+        if self.model is not None and self.model.notices and self.model.saved_path:
             QMessageBox.information(self, "Opened", "\n\n".join(self.model.notices))
 
 

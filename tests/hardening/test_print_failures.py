@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pytestqt.qtbot import QtBot
 from reportlab.platypus.doctemplate import LayoutError
 
+from decision_aid.gui import actions, printing
 from tests.conftest import MINI
 
 
@@ -17,6 +19,7 @@ def test_a_sheet_that_cannot_be_drawn_says_why(
     make_window: Callable[..., Any],
     shown_messages: list[tuple[str, str]],
     monkeypatch: pytest.MonkeyPatch,
+    qtbot: QtBot,
 ) -> None:
     window = make_window(MINI)
     window.model.set_answer("diagnosis", "a")
@@ -25,7 +28,8 @@ def test_a_sheet_that_cannot_be_drawn_says_why(
         raise LayoutError("Flowable <Table> too large on page 3")
 
     monkeypatch.setattr("decision_aid.sheet.render", broken)
-    window.preview_sheet()
+    printing.preview_sheet(window)
+    qtbot.waitUntil(lambda: bool(shown_messages), timeout=30000)  # drawn off the UI thread
     assert shown_messages == [
         (
             "The sheet could not be made",
@@ -42,7 +46,7 @@ def test_a_printer_that_cannot_be_opened_says_why(
     from decision_aid.gui.sheet_preview import SheetPreview
 
     window = make_window(MINI)
-    preview = SheetPreview(window.sheet_pdf(), "sheet.pdf", window)
+    preview = SheetPreview(actions.sheet_job(window.model, window.approval)(), "sheet.pdf", window)
     printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     target = tmp_path / "no such folder" / "printed.pdf"
@@ -61,7 +65,7 @@ def test_pages_that_cannot_be_read_say_why(
     from decision_aid.gui.sheet_preview import SheetPreview
 
     window = make_window(MINI)
-    preview = SheetPreview(window.sheet_pdf(), "sheet.pdf", window)
+    preview = SheetPreview(actions.sheet_job(window.model, window.approval)(), "sheet.pdf", window)
     preview.pdf = b"%PDF-1.4 truncated"
     printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)

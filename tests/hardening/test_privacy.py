@@ -15,6 +15,7 @@ import pytest
 from decision_aid.domain import evaluate, load_rule_set, parse_answers
 from decision_aid.domain.consultation import Consultation
 from decision_aid.domain.yamlsource import read_yaml
+from decision_aid.gui import actions, files
 from decision_aid.storage import Autosave, atomic_write, read_consultation, write_consultation
 from tests.conftest import BUNDLED, MINI
 
@@ -139,8 +140,8 @@ def test_the_consultation_window_opens_no_network_connection(
     raw = read_yaml(BUNDLED / "examples" / "crps-no-concerns.yaml")[0].data
     for key, value in raw.items():
         window.model.set_answer(key, value)
-    assert window.save_label.text().startswith("Saved")
-    assert window.sheet_pdf().startswith(b"%PDF")
-    assert window._write(tmp_path / "consultation.json")
+    assert window.status.save_label.text().startswith("Kept on this computer")
+    assert actions.sheet_job(window.model, window.approval)().startswith(b"%PDF")
+    assert files.write(window, tmp_path / "consultation.json")
     assert no_network == []
     assert "PySide6.QtNetwork" not in sys.modules, "Qt's own network stack is never loaded"

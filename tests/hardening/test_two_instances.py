@@ -95,7 +95,9 @@ def test_the_second_window_offers_nothing_the_first_holds(
     assert [title for title, _ in shown_messages] == ["The consultation was not restored"]
     assert "open in another decision-aid window" in shown_messages[0][1]
     assert window.model.consultation == mine
-    assert window.save_label.text().startswith("Saved"), "its own autosave goes on"
+    assert window.status.save_label.text().startswith("Kept on this computer"), (
+        "its own autosave goes on"
+    )
     window.close()
     assert holder.path.exists()
     assert holder.finish() == "saved"

@@ -1,7 +1,7 @@
 """Every file the app writes, on a full or read-only disk: the old files stay byte-identical,
 no half pair and no temporary file is left, and the user is told which file and why.
 
-The writers: ``decision-aid sheet``, ``docs`` (Markdown + HTML) and ``schema`` (seven
+The writers: ``decision-aid sheet``, ``docs`` (Markdown + HTML) and ``schema`` (eight
 files) from the CLI; from the window the FHIR export (a pair), the test case and the
 sheet's "Save as PDF". The failures: ENOSPC at each system call of a write (simulated by
 replacing ``os`` functions, as ``test_disk_full`` does), a rename that fails after the
@@ -28,6 +28,7 @@ from typing import Any
 import pytest
 
 from decision_aid.cli import main
+from decision_aid.gui import actions, exports
 from decision_aid.writing import write_files
 from tests.conftest import MINI
 from tests.hardening.harness import CASES, ContractViolation
@@ -261,7 +262,7 @@ def test_the_window_writers_keep_the_old_files_on_every_failure(
     window.model.set_answer("diagnosis", "a")
     window.model.set_patient_label("JD/../14")
     shown_messages.clear()
-    preview = SheetPreview(window.sheet_pdf(), "sheet.pdf", window)
+    preview = SheetPreview(actions.sheet_job(window.model, window.approval)(), "sheet.pdf", window)
 
     def told(action: Callable[[], object]) -> str | None:
         action()
@@ -270,11 +271,11 @@ def test_the_window_writers_keep_the_old_files_on_every_failure(
     window_writers = {
         "FHIR export": Writer(
             lambda f: [f / "r.json", f / "r.questionnaire.json"],
-            lambda f: told(lambda: window.export_to(f / "r.json")),
+            lambda f: told(lambda: exports.export_to(window, f / "r.json")),
         ),
         "test case": Writer(
             lambda f: [f / "case.yaml"],
-            lambda f: told(lambda: window.write_test_case(f / "case.yaml")),
+            lambda f: told(lambda: exports.write_test_case(window, f / "case.yaml")),
         ),
         "sheet PDF": Writer(
             lambda f: [f / "s.pdf"], lambda f: told(lambda: preview.save_to(f / "s.pdf"))
