@@ -152,8 +152,8 @@ def _format_case(result: CaseResult) -> list[str]:
                 f"  rule {trace.rule_id}: {trace.value}"
                 + ("" if trace.applies else " (not applicable)")
             )
-            if trace.explanation:
-                lines += ["    " + line for line in trace.explanation.lines()]
+            if explanation := actual.explanation(trace.rule_id):
+                lines += ["    " + line for line in explanation.lines()]
     return lines
 
 

@@ -143,7 +143,7 @@ def _too_large(consultation: Consultation, size: int) -> str:
         "the patient label": consultation.patient_label,
         "the answers": consultation.answers,
         "the settings": consultation.settings,
-        "the override reason": consultation.override.reason if consultation.override else "",
+        "the override reasons": [o.reason for o in consultation.overrides],
     }
     sizes = {
         name: len(json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass"))

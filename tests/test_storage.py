@@ -17,6 +17,7 @@ from decision_aid.domain.consultation import (
     MAX_REASON_LENGTH,
     MAX_TEXT_LENGTH,
     Consultation,
+    Override,
 )
 from decision_aid.domain.errors import StorageError
 from decision_aid.storage import (
@@ -91,7 +92,8 @@ def test_file_and_folder_are_flushed(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 
 def test_round_trip(tmp_path: Path) -> None:
-    original = consultation().with_override("stop", "Prefers not to.", now=NOW)
+    override = Override(level="stop", reason="Prefers not to.", at=NOW, clinician="Dr A")
+    original = consultation().model_copy(update={"overrides": [override]})
     write_consultation(tmp_path / "c.json", original)
     assert read_consultation(tmp_path / "c.json") == original
 
@@ -105,7 +107,7 @@ def test_round_trip(tmp_path: Path) -> None:
         ),
         (
             '{"schema_version": 9}',
-            "saved by a newer decision-aid (file format 9; this version reads up to 2)",
+            "saved by a newer decision-aid (file format 9; this version reads up to 3)",
         ),
         ("[1, 2]", "not a consultation file"),
         (
@@ -186,9 +188,9 @@ def _with(part: str, length: int) -> Consultation:
         return consultation().with_notes(text, now=NOW)
     if part == "answers":
         return consultation().with_answer("diagnosis", text, now=NOW)
-    base = consultation().with_override("stop", "r", now=NOW)
-    assert base.override is not None
-    return base.model_copy(update={"override": base.override.model_copy(update={"reason": text})})
+    base = consultation()
+    override = Override(level="stop", reason="r", at=NOW).model_copy(update={"reason": text})
+    return base.model_copy(update={"overrides": [override]})
 
 
 @pytest.mark.parametrize(
@@ -196,7 +198,7 @@ def _with(part: str, length: int) -> Consultation:
     [
         ("notes", MAX_NOTES_LENGTH, "the notes"),
         ("answers", MAX_TEXT_LENGTH, "the answer to 'diagnosis'"),
-        ("override reason", MAX_REASON_LENGTH, "the override's reason"),
+        ("override reason", MAX_REASON_LENGTH, "an override's reason"),
     ],
 )
 def test_one_limit_for_the_writer_and_the_reader(

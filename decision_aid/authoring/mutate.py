@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,19 +33,7 @@ from decision_aid.authoring.cases import (
     differences,
     run_case_files,
 )
-from decision_aid.domain.conditions import (
-    All,
-    AnyOf,
-    AtLeast,
-    AtMost,
-    ConditionNode,
-    CountOf,
-    In,
-    Includes,
-    Not,
-    NotKnown,
-    walk,
-)
+from decision_aid.domain.conditions import Node, walk
 from decision_aid.domain.engine import evaluate
 from decision_aid.domain.errors import DecisionAidError
 from decision_aid.domain.questionnaire import Answers, parse_answers
@@ -127,94 +114,32 @@ class MutationReport:
         }
 
 
-def _at(data: Any, path: YamlPath) -> Any:
-    for key in path:
-        data = data[key]
-    return data
-
-
-def _replace(rule: Rule, path: YamlPath, change: Callable[[Any], Any]) -> Rule:
-    """The rule with the node at ``path`` of its ``when`` replaced by ``change(node_data)``."""
+def _replace(rule: Rule, path: YamlPath, replacement: Node) -> Rule:
+    """The rule with the node at ``path`` of its ``when`` replaced."""
     data: Data = rule.model_dump(mode="json", by_alias=True, exclude_none=True)
+    new = replacement.model_dump(mode="json", by_alias=True, exclude_none=True)
     if not path:
-        data["when"] = change(data["when"])
+        data["when"] = new
     else:
-        parent = _at(data["when"], path[:-1])
-        parent[path[-1]] = change(parent[path[-1]])
+        parent = data["when"]
+        for key in path[:-1]:
+            parent = parent[key]
+        parent[path[-1]] = new
     return Rule.model_validate(data)
 
 
-def _drop(data: Data, key: str, index: int) -> Data:
-    return {**data, key: [item for i, item in enumerate(data[key]) if i != index]}
-
-
-def _swap(data: Data, key: str, other: str) -> Data:
-    return {other: data[key]}
-
-
-def _shift(data: Data, key: str, step: int) -> Data:
-    return {**data, key: data[key] + step}
-
-
 def _condition_mutants(rule: Rule) -> Iterator[tuple[str, str, YamlPath, Rule]]:
-    """(operator, description, path, mutated rule) for each change to the rule's condition."""
-    nodes: list[tuple[ConditionNode, YamlPath]] = []
+    """(operator, description, path, mutated rule) for each change to the rule's condition:
+    each node of it says what its own changes are (``Node.mutations``)."""
+    nodes: list[tuple[Node, YamlPath]] = []
     walk(rule.when, lambda node, path, _negated: nodes.append((node, path)))
     for node, path in nodes:
-        at: YamlPath = ("when", *path)
-        if isinstance(node, All | AnyOf | CountOf) and len(node.parts) >= 2:
-            key = (
-                "all" if isinstance(node, All) else "any" if isinstance(node, AnyOf) else "count_of"
-            )
-            for i in range(len(node.parts)):
-                yield (
-                    "drop-part",
-                    f"part {i + 1} of '{key}' dropped",
-                    (*at, key, i),
-                    _replace(rule, path, partial(_drop, key=key, index=i)),
-                )
-            if isinstance(node, All | AnyOf):
-                other = "any" if key == "all" else "all"
-                yield (
-                    "swap-all-any",
-                    f"'{key}' turned into '{other}'",
-                    at,
-                    _replace(rule, path, partial(_swap, key=key, other=other)),
-                )
-        elif isinstance(node, In | Includes | NotKnown):
-            key = (
-                "in"
-                if isinstance(node, In)
-                else "includes"
-                if isinstance(node, Includes)
-                else "not_known"
-            )
-            listed = list(
-                _at(rule.when.model_dump(mode="json", by_alias=True, exclude_none=True), path)[key]
-            )
-            if len(listed) >= 2:
-                for i, item in enumerate(listed):
-                    yield (
-                        "drop-option",
-                        f"'{item}' dropped from '{key}'",
-                        (*at, key, i),
-                        _replace(rule, path, partial(_drop, key=key, index=i)),
-                    )
-        elif isinstance(node, AtLeast | AtMost):
-            key = "at_least" if isinstance(node, AtLeast) else "at_most"
-            for step in (-1, 1):
-                yield (
-                    "shift-bound",
-                    f"'{key}' moved by {step:+d}",
-                    at,
-                    _replace(rule, path, partial(_shift, key=key, step=step)),
-                )
-        elif isinstance(node, Not):
+        for mutation in node.mutations():
             yield (
-                "drop-not",
-                "'not' dropped",
-                at,
-                _replace(rule, path, lambda d: d["not"]),
+                mutation.operator,
+                mutation.description,
+                ("when", *path, *mutation.path),
+                _replace(rule, path, mutation.replacement),
             )
 
 
@@ -260,20 +185,6 @@ def _rule_mutants(
     )
 
 
-def _rebuilt(rule_set: RuleSet, rules: tuple[Rule, ...]) -> RuleSet:
-    """A new rule set object (never a copy: a copy would keep the original's caches)."""
-    return RuleSet(
-        info=rule_set.info,
-        questionnaire=rule_set.questionnaire,
-        rules=rules,
-        references=rule_set.references,
-        sheet=rule_set.sheet,
-        properties=rule_set.properties,
-        digest=rule_set.digest,
-        source=rule_set.source,
-    )
-
-
 def mutants(rule_set: RuleSet, only: Collection[str] | None = None) -> Iterator[Mutant]:
     """Every mutant, or only those of the rules named in ``only``."""
     for index, rule in enumerate(rule_set.rules):
@@ -286,7 +197,8 @@ def mutants(rule_set: RuleSet, only: Collection[str] | None = None) -> Iterator[
                 del rules[index]
             else:
                 rules[index] = mutated
-            yield Mutant(rule.id, operator, description, path, _rebuilt(rule_set, tuple(rules)))
+            mutant = rule_set.model_copy(update={"rules": tuple(rules)})
+            yield Mutant(rule.id, operator, description, path, mutant)
 
 
 def _killed_by_cases(rule_set: RuleSet, cases: list[_Case]) -> bool:

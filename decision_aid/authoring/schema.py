@@ -26,6 +26,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from decision_aid.authoring.cases import CaseFile
+from decision_aid.domain.conditions import NODE_TYPES, Predicate
 from decision_aid.domain.errors import Problem, Severity
 from decision_aid.domain.layout import (
     EXAMPLES,
@@ -102,26 +103,13 @@ _SCHEMA_OF = {
 
 _SCHEMA_LINE = re.compile(r"^#\s*yaml-language-server:\s*\$schema=(\S+)\s*$")
 
-# Definition names as an author writes the key, never a class name.
-_DEF_NAMES = {
-    "All": "all",
-    "AnyOf": "any",
-    "Not": "not",
-    "CountOf": "count_of",
-    "NotKnown": "not_known",
-    "Is": "is",
-    "In": "in",
-    "Includes": "includes",
-    "AtLeast": "at_least",
-    "AtMost": "at_most",
-}
-
+# Definition names as an author writes the key, never a class name; and the question
+# types each predicate fits, from the condition registry.
+_DEF_NAMES = {t.__name__: t.key for t in NODE_TYPES}
 _PREDICATE_TYPES = {
-    "is": (QuestionType.SINGLE, QuestionType.YES_NO),
-    "in": (QuestionType.SINGLE, QuestionType.YES_NO),
-    "includes": (QuestionType.MULTIPLE,),
-    "at_least": (QuestionType.NUMBER,),
-    "at_most": (QuestionType.NUMBER,),
+    t.key: tuple(q for q in QuestionType if q in t.fits)
+    for t in NODE_TYPES
+    if issubclass(t, Predicate)
 }
 
 

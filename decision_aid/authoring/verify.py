@@ -2,7 +2,10 @@
 
 The questionnaire, ``show_when`` and the three-valued conditions are encoded exactly as
 the engine evaluates them: a truth value is a pair of booleans (certainly true,
-certainly false), unknown being neither. For each setting (e.g. each guideline basis):
+certainly false), unknown being neither. Each condition node encodes itself
+(``Node.encode``) over the :class:`Symbols` a :class:`_World` gives it, and the outcome
+is ranked by the rule set's own :meth:`~RuleSet.contribution`, as the engine ranks it.
+For each setting (e.g. each guideline basis):
 
 1. **Unknown is not No**: for every answer set and every question that is asked, the
    outcome with that question unanswered is at least as restrictive as the most
@@ -34,32 +37,21 @@ from __future__ import annotations
 import itertools
 import json
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
 import z3
 
-from decision_aid.domain.conditions import (
-    All,
-    AnyOf,
-    AtLeast,
-    AtMost,
-    CountOf,
-    In,
-    Includes,
-    Is,
-    Not,
-    NotKnown,
-    walk,
-)
+from decision_aid.domain.conditions import Node, walk
 from decision_aid.domain.engine import candidate_answers
 from decision_aid.domain.layout import RULESET_FILE
 from decision_aid.domain.properties import bounds
-from decision_aid.domain.questionnaire import NOT_KNOWN, Question, QuestionType
-from decision_aid.domain.rules import IfUnknown, Property, Rule, RuleSet, applies
+from decision_aid.domain.questionnaire import NOT_KNOWN, Answers, Question, QuestionType
+from decision_aid.domain.rules import Property, Rule, RuleSet, applies
 from decision_aid.domain.sources import Place, SourceMap
+from decision_aid.domain.truth import Truth
 
 __all__ = [
     "Comparison",
@@ -67,6 +59,8 @@ __all__ = [
     "LintFinding",
     "Undecided",
     "compare",
+    "encoded_outcome",
+    "encoded_truth",
     "findings",
     "lint_rules",
     "setting_combinations",
@@ -119,7 +113,8 @@ class LintFinding:
 
 
 class _World:
-    """The answers as z3 variables; ``fixed`` pins one question to a value (or unknown)."""
+    """The answers as z3 variables, as the :class:`Symbols` each condition node encodes
+    itself with; ``fixed`` pins one question to a value (or unknown)."""
 
     def __init__(
         self,
@@ -137,23 +132,21 @@ class _World:
         self._visible: dict[str, Pair] = {}
         self._base = base
         self._conditions: dict[int, Pair] = {}
+        self._reads: dict[int, frozenset[str]] = {} if base is None else base._reads
 
-    def known(self, q: str) -> Any:
-        if q in self.fixed:
-            return z3.BoolVal(self.fixed[q] is not UNKNOWN)
-        return self.v[q]["known"]
+    # The Symbols a node encodes itself with.
 
-    def value(self, q: str, option_or_number: Any = None) -> Any:
-        """For choices: the option picked (a z3 Int index); for numbers: the value."""
-        question = self.rs.questionnaire.by_id[q]
-        fixed = self.fixed.get(q, None)
-        if q in self.fixed and fixed is not UNKNOWN:
-            if question.type is QuestionType.NUMBER:
-                return z3.RealVal(fixed)
-            if question.type is QuestionType.MULTIPLE:
-                return {o.id: z3.BoolVal(o.id in fixed) for o in question.choices}
-            return z3.IntVal([o.id for o in question.choices].index(fixed))
-        return self.v[q]["value"]
+    def every(self, terms: Sequence[Any]) -> Any:
+        return z3.And(list(terms))
+
+    def some(self, terms: Sequence[Any]) -> Any:
+        return z3.Or(list(terms))
+
+    def negation(self, term: Any) -> Any:
+        return z3.Not(term)
+
+    def at_least_count(self, terms: Sequence[Any], count: int) -> Any:
+        return z3.Sum([z3.If(t, 1, 0) for t in terms]) >= count
 
     def visibility(self, q: str) -> Pair:
         if q not in self._visible:
@@ -165,125 +158,109 @@ class _World:
             )
         return self._visible[q]
 
-    def _predicate(self, node: Any) -> Pair:
-        q = node.question
-        question = self.rs.questionnaire.by_id[q]
-        known, value = self.known(q), self.value(q)
-        index = {o.id: i for i, o in enumerate(question.choices)}
-        if isinstance(node, Is):
-            test = value == index[node.is_]
-        elif isinstance(node, In):
-            test = z3.Or([value == index[o] for o in node.in_])
-        elif isinstance(node, Includes):
-            test = z3.Or([value[o] for o in node.includes])
-        elif isinstance(node, AtLeast):
-            test = value >= node.at_least
-        else:
-            assert isinstance(node, AtMost)
-            test = value <= node.at_most
-        vis_t, vis_f = self.visibility(q)
-        return z3.And(vis_t, known, test), z3.Or(vis_f, z3.And(known, z3.Not(test)))
+    def known(self, q: str) -> Any:
+        if q in self.fixed:
+            return z3.BoolVal(self.fixed[q] is not UNKNOWN)
+        return self.v[q]["known"]
 
-    def condition(self, node: Any) -> Pair:
+    def is_option(self, q: str, option_id: str) -> Any:
+        choices = [o.id for o in self.rs.questionnaire.by_id[q].choices]
+        return self._value(q) == choices.index(option_id)
+
+    def picked(self, q: str, option_id: str) -> Any:
+        return self._value(q)[option_id]
+
+    def at_least(self, q: str, number: float) -> Any:
+        return self._value(q) >= number
+
+    def at_most(self, q: str, number: float) -> Any:
+        return self._value(q) <= number
+
+    def _value(self, q: str) -> Any:
+        """For single choice: the option picked (a z3 Int index); for multiple choice, a
+        Bool per option; for numbers: the value."""
+        question = self.rs.questionnaire.by_id[q]
+        fixed = self.fixed.get(q, None)
+        if q in self.fixed and fixed is not UNKNOWN:
+            if question.type is QuestionType.NUMBER:
+                return z3.RealVal(fixed)
+            if question.type is QuestionType.MULTIPLE:
+                return {o.id: z3.BoolVal(o.id in fixed) for o in question.choices}
+            return z3.IntVal([o.id for o in question.choices].index(fixed))
+        return self.v[q]["value"]
+
+    # Conditions and the outcome.
+
+    def truth(self, node: Node) -> Pair:
+        return node.encode(self)
+
+    def condition(self, node: Node) -> Pair:
         """A whole condition's pair, worked out once (or borrowed from the base world)."""
         found = self._conditions.get(id(node))
         if found is None:
             base = self._base
-            if base is not None and not (_reads(self.rs, node) & self.fixed.keys()):
+            if base is not None and not (self._read_by(node) & self.fixed.keys()):
                 found = base.condition(node)
             else:
                 found = self.truth(node)
             self._conditions[id(node)] = found
         return found
 
-    def truth(self, node: Any) -> Pair:
-        if isinstance(node, All | AnyOf):
-            parts = [self.truth(c) for c in node.parts]
-            ts, fs = [p[0] for p in parts], [p[1] for p in parts]
-            return (z3.And(ts), z3.Or(fs)) if isinstance(node, All) else (z3.Or(ts), z3.And(fs))
-        if isinstance(node, Not):
-            t, f = self.truth(node.not_)
-            return f, t
-        if isinstance(node, CountOf):
-            parts = [self.truth(c) for c in node.parts]
-            certain = z3.Sum([z3.If(t, 1, 0) for t, _ in parts])
-            possible = z3.Sum([z3.If(f, 0, 1) for _, f in parts])
-            if node.at_least is not None:
-                return certain >= node.at_least, possible < node.at_least
-            return possible <= node.at_most, certain > node.at_most
-        if isinstance(node, NotKnown):
-            ts, fs = [], []
-            for q in node.not_known:
-                vis_t, vis_f = self.visibility(q)
-                ts.append(z3.And(vis_t, z3.Not(self.known(q))))
-                fs.append(z3.Or(vis_f, self.known(q)))
-            return z3.Or(ts), z3.And(fs)
-        return self._predicate(node)
+    def _read_by(self, condition: Node) -> frozenset[str]:
+        """The questions a condition reads, directly or through a ``show_when``."""
+        found = self._reads.get(id(condition))
+        if found is None:
+            found = self._reads[id(condition)] = self.rs.questionnaire.reached(
+                condition.questions()
+            )
+        return found
+
+    def _ranked(self, settings: Mapping[str, str], without: Rule | None = None) -> list[Any]:
+        """(rule or None for the default, its pair) for each rule with an outcome in force,
+        then the default: "no rule with an outcome applies", in the same logic."""
+        ranked: list[Any] = []
+        for rule in self.rs.rules:
+            if rule.outcome is None or rule is without or not applies(rule, settings):
+                continue
+            ranked.append((rule, self.condition(rule.when)))
+        default = (self.every([f for _, (_, f) in ranked]), self.some([t for _, (t, _) in ranked]))
+        return [*ranked, (None, default)]
 
     def reaches(self, settings: Mapping[str, str], level: int) -> Any:
         """Whether the outcome is ``level`` or more restrictive, as a z3 Bool: the outcome
         of :meth:`outcome` compared with a level, without its arithmetic (a solver takes a
         disjunction of rules far faster than a maximum over them)."""
-        ranks = self.rs.level_rank
-        cap = ranks[self.rs.info.assess_first]
-        terms, certain_any, possible_any = [], [], []
-        for rule in self.rs.rules:
-            if rule.outcome is None or not applies(rule, settings):
-                continue
-            t, f = self.condition(rule.when)
-            unknown = z3.And(z3.Not(t), z3.Not(f))
-            rank = ranks[rule.outcome]
-            if rank >= level:
+        terms = []
+        for rule, (t, f) in self._ranked(settings):
+            certain = _rank(self.rs.contribution(rule, Truth.TRUE)) >= level
+            unknown = _rank(self.rs.contribution(rule, Truth.UNKNOWN)) >= level
+            if certain and unknown:
+                terms.append(z3.Not(f))
+            elif certain:
                 terms.append(t)
-            if (rank if rule.if_unknown is IfUnknown.FIRE else min(rank, cap)) >= level:
-                terms.append(unknown)
-            certain_any.append(t)
-            possible_any.append(unknown)
-        default = ranks[self.rs.info.default_outcome]
-        no_certain = z3.Not(z3.Or(certain_any)) if certain_any else z3.BoolVal(True)
-        some_possible = z3.Or(possible_any) if possible_any else z3.BoolVal(False)
-        if min(default, cap) >= level:
-            terms.append(no_certain)
-        elif default >= level:
-            terms.append(z3.And(no_certain, z3.Not(some_possible)))
+            elif unknown:
+                terms.append(z3.And(z3.Not(t), z3.Not(f)))
         return z3.Or(terms) if terms else z3.BoolVal(False)
 
     def outcome(self, settings: Mapping[str, str], without: Rule | None = None) -> Any:
         """The outcome's rank as a z3 Int, exactly as the engine computes it (``without``
         one rule, to ask whether that rule ever changes it)."""
-        ranks = self.rs.level_rank
-        cap = ranks[self.rs.info.assess_first]
-        contributions = []
-        certain_any, possible_any = [], []
-        for rule in self.rs.rules:
-            if rule.outcome is None or rule is without or not applies(rule, settings):
-                continue
-            t, f = self.condition(rule.when)
-            level = ranks[rule.outcome]
-            unknown_level = level if rule.if_unknown is IfUnknown.FIRE else min(level, cap)
-            contributions.append(z3.If(t, level, z3.If(f, -1, unknown_level)))
-            certain_any.append(t)
-            possible_any.append(z3.And(z3.Not(t), z3.Not(f)))
-        default = ranks[self.rs.info.default_outcome]
-        no_certain = z3.Not(z3.Or(certain_any)) if certain_any else z3.BoolVal(True)
-        some_possible = z3.Or(possible_any) if possible_any else z3.BoolVal(False)
-        contributions.append(
-            z3.If(no_certain, z3.If(some_possible, min(default, cap), default), -1)
-        )
+        contributions = [
+            z3.If(
+                t,
+                _rank(self.rs.contribution(rule, Truth.TRUE)),
+                z3.If(f, -1, _rank(self.rs.contribution(rule, Truth.UNKNOWN))),
+            )
+            for rule, (t, f) in self._ranked(settings, without)
+        ]
         best = contributions[0]
         for c in contributions[1:]:
             best = z3.If(c > best, c, best)
         return best
 
 
-def _reads(rule_set: RuleSet, condition: Any) -> frozenset[str]:
-    """The questions a condition reads, directly or through a ``show_when``, kept on the
-    rule set as the engine keeps its compiled form."""
-    cache: dict[int, frozenset[str]] = rule_set.__dict__.setdefault("_verify_reads", {})
-    found = cache.get(id(condition))
-    if found is None:
-        found = cache[id(condition)] = rule_set.questionnaire.reached(condition.questions())
-    return found
+def _rank(contribution: int | None) -> int:
+    return -1 if contribution is None else contribution
 
 
 def _variables(rule_set: RuleSet, solver: z3.Solver) -> dict[str, Any]:
@@ -329,6 +306,51 @@ def _answers(rule_set: RuleSet, model: z3.ModelRef, variables: dict[str, Any]) -
             index = model.eval(var["value"], model_completion=True).as_long()
             answers[question.id] = question.choices[index].id
     return answers
+
+
+def _answered(rule_set: RuleSet, answers: Answers) -> tuple[z3.Solver, _World]:
+    """A solver whose only answer set is ``answers``, and the world over it."""
+    solver = z3.Solver()
+    variables = _variables(rule_set, solver)
+    for question in rule_set.questionnaire.questions():
+        var = variables[question.id]
+        value = answers.get(question.id)
+        solver.add(var["known"] == (value is not None))
+        if value is None:
+            continue
+        if question.type is QuestionType.NUMBER:
+            solver.add(var["value"] == value)
+        elif isinstance(value, tuple):
+            solver.add(*[b == (o in value) for o, b in var["value"].items()])
+        else:
+            solver.add(var["value"] == [o.id for o in question.choices].index(str(value)))
+    return solver, _World(rule_set, variables, {})
+
+
+def encoded_truth(rule_set: RuleSet, condition: Node, answers: Answers) -> Truth:
+    """The condition's value for one answer set as the solver's encoding has it (to hold
+    the encoding to the engine's evaluation)."""
+    solver, world = _answered(rule_set, answers)
+    t, f = world.truth(condition)
+    certain, impossible = z3.Bool("certain"), z3.Bool("impossible")
+    solver.add(certain == t, impossible == f)
+    if solver.check() != z3.sat:
+        raise Undecided
+    model = solver.model()
+    if z3.is_true(model.eval(certain)):
+        return Truth.TRUE
+    return Truth.FALSE if z3.is_true(model.eval(impossible)) else Truth.UNKNOWN
+
+
+def encoded_outcome(rule_set: RuleSet, answers: Answers, settings: Mapping[str, str]) -> str:
+    """The outcome level id for one answer set as the solver's encoding has it."""
+    solver, world = _answered(rule_set, answers)
+    rank = z3.Int("rank")
+    solver.add(rank == world.outcome(settings))
+    if solver.check() != z3.sat:
+        raise Undecided
+    level: str = rule_set.info.levels[solver.model().eval(rank).as_long()].id
+    return level
 
 
 def _check(solver: z3.Solver, deadline: float | None) -> Any:
@@ -503,6 +525,7 @@ class _Prover:
         name = f"{prop.id}: {prop.title}"
         if self.out_of_time():
             return self.undecided(name)
+        assert prop.when is not None  # a property with bounds has a condition
         certain, _ = self.world.truth(prop.when)
         low, high = bounds(self.rs, prop)
         return self.finding(
@@ -640,11 +663,10 @@ def _thresholds(rule_set: RuleSet, question_id: str) -> list[tuple[str, float]]:
     """The (operator, bound) pairs the rules compare a number question's answer with."""
     found: set[tuple[str, float]] = set()
 
-    def visit(node: Any, path: Any, negated: bool) -> None:
-        if isinstance(node, AtLeast) and node.question == question_id:
-            found.add((">=", node.at_least))
-        elif isinstance(node, AtMost) and node.question == question_id:
-            found.add(("<=", node.at_most))
+    def visit(node: Node, path: object, negated: bool) -> None:
+        for question, (at_least, bound) in node.bounds():
+            if question == question_id:
+                found.add((">=" if at_least else "<=", bound))
 
     conditions = [rule.when for rule in rule_set.rules]
     conditions += [q.show_when for q in rule_set.questionnaire.questions() if q.show_when]

@@ -4,7 +4,7 @@ its parts, which the window, the sheet and the command line read.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -19,21 +19,14 @@ __all__ = [
     "Assessment",
     "CitedReference",
     "ConditionalAdvice",
-    "Explainer",
+    "Details",
     "FiredRule",
     "MissingItem",
     "RuleSetIdentity",
     "RuleTrace",
     "SetAsideAnswer",
     "StillToCheck",
-    "Verdict",
 ]
-
-
-class Explainer(Protocol):
-    """Works out a rule's condition in words for one set of answers, on first use."""
-
-    def explain(self, rule_id: str) -> TraceNode: ...
 
 
 DEFAULT_RULE_ID = "default"
@@ -98,86 +91,23 @@ class FiredRule:
         return data
 
 
-Verdict = tuple[str, bool, Truth, str | None]
-"""A rule's id, whether it applies, its value, and the level it contributes, if any."""
+@dataclass(frozen=True)
+class RuleTrace:
+    """A rule's verdict: ``applies`` is false when the settings exclude it, ``contributes``
+    the level it adds to the outcome, if any. The words behind it are the assessment's
+    (:meth:`Assessment.explanation`)."""
 
-
-class RuleTrace(tuple[Verdict, "Explainer | None"]):
-    """Every rule's verdict and why: ``applies`` is false when the settings exclude it.
-
-    One is built per rule on every evaluation, so it is a pair underneath: the verdict,
-    shared by every evaluation that reaches it, and what works out the words on first
-    use (a frozen dataclass costs five times as much). Equality, hashing and the repr
-    look at the verdict only.
-    """
-
-    __slots__ = ()
-
-    def __new__(
-        cls,
-        rule_id: str,
-        applies: bool,
-        value: Truth,
-        contributes: str | None,
-        explainer: Explainer | None = None,
-    ) -> RuleTrace:
-        return tuple.__new__(cls, ((rule_id, applies, value, contributes), explainer))
-
-    def __getnewargs__(self) -> tuple[object, ...]:  # copy and pickle rebuild it from these
-        return (*self[0], self[1])
-
-    @property
-    def rule_id(self) -> str:
-        return self[0][0]
-
-    @property
-    def applies(self) -> bool:
-        return self[0][1]
-
-    @property
-    def value(self) -> Truth:
-        return self[0][2]
-
-    @property
-    def contributes(self) -> str | None:
-        """The level this rule adds to the outcome, if any."""
-        return self[0][3]
-
-    @property
-    def explanation(self) -> TraceNode | None:
-        """The condition's evaluation in words, worked out on first use (a batch of test
-        cases needs only the values; the window, the sheet and failures need the words)."""
-        verdict, explainer = self
-        if explainer is None or not verdict[1]:
-            return None
-        return explainer.explain(verdict[0])
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, RuleTrace):
-            return NotImplemented
-        return self[0] == other[0]
-
-    def __ne__(self, other: object) -> bool:
-        return not self == other
-
-    def __hash__(self) -> int:
-        return hash(self[0])
-
-    def __repr__(self) -> str:
-        rule_id, applies, value, contributes = self[0]
-        return (
-            f"RuleTrace(rule_id={rule_id!r}, applies={applies!r}, value={value!r}, "
-            f"contributes={contributes!r})"
-        )
+    rule_id: str
+    applies: bool
+    value: Truth
+    contributes: str | None
 
     def as_dict(self) -> dict[str, Any]:
-        explanation = self.explanation
         return {
             "rule_id": self.rule_id,
             "applies": self.applies,
             "value": str(self.value),
             "contributes": self.contributes,
-            "explanation": explanation.as_dict() if explanation else None,
         }
 
 
@@ -276,8 +206,20 @@ class StillToCheck:
         }
 
 
-def _nothing() -> tuple[Any, ...]:
-    return ()
+class Details(Protocol):
+    """Works out the parts of an assessment that cost more than the rest, on first use."""
+
+    def explain(self, rule_id: str) -> TraceNode:
+        """The rule's condition worked out in words for these answers."""
+
+    def missing(self) -> tuple[MissingItem, ...]: ...
+
+    def set_aside(self) -> tuple[SetAsideAnswer, ...]: ...
+
+    def conditional(self) -> tuple[ConditionalAdvice, ...]: ...
+
+    def to_check(self, missing: Iterable[str]) -> tuple[StillToCheck, ...]:
+        """The safety questions still open, given the questions that are ``missing``."""
 
 
 @dataclass(frozen=True)
@@ -298,18 +240,9 @@ class Assessment:
     actions: tuple[str, ...]
     citations: tuple[CitedReference, ...]
     trace: tuple[RuleTrace, ...] = field(repr=False)
-    compute_missing: Callable[[], tuple[MissingItem, ...]] = field(repr=False, compare=False)
-    compute_set_aside: Callable[[], tuple[SetAsideAnswer, ...]] = field(
-        default=_nothing, repr=False, compare=False
-    )
-    own_description: str | None = None
+    own_description: str | None
     """The deciding rules' own words for the outcome, if every one has them."""
-    compute_conditional: Callable[[], tuple[ConditionalAdvice, ...]] = field(
-        default=_nothing, repr=False, compare=False
-    )
-    compute_to_check: Callable[[], tuple[StillToCheck, ...]] = field(
-        default=_nothing, repr=False, compare=False
-    )
+    details: Details = field(repr=False, compare=False)
 
     @property
     def outcome_description(self) -> str:
@@ -320,25 +253,35 @@ class Assessment:
     def conditional(self) -> tuple[ConditionalAdvice, ...]:
         """Cautions and actions of rules that only might apply, under "if …" headings;
         :attr:`cautions` and :attr:`actions` hold only those of rules that certainly do."""
-        return self.compute_conditional()
+        return self.details.conditional()
 
     @cached_property
     def to_check(self) -> tuple[StillToCheck, ...]:
         """Every safety question not answered or not known, whether or not it could change
         the outcome now (:attr:`missing` lists those that could)."""
-        return self.compute_to_check()
+        return self.details.to_check(m.question_id for m in self.missing)
 
     @cached_property
     def missing(self) -> tuple[MissingItem, ...]:
         """What is still missing, worked out on first use: it tries every missing answer,
         which the window and the sheet need but a batch of test cases does not."""
-        return self.compute_missing()
+        return self.details.missing()
 
     @cached_property
     def set_aside(self) -> tuple[SetAsideAnswer, ...]:
         """The answers given to questions that are not asked now, in questionnaire order:
         kept (the question may come back) but not counted."""
-        return self.compute_set_aside()
+        return self.details.set_aside()
+
+    @cached_property
+    def _explained(self) -> frozenset[str]:
+        return frozenset(t.rule_id for t in self.trace[:-1] if t.applies)  # the last: the default
+
+    def explanation(self, rule_id: str) -> TraceNode | None:
+        """A rule's condition evaluated in words, worked out on first use (a batch of test
+        cases needs only the values; the window, the sheet and failures need the words);
+        None for a rule the settings exclude and for the default."""
+        return self.details.explain(rule_id) if rule_id in self._explained else None
 
     @property
     def fired_ids(self) -> tuple[str, ...]:
@@ -361,5 +304,9 @@ class Assessment:
             "conditional": [c.as_dict() for c in self.conditional],
             "citations": [c.as_dict() for c in self.citations],
             "rule_set": self.rule_set.as_dict(),
-            "trace": [t.as_dict() for t in self.trace],
+            "trace": [self._traced(t) for t in self.trace],
         }
+
+    def _traced(self, trace: RuleTrace) -> dict[str, Any]:
+        explanation = self.explanation(trace.rule_id)
+        return {**trace.as_dict(), "explanation": explanation.as_dict() if explanation else None}

@@ -19,14 +19,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 
 from decision_aid.domain.assessment import DEFAULT_RULE_ID
-from decision_aid.domain.conditions import (
-    AtLeast,
-    AtMost,
-    ConditionNode,
-    NotKnown,
-    Predicate,
-    walk,
-)
+from decision_aid.domain.conditions import Node, operators_for, walk
 from decision_aid.domain.errors import RULE_WARNINGS, Problem
 from decision_aid.domain.leaflet import SheetContent
 from decision_aid.domain.questionnaire import NOT_KNOWN, Question, Questionnaire, QuestionType
@@ -44,13 +37,6 @@ from decision_aid.domain.yamlsource import Document, YamlPath
 __all__ = ["Located", "check_rule_set"]
 
 T = TypeVar("T")
-
-_OPERATORS_FOR = {
-    QuestionType.SINGLE: {"is", "in"},
-    QuestionType.YES_NO: {"is", "in"},
-    QuestionType.MULTIPLE: {"includes"},
-    QuestionType.NUMBER: {"at_least", "at_most"},
-}
 
 
 @dataclass(frozen=True)
@@ -94,15 +80,12 @@ class _ConditionChecker:
         self.base = base
         self.problems: list[Problem] = []
 
-    def __call__(self, node: ConditionNode, path: YamlPath, negated: bool) -> None:
+    def __call__(self, node: Node, path: YamlPath, negated: bool) -> None:
         at = (*self.base, *path)
-        if isinstance(node, NotKnown):
-            for i, question_id in enumerate(node.not_known):
-                self._question(question_id, (*at, "not_known", i))
-        elif isinstance(node, Predicate):
-            question = self._question(node.question, (*at, "question"))
+        for sub, question_id in node.references():
+            question = self._question(question_id, (*at, *sub))
             if question is not None:
-                self._predicate(node, question, at)
+                self._fits(node, question, at)
 
     def _question(self, question_id: str, at: YamlPath) -> Question | None:
         question = self.questions.get(question_id)
@@ -116,38 +99,41 @@ class _ConditionChecker:
             )
         return question
 
-    def _predicate(self, node: Predicate, question: Question, at: YamlPath) -> None:
-        operator = node.operator()
-        allowed = _OPERATORS_FOR[question.type]
-        if operator not in allowed:
+    def _fits(self, node: Node, question: Question, at: YamlPath) -> None:
+        """The node fits the question's type, names its options, and tests its range."""
+        if question.type not in node.fits:
+            allowed = operators_for(question.type)
+            choices = " or ".join(
+                [", ".join(allowed[:-1]), allowed[-1]] if allowed[1:] else allowed
+            )
             self.problems.append(
                 self.where.problem(
-                    (*at, operator),
+                    (*at, node.key),
                     "operator-mismatch",
-                    f"'{operator}' does not fit {question.type} question '{question.id}'; "
-                    f"use {' or '.join(sorted(allowed))}",
+                    f"'{node.key}' does not fit {question.type} question '{question.id}'; "
+                    f"use {choices}",
                 )
             )
             return
         option_ids = [o.id for o in question.choices]
-        for i, option_id in enumerate(node.option_ids()):
+        for sub, option_id in node.option_references():
             if option_id not in option_ids:
-                sub = (*at, operator) if operator == "is" else (*at, operator, i)
                 self.problems.append(
                     self.where.problem(
-                        sub,
+                        (*at, *sub),
                         "unknown-option",
                         f"'{option_id}' is not an option of '{question.id}' "
                         f"(options: {', '.join(option_ids)}){did_you_mean(option_id, option_ids)}",
                     )
                 )
-        if isinstance(node, AtLeast | AtMost):
-            bound = node.at_least if isinstance(node, AtLeast) else node.at_most
-            low, high = question.minimum, question.maximum
+        low, high = question.minimum, question.maximum
+        for question_id, (_, bound) in node.bounds():
+            if question_id != question.id:
+                continue
             if (low is not None and bound < low) or (high is not None and bound > high):
                 self.problems.append(
                     self.where.problem(
-                        (*at, operator),
+                        (*at, node.key),
                         "out-of-range",
                         f"{bound:g} is outside the range of '{question.id}' ({low:g} to {high:g})"
                         if low is not None and high is not None
@@ -157,7 +143,7 @@ class _ConditionChecker:
 
 
 def _check_condition(
-    condition: ConditionNode,
+    condition: Node,
     questions: Mapping[str, Question],
     where: Located[Any],
     base: YamlPath,
@@ -381,19 +367,17 @@ def _check_citations(
     ]
 
 
-def _refuse_not_known(
-    condition: ConditionNode, where: Located[Any], base: YamlPath
-) -> list[Problem]:
+def _refuse_not_known(condition: Node, where: Located[Any], base: YamlPath) -> list[Problem]:
     """A missing answer must never hide a question, so show_when may not test for one."""
     found: list[Problem] = []
 
-    def visit(node: ConditionNode, path: YamlPath, negated: bool) -> None:
-        if isinstance(node, NotKnown):
+    def visit(node: Node, path: YamlPath, negated: bool) -> None:
+        if node.true_when_missing:
             found.append(
                 where.problem(
                     (*base, *path),
                     "unsafe-not-known",
-                    "'not_known' is not allowed in show_when: a missing answer could hide a "
+                    f"'{node.key}' is not allowed in show_when: a missing answer could hide a "
                     "safety question",
                 )
             )
@@ -409,16 +393,16 @@ def _check_not_known(
     problems: list[Problem] = []
     favourable = rule.outcome is None or ranks.get(rule.outcome, 0) < ranks.get(assess_first, 0)
 
-    def visit(node: ConditionNode, path: YamlPath, negated: bool) -> None:
-        if not isinstance(node, NotKnown):
+    def visit(node: Node, path: YamlPath, negated: bool) -> None:
+        if not node.true_when_missing:
             return
         if negated:
             problems.append(
                 where.problem(
                     ("when", *path),
                     "unsafe-not-known",
-                    "'not_known' under 'not' (or count_of at_most) would let a missing answer "
-                    "make the outcome more favourable",
+                    f"'{node.key}' under 'not' (or count_of at_most) would let a missing "
+                    "answer make the outcome more favourable",
                 )
             )
         elif favourable:
@@ -426,7 +410,7 @@ def _check_not_known(
                 where.problem(
                     ("when", *path),
                     "unsafe-not-known",
-                    f"'not_known' is only allowed in rules whose outcome is '{assess_first}' "
+                    f"'{node.key}' is only allowed in rules whose outcome is '{assess_first}' "
                     "or more restrictive",
                 )
             )
@@ -774,7 +758,7 @@ def _strings(model: BaseModel, path: YamlPath) -> Iterator[_Found]:
 def _strings_in(value: object, path: YamlPath, key: str) -> Iterator[_Found]:
     if isinstance(value, str):
         yield path, key, value
-    elif isinstance(value, ConditionNode):
+    elif isinstance(value, Node):
         return
     elif isinstance(value, BaseModel):
         yield from _strings(value, path)

@@ -1,15 +1,21 @@
 """The consultation: what the clinician entered, and which rule set it was entered against.
 
 It holds the answers in the answers-file form (option id, list of ids, number or
-``"unknown"``), the chosen settings, an optional clinician override with its reason,
-notes and a patient label. It is immutable: every edit returns a new one, so the GUI
-can re-render from it and the autosave can write it whole. There is no clock here;
-callers pass ``now``.
+``"unknown"``), the chosen settings, the clinician's overrides (every one made, in
+order: the last one stands unless withdrawn), notes and a patient label. It is
+immutable: every edit returns a new one, so the GUI can re-render from it and the
+autosave can write it whole. There is no clock here; callers pass ``now``.
 
 A consultation saved against another version of the rule set is reconciled on
 opening: answers that no longer fit are set aside with a notice, never silently, and
 an override whose level is not one of the rule set's is set aside too (never shown,
 never printed). Set aside is not deleted: the answers stay in the file.
+
+An override is bound to what it replaced: the rule outcome, a digest of the answers
+and settings it was given for, and the rule set's digest. When any of them differs
+now, :meth:`Consultation.override_needs_review` says so, and no surface shows the
+override as current until the clinician confirms it (a new entry, bound afresh) or
+withdraws it. An override never outlives the answers it was given for.
 
 A consultation file is untrusted (it comes from colleagues and e-mail), so reading
 one checks every field: strict JSON (no key given twice), an id that is safe
@@ -22,8 +28,10 @@ charges each key and item 8 characters for its punctuation and indentation.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
@@ -37,6 +45,7 @@ from pydantic import (
     model_validator,
 )
 
+from decision_aid.domain.assessment import Assessment
 from decision_aid.domain.base import FrozenModel
 from decision_aid.domain.errors import AnswersError, InputError, NewerFormatError
 from decision_aid.domain.jsontext import loads_strict
@@ -52,7 +61,9 @@ __all__ = [
     "MAX_ITEMS",
     "MAX_KEY_LENGTH",
     "MAX_LABEL_LENGTH",
+    "MAX_NAME_LENGTH",
     "MAX_NOTES_LENGTH",
+    "MAX_OVERRIDES",
     "MAX_REASON_LENGTH",
     "MAX_SETTINGS",
     "MAX_TEXT_LENGTH",
@@ -60,11 +71,16 @@ __all__ = [
     "Consultation",
     "Override",
     "Reconciled",
+    "Replaced",
     "RuleSetRef",
+    "answers_digest",
 ]
 
-SCHEMA_VERSION = 2
-"""2 adds ``set_aside``; a file of format 1 reads as one with nothing set aside."""
+SCHEMA_VERSION = 3
+"""2 adds ``set_aside``; a file of format 1 reads as one with nothing set aside. 3 keeps
+every override (``overrides``) with its clinician and what it replaced; the one
+``override`` of an older file reads as a history of one whose basis is unknown, so it
+is marked for review."""
 
 # -- the limits of a consultation file, in one place -----------------------------------
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
@@ -76,6 +92,11 @@ MAX_AHEAD = timedelta(days=1)
 MAX_LABEL_LENGTH = 40
 MAX_NOTES_LENGTH = 200_000
 MAX_REASON_LENGTH = 2_000
+MAX_NAME_LENGTH = 100
+"""The clinician's name on an override."""
+MAX_OVERRIDES = 40
+"""Overrides in one consultation's history (each confirmation counts as one); with the
+other limits, 40 full ones still fit the storage's limit."""
 MAX_TEXT_LENGTH = 200
 """Ids, versions, digests, setting names and values, override levels, answer texts."""
 MAX_SETTINGS = 32
@@ -94,12 +115,42 @@ Moment = Annotated[AwareDatetime, Strict(False)]
 Text = Annotated[str, Field(max_length=MAX_TEXT_LENGTH)]
 
 
+def answers_digest(answers: Mapping[str, Any], settings: Iterable[tuple[str, str]]) -> str:
+    """The sha256 of the answers (answers-file form) and settings an outcome came from."""
+    text = json.dumps(
+        {"answers": dict(answers), "settings": dict(settings)},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class Replaced(FrozenModel):
+    """The rule outcome an override replaced, and what that outcome was worked out from."""
+
+    outcome: Text
+    """The rule outcome's level id."""
+    answers: Text
+    """:func:`answers_digest` of the answers and settings."""
+    rule_set: Text
+    """The rule set's digest."""
+
+
 class Override(FrozenModel):
     """The clinician's own outcome, shown beside (never instead of) the rule outcome."""
 
     level: str = Field(min_length=1, max_length=MAX_TEXT_LENGTH)
     reason: str = Field(min_length=1, max_length=MAX_REASON_LENGTH)
     at: Moment
+    clinician: str = Field(default="", max_length=MAX_NAME_LENGTH)
+    """Who made it (empty in files of format 2 and older)."""
+    replaced: Replaced | None = None
+    """What it replaced; None in files of format 2 and older, so it is marked for review."""
+    confirmed: bool = False
+    """It restates the override before it, confirmed by the clinician for changed answers."""
+    withdrawn: Moment | None = None
+    """When the clinician withdrew it; it stays in the history."""
 
     @field_validator("reason")
     @classmethod
@@ -108,10 +159,10 @@ class Override(FrozenModel):
             raise ValueError("an override needs a written reason")
         return reason.strip()
 
-    @field_validator("at")
+    @field_validator("at", "withdrawn")
     @classmethod
-    def _not_too_early(cls, at: datetime) -> datetime:
-        return _after_earliest(at)
+    def _not_too_early(cls, at: datetime | None) -> datetime | None:
+        return None if at is None else _after_earliest(at)
 
 
 class RuleSetRef(FrozenModel):
@@ -187,7 +238,7 @@ class Consultation(FrozenModel):
     """The contract: a value read from a file passed :meth:`from_json`'s checks; edits
     (``with_*``) are not re-validated, so callers pass questionnaire answers only."""
 
-    schema_version: Literal[1, 2] = 2
+    schema_version: Literal[1, 2, 3] = 3
     id: str = Field(pattern=ID_PATTERN)
     created: Moment
     updated: Moment
@@ -197,9 +248,26 @@ class Consultation(FrozenModel):
     set_aside: dict[str, Any] = Field(default_factory=dict)
     """Answers that did not fit the rule set when last reconciled: kept, never counted.
     Kept apart so that an edit copies only the answers in use, however many these are."""
-    override: Override | None = None
+    overrides: list[Override] = Field(default_factory=list, max_length=MAX_OVERRIDES)
+    """Every override made, oldest first; see :attr:`override` for the one that stands."""
     notes: str = Field(default="", max_length=MAX_NOTES_LENGTH)
     patient_label: str = Field(default="", max_length=MAX_LABEL_LENGTH)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_override_becomes_a_history(cls, data: Any) -> Any:
+        """A file of format 1 or 2 holds at most one ``override``: a history of one."""
+        if isinstance(data, dict) and "override" in data and "overrides" not in data:
+            data = dict(data)
+            old = data.pop("override")
+            data["overrides"] = [] if old is None else [old]
+        return data
+
+    @property
+    def override(self) -> Override | None:
+        """The override that stands: the last one made, unless it was withdrawn."""
+        last = self.overrides[-1] if self.overrides else None
+        return last if last is not None and last.withdrawn is None else None
 
     @field_validator("created", "updated")
     @classmethod
@@ -250,14 +318,61 @@ class Consultation(FrozenModel):
     def with_setting(self, name: str, value: str, *, now: datetime) -> Consultation:
         return self._edit(now, settings={**self.settings, name: value})
 
-    def with_override(self, level: str, reason: str, *, now: datetime) -> Consultation:
-        """Record an override; raises ``ValueError`` when the reason is blank."""
+    def basis(self, assessment: Assessment) -> Replaced:
+        """What an override made now would replace: ``assessment`` is of these answers."""
+        return Replaced(
+            outcome=assessment.outcome.id,
+            answers=answers_digest(self.answers, assessment.settings),
+            rule_set=assessment.rule_set.digest,
+        )
+
+    def with_override(
+        self, level: str, reason: str, *, clinician: str, assessment: Assessment, now: datetime
+    ) -> Consultation:
+        """Add an override of ``assessment`` (the rule outcome of these answers) to the
+        history; raises ``ValueError`` when the reason is blank. Earlier ones stay."""
         if not reason.strip():
             raise ValueError("an override needs a written reason")
-        return self._edit(now, override=Override(level=level, reason=reason, at=now))
+        override = Override(
+            level=level,
+            reason=reason,
+            at=now,
+            clinician=clinician.strip()[:MAX_NAME_LENGTH],
+            replaced=self.basis(assessment),
+        )
+        return self._edit(now, overrides=[*self.overrides, override])
+
+    def with_override_confirmed(
+        self, *, clinician: str, assessment: Assessment, now: datetime
+    ) -> Consultation:
+        """The clinician keeps the override for the answers as they are now: a new entry,
+        bound to ``assessment``. Raises ``ValueError`` when no override stands."""
+        current = self.override
+        if current is None:
+            raise ValueError("there is no override to confirm")
+        confirmed = current.model_copy(
+            update={
+                "at": now,
+                "clinician": clinician.strip()[:MAX_NAME_LENGTH],
+                "replaced": self.basis(assessment),
+                "confirmed": True,
+            }
+        )
+        return self._edit(now, overrides=[*self.overrides, confirmed])
 
     def without_override(self, *, now: datetime) -> Consultation:
-        return self._edit(now, override=None)
+        """Withdraw the override that stands; it stays in the history, marked withdrawn."""
+        current = self.override
+        if current is None:
+            return self
+        withdrawn = current.model_copy(update={"withdrawn": now})
+        return self._edit(now, overrides=[*self.overrides[:-1], withdrawn])
+
+    def override_needs_review(self, assessment: Assessment) -> bool:
+        """True when an override stands but the answers, the settings, the rule outcome or
+        the rule set differ from those it was given for (``assessment`` is of now)."""
+        current = self.override
+        return current is not None and current.replaced != self.basis(assessment)
 
     def with_notes(self, notes: str, *, now: datetime) -> Consultation:
         """Set the notes as written: longer than :data:`MAX_NOTES_LENGTH` characters, they are
@@ -412,8 +527,10 @@ class Consultation(FrozenModel):
 
     def _moments(self) -> list[tuple[str, datetime]]:
         moments = [(_field(("created",)), self.created), (_field(("updated",)), self.updated)]
-        if self.override is not None:
-            moments.append((_field(("override", "at")), self.override.at))
+        for index, override in enumerate(self.overrides):
+            moments.append((_field(("overrides", index, "at")), override.at))
+            if override.withdrawn is not None:
+                moments.append((_field(("overrides", index, "withdrawn")), override.withdrawn))
         return moments
 
 
@@ -426,10 +543,13 @@ _FIELDS = {
     "settings": "the settings",
     "answers": "the answers",
     "set_aside": "the answers set aside",
-    "override": "the override",
-    "override.at": "the date of the override",
-    "override.level": "the override's outcome",
-    "override.reason": "the override's reason",
+    "overrides": "the overrides",
+    "overrides.at": "the date of an override",
+    "overrides.withdrawn": "the date an override was withdrawn",
+    "overrides.level": "an override's outcome",
+    "overrides.reason": "an override's reason",
+    "overrides.clinician": "the clinician of an override",
+    "overrides.replaced": "what an override replaced",
     "notes": "the notes",
     "patient_label": "the patient label",
 }
@@ -441,6 +561,7 @@ _REASONS = {
     "datetime_parsing": "is not a date and time",
     "datetime_type": "is not a date and time",
     "dict_type": "must be a mapping of names to values",
+    "list_type": "must be a list",
     "missing": "is missing",
     "extra_forbidden": "is not part of a consultation file",
 }
@@ -450,8 +571,9 @@ def _field(loc: tuple[int | str, ...]) -> str:
     """``the date of the override (override.at)``: the field in words, and its name."""
     parts = [str(p) for p in loc]
     dotted = ".".join(parts)
-    for end in range(len(parts), 0, -1):
-        words = _FIELDS.get(".".join(parts[:end]))
+    named = [str(p) for p in loc if not isinstance(p, int)]  # "overrides.0.at": an override's
+    for end in range(len(named), 0, -1):
+        words = _FIELDS.get(".".join(named[:end]))
         if words:
             return f"{words} ({dotted})"
     return dotted  # empty: the whole file, and the reason names what is wrong

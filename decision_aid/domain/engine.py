@@ -18,13 +18,17 @@ Why this keeps "Unknown is not No": Kleene logic is sound, so a rule that fires 
 some known answer to a question is true or unknown while that answer is missing,
 and therefore still fires, at worst capped at "assess first". A missing answer can
 only keep or raise the outcome, up to that cap.
+
+Steps 3 to 5 are :meth:`RuleSet.contribution` and :meth:`RuleSet.default_value`, the one
+ranking that ``decision-aid verify`` encodes too. Evaluating is one loop over the rules'
+compiled values (:mod:`compiler`); each rule's verdict for a value is made once and
+shared by every evaluation that reaches it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from itertools import repeat
-from operator import getitem, itemgetter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from decision_aid.domain.advice import (
     advice_limits,
@@ -37,18 +41,18 @@ from decision_aid.domain.assessment import (
     DEFAULT_RULE_ID,
     Assessment,
     CitedReference,
+    ConditionalAdvice,
     FiredRule,
     MissingItem,
     RuleSetIdentity,
     RuleTrace,
     SetAsideAnswer,
-    Verdict,
+    StillToCheck,
 )
 from decision_aid.domain.compiler import Values, compile_conditions
-from decision_aid.domain.conditions import AnswerValue, Condition, TraceNode
+from decision_aid.domain.conditions import AnswerValue, Bound, Node, TraceNode
 from decision_aid.domain.errors import InputError
 from decision_aid.domain.missing import (
-    Bound,
     MissingWork,
     ReaderIndex,
     missing_information,
@@ -62,8 +66,8 @@ from decision_aid.domain.questionnaire import (
     Questionnaire,
     QuestionType,
 )
-from decision_aid.domain.rules import IfUnknown, Rule, RuleSet, applies
-from decision_aid.domain.truth import Truth
+from decision_aid.domain.rules import Rule, RuleSet, applies
+from decision_aid.domain.truth import TRUTH_OF, Truth
 
 __all__ = [
     "AnswerContext",
@@ -123,88 +127,35 @@ def resolve_settings(rule_set: RuleSet, given: Mapping[str, str] | None = None) 
     return settings
 
 
-def _contribution(rule_set: RuleSet, rank: int, value: Truth, if_unknown: IfUnknown) -> int | None:
-    if value is Truth.TRUE:
-        return rank
-    if value is Truth.UNKNOWN:
-        cap = rule_set.level_rank[rule_set.info.assess_first]
-        return rank if if_unknown is IfUnknown.FIRE else min(rank, cap)
-    return None
-
-
-_TRUTH = (Truth.FALSE, Truth.UNKNOWN, Truth.TRUE)  # indexed by the compiled values 0, 1, 2
-
-
-class _Explainer:
-    """The words behind each rule's value, worked out on first use from the answers."""
-
-    __slots__ = ("_answers", "_context", "_found", "_questionnaire", "_rules")
-
-    def __init__(
-        self, questionnaire: Questionnaire, rules: Mapping[str, Rule], answers: Answers
-    ) -> None:
-        self._questionnaire, self._rules, self._answers = questionnaire, rules, answers
-        self._context: AnswerContext | None = None
-        self._found: dict[str, TraceNode] = {}
-
-    def explain(self, rule_id: str) -> TraceNode:
-        found = self._found.get(rule_id)
-        if found is None:
-            if self._context is None:
-                self._context = AnswerContext(self._questionnaire, self._answers)
-            rule = self._rules[rule_id]
-            found = rule.when.explain(self._context, self._questionnaire)
-            self._found[rule_id] = found
-        return found
-
-
 class _Plan:
-    """Evaluation under one rule set and one choice of settings, all but the answers.
-
-    The applicable rules' conditions become one compiled function, rules with an
-    outcome first so that the default can read their values as one slice. Everything
-    that follows from a rule's value is worked out here for each of its three values,
-    so that evaluating is looking them up: its verdict, and the rank it fires at with
-    what fires. The lookups run in C (``map``, ``filter``, ``itemgetter``): a loop in
-    Python over the rules would cost as much as the conditions.
-    """
+    """Evaluation under one rule set and one choice of settings, all but the answers: the
+    applicable rules, those with an outcome first, their conditions compiled into one
+    function, and (for the missing-information analysis) the rank each rule adds for
+    each of its values, from :meth:`RuleSet.contribution`."""
 
     def __init__(self, compiled: _Compiled, settings: Mapping[str, str]) -> None:
         rule_set = compiled.rule_set
-        ranks = rule_set.level_rank
-        rules = rule_set.rules
-        applicable = [rule for rule in rules if applies(rule, settings)]
+        applicable = [rule for rule in rule_set.rules if applies(rule, settings)]
         ordered = [rule for rule in applicable if rule.outcome is not None]
         self.outcome_count = len(ordered)
         ordered += [rule for rule in applicable if rule.outcome is None]
         self.ordered = tuple(ordered)
+        # Every rule in the rule set's order, with where its value is (None: not in force).
+        position = {id(rule): index for index, rule in enumerate(ordered)}
+        self.in_rule_order = tuple((rule, position.get(id(rule))) for rule in rule_set.rules)
+        self.settings = tuple(sorted(settings.items()))
+        self.level_ids = tuple(level.id for level in rule_set.info.levels)
+        self.values = compiled.values_function([rule.when for rule in ordered])
+        self.ranks = tuple(
+            tuple(_rank(rule_set.contribution(rule, value)) for value in Truth) for rule in ordered
+        )
+        self.default_ranks = tuple(_rank(rule_set.contribution(None, value)) for value in Truth)
+        self.rule_set = rule_set
         self._questionnaire = rule_set.questionnaire
         self._readers: ReaderIndex | None = None
         self._compiled = compiled
         self._one: dict[int, Values] = {}
         self._by_question: dict[str, Values] = {}
-        self.values = compiled.values_function([rule.when for rule in ordered])
-        self.settings = tuple(sorted(settings.items()))
-        self.level_ids = tuple(level.id for level in rule_set.info.levels)
-        verdicts = []
-        for rule in ordered:
-            rank = None if rule.outcome is None else ranks[rule.outcome]
-            verdicts.append(tuple(compiled.verdict(rule, rank, value) for value in _TRUTH))
-        self.verdicts = tuple(tuple(v for v, _ in by_value) for by_value in verdicts)
-        self.fires = tuple(tuple(f for _, f in by_value) for by_value in verdicts)
-        self.ranks = tuple(tuple(-1 if f is None else f[0] for f in by) for by in self.fires)
-        default_rank = ranks[rule_set.info.default_outcome]
-        self.default = tuple(compiled.verdict(None, default_rank, value) for value in _TRUTH)
-        self.default_ranks = tuple(-1 if f is None else f[0] for _, f in self.default)
-        # The trace lists every rule in the rule set's order, then the default; evaluate
-        # builds the applicable rules' entries, then these, then the default's.
-        skipped = [rule for rule in rules if not applies(rule, settings)]
-        self.skipped = [RuleTrace(rule.id, False, Truth.FALSE, None) for rule in skipped]
-        after = {id(rule): i for i, rule in enumerate([*ordered, *skipped])}
-        order = [after[id(rule)] for rule in rules] + [len(rules)]
-        self.in_rule_order: Callable[[list[RuleTrace]], tuple[RuleTrace, ...]] = (
-            itemgetter(*order) if len(order) > 1 else tuple
-        )
 
     @property
     def readers(self) -> ReaderIndex:
@@ -231,32 +182,29 @@ class _Plan:
             function = self._by_question[question_id] = self._compiled.values_function(conditions)
         return function(answers)
 
-    def default_value(self, values: tuple[int, ...]) -> int:
-        """The default is true when no rule with an outcome is true or unknown."""
-        with_outcome = values[: self.outcome_count]
-        return 0 if 2 in with_outcome else (1 if 1 in with_outcome else 2)
 
-    def outcome(self, values: tuple[int, ...]) -> str:
-        top = max(map(getitem, self.ranks, values), default=-1)
-        fired = self.default[self.default_value(values)][1]
-        return self.level_ids[top if fired is None else max(top, fired[0])]
+def _rank(contribution: int | None) -> int:
+    return -1 if contribution is None else contribution
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    trace: RuleTrace
+    rank: int
+    """The rank it adds to the outcome, or -1."""
+    fired: FiredRule | None
 
 
 class _Compiled:
-    """What evaluating needs of a rule set, worked out once and kept on the rule set.
-
-    It is rebuilt when a copy of the rule set (``model_copy(update=...)``) no longer
-    holds the parts it was built from.
-    """
+    """What evaluating needs of a rule set, worked out once and kept with it
+    (:meth:`RuleSet.derived`): a copy of the rule set gets its own."""
 
     def __init__(self, rule_set: RuleSet) -> None:
         self.rule_set = rule_set
-        self.parts = (rule_set.info, rule_set.questionnaire, rule_set.rules, rule_set.references)
         info = rule_set.info
         self.identity = RuleSetIdentity(
             info.id, info.title, info.version, str(info.status), rule_set.digest, info.review_by
         )
-        self.rules_by_id = {rule.id: rule for rule in rule_set.rules}
         self.advice_limits = advice_limits(rule_set)
         self.described = {
             rule.id: rule.outcome_description
@@ -265,7 +213,8 @@ class _Compiled:
         }
         self.plans: dict[tuple[tuple[str, str], ...], _Plan] = {}
         self.resolved: dict[tuple[tuple[str, str], ...], _Plan] = {}
-        self._citations: dict[tuple[object, ...], CitedReference] = {}
+        self._verdicts: dict[tuple[int, bool, int], _Verdict] = {}
+        self._citations: dict[CitedReference, CitedReference] = {}
         self._bounds: dict[str, list[Bound]] | None = None
 
     def bounds(self, question_id: str) -> list[Bound]:
@@ -273,15 +222,6 @@ class _Compiled:
         if self._bounds is None:
             self._bounds = tested_bounds(self.rule_set.questionnaire, self.rule_set.rules)
         return self._bounds.get(question_id, [])
-
-    def fits(self, rule_set: RuleSet) -> bool:
-        info, questionnaire, rules, references = self.parts
-        return (
-            rule_set.rules is rules
-            and rule_set.questionnaire is questionnaire
-            and rule_set.info is info
-            and rule_set.references is references
-        )
 
     def plan(self, settings: Mapping[str, str]) -> _Plan:
         """The plan for exactly these settings (``outcome_of`` does not resolve them)."""
@@ -299,7 +239,7 @@ class _Compiled:
             found = self.resolved[key] = self.plan(resolve_settings(self.rule_set, settings))
         return found
 
-    def values_function(self, conditions: list[Condition]) -> Values:
+    def values_function(self, conditions: Sequence[Node]) -> Values:
         questionnaire = self.rule_set.questionnaire
         try:
             return compile_conditions(questionnaire, conditions)
@@ -312,28 +252,25 @@ class _Compiled:
 
         return interpreted
 
-    def verdict(
-        self, rule: Rule | None, rank: int | None, value: Truth
-    ) -> tuple[Verdict, tuple[int, FiredRule] | None]:
-        """A rule's verdict for one value, and the rank and fired rule it gives, if it
-        fires (a note fires at -1); ``rule`` None is the rule set's default."""
-        rule_set = self.rule_set
-        contributes = None
-        if rank is not None:
-            contributes = _contribution(
-                rule_set, rank, value, IfUnknown.ASSESS_FIRST if rule is None else rule.if_unknown
-            )
-        level = None if contributes is None else rule_set.info.levels[contributes].id
-        verdict = (DEFAULT_RULE_ID if rule is None else rule.id, True, value, level)
-        fires: FiredRule | None = None
-        if rule is None:
-            if contributes is not None:
-                fires = _default_fired(rule_set, level, value)
-        elif contributes is not None or value is Truth.TRUE:
-            fires = self._fired(rule, level, value)
-        if fires is None:
-            return verdict, None
-        return verdict, (-1 if contributes is None else contributes, fires)
+    def verdict(self, rule: Rule | None, compiled_value: int, applies: bool = True) -> _Verdict:
+        """What a rule (``None``: the default) with this value (0 false, 1 unknown, 2 true)
+        gives: its trace entry, the rank it adds and what fires. Made once per rule and
+        value, then shared by every evaluation that reaches it."""
+        key = (id(rule), applies, compiled_value)  # the rule set holds every rule
+        found = self._verdicts.get(key)
+        if found is None:
+            rule_id = DEFAULT_RULE_ID if rule is None else rule.id
+            value = TRUTH_OF[compiled_value]
+            rank = self.rule_set.contribution(rule, value) if applies else None
+            level = None if rank is None else self.rule_set.info.levels[rank].id
+            fired = None
+            if rule is None and rank is not None:
+                fired = _default_fired(self.rule_set, level, value)
+            elif rule is not None and applies and (rank is not None or value is Truth.TRUE):
+                fired = self._fired(rule, level, value)  # a true note fires at no level
+            trace = RuleTrace(rule_id, applies, value, level)
+            found = self._verdicts[key] = _Verdict(trace, _rank(rank), fired)
+        return found
 
     def _fired(self, rule: Rule, level: str | None, value: Truth) -> FiredRule:
         return FiredRule(
@@ -366,28 +303,21 @@ class _Compiled:
                     reference.pmid,
                     reference.url,
                 )
-                cited.append(self._citations.setdefault(tuple(vars(made).values()), made))
+                cited.append(self._citations.setdefault(made, made))
         return tuple(cited)
-
-
-def _compiled(rule_set: RuleSet) -> _Compiled:
-    # Kept in the instance's __dict__, as functools.cached_property keeps its values.
-    found: _Compiled | None = rule_set.__dict__.get("_compiled_engine")
-    if found is None or not found.fits(rule_set):
-        found = rule_set.__dict__["_compiled_engine"] = _Compiled(rule_set)
-    return found
 
 
 def outcome_of(rule_set: RuleSet, answers: Answers, settings: Mapping[str, str]) -> str:
     """Only the outcome level id: the fast path for "what would this answer change"."""
-    plan = _compiled(rule_set).plan(settings)
-    return plan.outcome(plan.values(answers))
+    compiled = rule_set.derived(_Compiled)
+    top = max(v.rank for v in _verdicts(compiled, compiled.plan(settings), answers))
+    return rule_set.info.levels[top].id
 
 
 def candidate_answers(rule_set: RuleSet, question: Question) -> list[tuple[str, AnswerValue]]:
     """Known answers worth trying for ``question``: every option, or each number boundary."""
     if question.type is QuestionType.NUMBER:
-        values = number_candidates(question, _compiled(rule_set).bounds(question.id))
+        values = number_candidates(question, rule_set.derived(_Compiled).bounds(question.id))
         unit = f" {question.unit}" if question.unit else ""
         return [(f"{v:g}{unit}", v) for v in values]
     options: list[tuple[str, AnswerValue]] = [
@@ -428,7 +358,7 @@ def missing_work(
     """How much work the missing-information analysis does for these answers: candidate
     answers tried and rules re-evaluated (it must grow linearly with the rule set)."""
     work = MissingWork()
-    _missing(rule_set, _compiled(rule_set).resolved_plan(settings), answers, work)
+    _missing(rule_set, rule_set.derived(_Compiled).resolved_plan(settings), answers, work)
     return work
 
 
@@ -477,35 +407,75 @@ def _default_fired(rule_set: RuleSet, level: str | None, value: Truth) -> FiredR
     )
 
 
-new, new_object = tuple.__new__, object.__new__
+class _Details:
+    """What an assessment works out on first use: each rule's condition in words, what is
+    missing, the answers set aside, conditional advice and the safety questions still to
+    check."""
+
+    def __init__(
+        self, plan: _Plan, answers: Answers, fired: Sequence[FiredRule], outcome: str
+    ) -> None:
+        self._rule_set = plan.rule_set
+        self._plan, self._answers, self._fired, self._outcome = plan, answers, fired, outcome
+        self._context: AnswerContext | None = None
+        self._explained: dict[str, TraceNode] = {}
+
+    def explain(self, rule_id: str) -> TraceNode:
+        found = self._explained.get(rule_id)
+        if found is None:
+            if self._context is None:
+                self._context = AnswerContext(self._rule_set.questionnaire, self._answers)
+            condition = self._rule_set.rules_by_id[rule_id].when
+            found = self._explained[rule_id] = condition.explain(
+                self._context, self._rule_set.questionnaire
+            )
+        return found
+
+    def missing(self) -> tuple[MissingItem, ...]:
+        return _missing(self._rule_set, self._plan, self._answers)
+
+    def set_aside(self) -> tuple[SetAsideAnswer, ...]:
+        return _set_aside(self._rule_set.questionnaire, self._answers)
+
+    def conditional(self) -> tuple[ConditionalAdvice, ...]:
+        return conditional_advice(self._rule_set, self._answers, self._fired, self._outcome)
+
+    def to_check(self, missing: Iterable[str]) -> tuple[StillToCheck, ...]:
+        return still_to_check(self._rule_set, self._answers, missing)
+
+
+def _verdicts(compiled: _Compiled, plan: _Plan, answers: Answers) -> list[_Verdict]:
+    """Every rule's verdict for the answers, in the rule set's order, then the default's."""
+    values = plan.values(answers)
+    verdicts: list[_Verdict] = []
+    with_outcome: list[Truth] = []
+    for rule, position in plan.in_rule_order:
+        if position is None:  # its only_for excludes these settings
+            verdicts.append(compiled.verdict(rule, Truth.FALSE.value, applies=False))
+            continue
+        value = values[position]
+        verdicts.append(compiled.verdict(rule, value))
+        if rule.outcome is not None:
+            with_outcome.append(TRUTH_OF[value])
+    default = compiled.rule_set.default_value(with_outcome)
+    verdicts.append(compiled.verdict(None, default.value))
+    return verdicts
 
 
 def evaluate(
     rule_set: RuleSet, answers: Answers, settings: Mapping[str, str] | None = None
 ) -> Assessment:
     """Assess the answers under the rule set; pure, deterministic, no I/O."""
-    compiled = _compiled(rule_set)
+    compiled = rule_set.derived(_Compiled)
     plan = compiled.resolved_plan(settings)
-    values = plan.values(answers)
-    explainer = _Explainer(rule_set.questionnaire, compiled.rules_by_id, answers)
-    entries = list(
-        map(new, repeat(RuleTrace), zip(map(getitem, plan.verdicts, values), repeat(explainer)))
-    )
-    default, default_fires = plan.default[plan.default_value(values)]
-    entries += plan.skipped
-    entries.append(RuleTrace(*default))
-    fired = list(filter(None, map(getitem, plan.fires, values)))
-    if default_fires is not None:
-        fired.append(default_fires)
-    top = max(map(itemgetter(0), fired))
-    ordered = list(map(itemgetter(1), sorted(fired, key=itemgetter(0), reverse=True)))
+    verdicts = _verdicts(compiled, plan, answers)
+    fired = [v for v in verdicts if v.fired is not None]
+    top = max(v.rank for v in fired)
+    ordered = [v.fired for v in sorted(fired, key=lambda v: v.rank, reverse=True) if v.fired]
     outcome = rule_set.info.levels[top]
-    decided_by = tuple(f.rule_id for rank, f in fired if rank == top)
+    decided_by = tuple(v.trace.rule_id for v in fired if v.rank == top)
     cautions, actions = certain_advice(ordered, top, compiled.advice_limits)
-    # The frozen dataclass's __init__ sets its fields one object.__setattr__ at a
-    # time, which costs as much as the rest of this function after the conditions.
-    assessment: Assessment = new_object(Assessment)
-    assessment.__dict__.update(
+    return Assessment(
         rule_set=compiled.identity,
         settings=plan.settings,
         outcome=outcome,
@@ -515,13 +485,7 @@ def evaluate(
         actions=actions,
         # Equal citations are one object (see _Compiled._cite): collect them by identity.
         citations=tuple({id(c): c for f in ordered for c in f.citations}.values()),
-        trace=plan.in_rule_order(entries),
-        compute_missing=lambda: _missing(rule_set, plan, answers),
-        compute_set_aside=lambda: _set_aside(rule_set.questionnaire, answers),
+        trace=tuple(v.trace for v in verdicts),
         own_description=outcome_words(decided_by, compiled.described),
-        compute_conditional=lambda: conditional_advice(rule_set, answers, ordered, outcome.id),
-        compute_to_check=lambda: still_to_check(
-            rule_set, answers, (m.question_id for m in assessment.missing)
-        ),
+        details=_Details(plan, answers, ordered, outcome.id),
     )
-    return assessment

@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from decision_aid.domain.checks import Located
-from decision_aid.domain.conditions import AtLeast, AtMost, ConditionNode, walk
+from decision_aid.domain.conditions import Node, walk
 from decision_aid.domain.errors import Problem
 from decision_aid.domain.leaflet import SheetContent
 from decision_aid.domain.questionnaire import Questionnaire
@@ -231,12 +231,12 @@ class _Checker:
                     f"{_figure(value)} is larger than the limit of {limits.number:g} for a number",
                 )
 
-    def condition(self, where: Located[Any], base: YamlPath, condition: ConditionNode) -> int:
+    def condition(self, where: Located[Any], base: YamlPath, condition: Node) -> int:
         """Nodes and depth of one condition; returns its node count."""
         nodes: list[YamlPath] = []
         deepest: list[tuple[int, YamlPath]] = []
 
-        def visit(node: ConditionNode, path: YamlPath, _negated: bool) -> None:
+        def visit(node: Node, path: YamlPath, _negated: bool) -> None:
             nodes.append(path)
             depth = sum(isinstance(p, str) for p in path)  # all/any/count_of/not each add one
             if depth > self.limits.condition_depth and not deepest:
@@ -264,8 +264,8 @@ def _conditions(
     questionnaire: Located[Questionnaire] | None,
     rules: Sequence[Located[Rule]],
     properties: Sequence[Located[Property]],
-) -> list[tuple[Located[Any], YamlPath, ConditionNode]]:
-    found: list[tuple[Located[Any], YamlPath, ConditionNode]] = []
+) -> list[tuple[Located[Any], YamlPath, Node]]:
+    found: list[tuple[Located[Any], YamlPath, Node]] = []
     if questionnaire is not None:
         for si, section in enumerate(questionnaire.item.sections):
             for qi, question in enumerate(section.questions):
@@ -277,36 +277,34 @@ def _conditions(
     return found
 
 
-def _bounds(
-    checker: _Checker, conditions: list[tuple[Located[Any], YamlPath, ConditionNode]]
-) -> None:
+def _bounds(checker: _Checker, conditions: list[tuple[Located[Any], YamlPath, Node]]) -> None:
     """At most ``limits.bounds`` distinct numbers tested on each number question."""
-    predicates: list[tuple[Located[Any], YamlPath, AtLeast | AtMost]] = []
+    tested: list[tuple[Located[Any], YamlPath, str, float]] = []
     for where, base, condition in conditions:
 
         def visit(
-            node: ConditionNode,
+            node: Node,
             path: YamlPath,
             _negated: bool,
             at: YamlPath = base,
             owner: Located[Any] = where,
         ) -> None:
-            if isinstance(node, AtLeast | AtMost):
-                predicates.append((owner, (*at, *path, node.operator()), node))
+            for question_id, (_, bound) in node.bounds():
+                tested.append((owner, (*at, *path, node.key), question_id, bound))
 
         walk(condition, visit)
     seen: dict[str, set[float]] = {}
     limit = checker.limits.bounds
-    for where, path, node in predicates:
-        found = seen.setdefault(node.question, set())
+    for where, path, question_id, bound in tested:
+        found = seen.setdefault(question_id, set())
         if len(found) > limit:
             continue  # refused already
-        found.add(node.at_least if isinstance(node, AtLeast) else node.at_most)
+        found.add(bound)
         if len(found) > limit:
             checker.over(
                 where,
                 path,
-                f"more than {limit} different bounds on '{node.question}'; the limit is {limit}",
+                f"more than {limit} different bounds on '{question_id}'; the limit is {limit}",
             )
 
 

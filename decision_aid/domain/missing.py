@@ -22,14 +22,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from decision_aid.domain.assessment import MissingItem
-from decision_aid.domain.conditions import (
-    AnswerValue,
-    AtLeast,
-    AtMost,
-    ConditionNode,
-    EvaluationContext,
-    walk,
-)
+from decision_aid.domain.conditions import AnswerValue, Bound, EvaluationContext, Node, walk
 from decision_aid.domain.questionnaire import Answers, Question, Questionnaire, QuestionType
 from decision_aid.domain.rules import Rule
 from decision_aid.domain.truth import Truth
@@ -42,9 +35,6 @@ __all__ = [
     "number_candidates",
     "tested_bounds",
 ]
-
-Bound = tuple[bool, float]
-"""A bound a condition tests on a number question: (is ``at_least``, the number)."""
 
 
 class PlanView(Protocol):
@@ -77,16 +67,10 @@ class PlanView(Protocol):
         """The values of ``rules`` (the question's readers) for the answers, in one call."""
 
 
-def _bounds_of(condition: ConditionNode) -> list[tuple[str, Bound]]:
+def _bounds_of(condition: Node) -> list[tuple[str, Bound]]:
+    """Every number bound the condition's nodes test, by question."""
     found: list[tuple[str, Bound]] = []
-
-    def visit(node: object, _path: object, _negated: bool) -> None:
-        if isinstance(node, AtLeast):
-            found.append((node.question, (True, node.at_least)))
-        elif isinstance(node, AtMost):
-            found.append((node.question, (False, node.at_most)))
-
-    walk(condition, visit)
+    walk(condition, lambda node, _path, _negated: found.extend(node.bounds()))
     return found
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator, Mapping
-from enum import StrEnum
 from functools import cached_property
 from types import MappingProxyType
 from typing import Annotated, Any
@@ -19,8 +18,9 @@ from typing import Annotated, Any
 from pydantic import Field, Strict
 
 from decision_aid.domain.base import FrozenModel, Items
-from decision_aid.domain.conditions import AnswerValue, Condition
+from decision_aid.domain.conditions import Condition
 from decision_aid.domain.errors import AnswersError
+from decision_aid.domain.question_types import AnswerValue, QuestionType
 
 __all__ = [
     "NOT_KNOWN",
@@ -35,13 +35,6 @@ __all__ = [
 
 NOT_KNOWN = "unknown"
 """The answer that records "Not known"; no option may use this id."""
-
-
-class QuestionType(StrEnum):
-    SINGLE = "single"
-    MULTIPLE = "multiple"
-    YES_NO = "yes_no"
-    NUMBER = "number"
 
 
 class Option(FrozenModel):

@@ -9,16 +9,20 @@ When a rule's condition is unknown, ``if_unknown`` says what happens, and both
 choices are conservative: ``assess_first`` (the default) fires the rule at its own
 level or the rule set's "assess first" level, whichever is more favourable;
 ``fire`` fires it at its own level. Ignoring an unknown is not offered.
+
+How the rules' values rank into one outcome is written once, here
+(:meth:`RuleSet.contribution`, :meth:`RuleSet.outcome_rank`): the engine evaluates with
+it and ``decision-aid verify`` encodes it for the solver.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from enum import StrEnum
 from functools import cached_property
 from types import MappingProxyType
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar, cast
 
 from pydantic import BeforeValidator, Field, PrivateAttr, Strict, field_validator, model_validator
 
@@ -27,6 +31,7 @@ from decision_aid.domain.conditions import Condition
 from decision_aid.domain.leaflet import SheetContent
 from decision_aid.domain.questionnaire import Questionnaire
 from decision_aid.domain.sources import SourceMap
+from decision_aid.domain.truth import Truth
 
 __all__ = [
     "Citation",
@@ -46,6 +51,7 @@ __all__ = [
     "applies",
 ]
 
+T = TypeVar("T")
 Id = Annotated[str, Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_.-]*$")]
 LooseDate = Annotated[date, Strict(False)]
 
@@ -311,6 +317,51 @@ class RuleSet(FrozenModel):
         return self.questionnaire.reached(
             q for rule in self.rules if rule.outcome is not None for q in rule.when.questions()
         )
+
+    def contribution(self, rule: Rule | None, value: Truth) -> int | None:
+        """The rank a rule with this value adds to the outcome, or None when it adds none;
+        ``rule`` None is the rule set's default (its unknown handled as ``assess_first``).
+
+        True fires at the rule's level; unknown at that level or "assess first", whichever
+        is more favourable, unless ``if_unknown: fire``; false, or a note, adds no rank.
+        """
+        outcome = self.info.default_outcome if rule is None else rule.outcome
+        if outcome is None or value is Truth.FALSE:
+            return None
+        rank = self.level_rank[outcome]
+        if value is Truth.TRUE or (rule is not None and rule.if_unknown is IfUnknown.FIRE):
+            return rank
+        return min(rank, self.level_rank[self.info.assess_first])
+
+    @staticmethod
+    def default_value(values: Iterable[Truth]) -> Truth:
+        """The default's condition, "no rule with an outcome applies", from those rules'
+        values: true when all are false, false when one is true, else unknown."""
+        return ~Truth.any(values)
+
+    def outcome_rank(self, values: Iterable[tuple[Rule, Truth]]) -> int:
+        """The outcome's rank for the applicable rules' values: the most restrictive rank
+        that any of them, or the default, adds. The reference the engine's verdicts are
+        tested against, as ``Condition.truth`` is for the compiled conditions."""
+        ranks, with_outcome = [-1], []
+        for rule, value in values:
+            if rule.outcome is not None:
+                with_outcome.append(value)
+                rank = self.contribution(rule, value)
+                ranks.append(-1 if rank is None else rank)
+        default = self.contribution(None, self.default_value(with_outcome))
+        return max(*ranks, -1 if default is None else default)
+
+    @cached_property
+    def _derived(self) -> dict[Callable[[RuleSet], Any], Any]:
+        return {}
+
+    def derived(self, make: Callable[[RuleSet], T]) -> T:
+        """What ``make`` works out from this rule set (a compiled form, say), once: kept
+        with the rule set and keyed by ``make``. A copy works out its own."""
+        if make not in self._derived:
+            self._derived[make] = make(self)
+        return cast(T, self._derived[make])
 
     def default_settings(self) -> dict[str, str]:
         return {s.id: s.default for s in self.info.settings}

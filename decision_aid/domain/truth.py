@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import Enum
 
-__all__ = ["Truth"]
+__all__ = ["TRUTH_OF", "Truth"]
 
 
 class Truth(Enum):
@@ -59,3 +59,7 @@ class Truth(Enum):
 
     def __str__(self) -> str:
         return self.name.lower()
+
+
+TRUTH_OF = tuple(Truth)
+"""The truth a compiled value (0 false, 1 unknown, 2 true) stands for, by that value."""

@@ -71,14 +71,11 @@ def _field(loc: tuple[Any, ...]) -> str:
     return "value"
 
 
-_COMBINATIONS = ("all", "any", "not", "count_of", "not_known")
-
-
 def _condition_advice(value: Any) -> str:
     """For a mapping that is no condition: the misspelt operator or combination, if any."""
     if not isinstance(value, dict):
         return ""
-    words = (*_COMBINATIONS, *conditions.PREDICATE_OPERATORS)
+    words = conditions.CONDITION_KEYS
     for key in value:
         if isinstance(key, str) and key not in (*words, "question"):
             close = difflib.get_close_matches(key, words, n=1, cutoff=0.6)

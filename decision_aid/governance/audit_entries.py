@@ -55,6 +55,7 @@ EVENTS = frozenset(
         "sheet-not-written",
         "fhir-exported",
         "override-set",
+        "override-confirmed",
         "override-cleared",
         "log-recovered",
     }

@@ -18,12 +18,15 @@ from decision_aid.paths import safe_file_name
 if TYPE_CHECKING:
     from decision_aid.governance.approval import ApprovalState
     from decision_aid.gui.state import ConsultationModel
+    from decision_aid.interchange.fhir import Subject
 
 __all__ = [
     "audit",
     "current_approval",
+    "export_name",
     "fhir_files",
     "first_missing",
+    "questionnaire_path",
     "sheet_job",
     "sheet_name",
     "test_case_name",
@@ -42,20 +45,38 @@ def _json_bytes(resource: dict[str, object]) -> bytes:
     return json.dumps(resource, indent=2, ensure_ascii=False).encode("utf-8")
 
 
-def fhir_files(
-    model: ConsultationModel, approval: ApprovalState | None, path: Path
-) -> dict[Path, bytes]:
-    """The FHIR response for ``path`` and its questionnaire beside it."""
-    from decision_aid.domain.fhir import questionnaire_resource, response_resource
+def export_name(model: ConsultationModel) -> str:
+    """``J Doe 2026-11-24.fhir.json``: an export's name, from the patient label and the date."""
+    label = model.consultation.patient_label
+    return safe_file_name(label, suffix=".fhir.json", fallback="consultation", when=date.today())
 
-    response = response_resource(
-        model.rule_set, model.consultation, model.answers, complete=model.progress.complete
+
+def questionnaire_path(path: Path) -> Path:
+    """Where the questionnaire goes beside the Bundle at ``path``."""
+    stem = path.name.removesuffix(".json").removesuffix(".fhir")
+    return path.with_name(f"{stem}.questionnaire.json")
+
+
+def fhir_files(
+    model: ConsultationModel, approval: ApprovalState | None, path: Path, subject: Subject
+) -> dict[Path, bytes]:
+    """The FHIR Bundle (the response and the outcome) for ``path``, and its questionnaire
+    beside it; ``subject`` names the patient and the clinician."""
+    from decision_aid.interchange.fhir import consultation_bundle, questionnaire_resource
+
+    bundle = consultation_bundle(
+        model.rule_set,
+        model.consultation,
+        model.answers,
+        model.assessment,
+        view=model.view,
+        complete=model.progress.complete,
+        subject=subject,
     )
     questionnaire = questionnaire_resource(model.rule_set)
     if approval is not None:
         questionnaire["status"] = approval.fhir_status(questionnaire["status"])
-    beside = path.with_name(path.stem + ".questionnaire.json")
-    return {path: _json_bytes(response), beside: _json_bytes(questionnaire)}
+    return {path: _json_bytes(bundle), questionnaire_path(path): _json_bytes(questionnaire)}
 
 
 def test_case_name(model: ConsultationModel) -> str:
@@ -82,7 +103,7 @@ def sheet_job(model: ConsultationModel, approval: ApprovalState | None) -> Calla
     here, on the caller's thread; the drawing only reads, so it may run on a worker."""
     from decision_aid.sheet import render
 
-    assessment, answers, override = model.assessment, model.answers, model.override
+    assessment, answers, override = model.assessment, model.answers, model.view
     rule_set = model.rule_set
     return lambda: render(assessment, answers, rule_set, override=override, approval=approval)
 

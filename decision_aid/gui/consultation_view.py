@@ -246,21 +246,21 @@ class ConsultationView(QWidget):
         assessed = bool(model.consultation.answers) or model.override is not None
         large = len(model.rule_set.rules) >= LARGE_RULE_SET
         self.outcome.show_assessment(
-            assessment, model.rule_set, model.override, assessed=assessed, missing_ready=not large
+            assessment, model.rule_set, model.view, assessed=assessed, missing_ready=not large
         )
         if large and assessed:
             run_in_background(
                 lambda: (assessment.missing, assessment.to_check),
                 lambda _: self._on_missing_ready(assessment),
                 lambda error: self.outcome.show_assessment(
-                    assessment, model.rule_set, model.override
+                    assessment, model.rule_set, model.view
                 ),  # the UI thread tries again, and says why if it fails
             )
 
     def _on_missing_ready(self, assessment: Assessment) -> None:
         if assessment is self.shown_assessment:  # not replaced by a newer answer meanwhile
             model = self.model
-            self.outcome.show_assessment(assessment, model.rule_set, model.override)
+            self.outcome.show_assessment(assessment, model.rule_set, model.view)
 
     # -- widgets → model -------------------------------------------------------------
 

@@ -51,7 +51,10 @@ class WindowMenus:
         )
         self.override_action.setIconText("Override")
         self.clear_override_action = self._action(
-            "&Clear override", None, lambda: overrides.clear_override(w)
+            "&Withdraw override", None, lambda: overrides.clear_override(w)
+        )
+        self.name_action = self._action(
+            "Your &name for overrides…", None, lambda: overrides.ask_name(w)
         )
         self.next_action = self._action(
             "&Next section", "Ctrl+PgDown", lambda: w.view.step_section(1)
@@ -97,7 +100,7 @@ class WindowMenus:
         self.edit_menu = bar.addMenu("&Edit")
         self._menu(self.edit_menu, [
             window.undo.undo_action, window.undo.redo_action, None,
-            self.override_action, self.clear_override_action,
+            self.override_action, self.clear_override_action, self.name_action,
         ])  # fmt: skip
         self.view_menu = bar.addMenu("&View")
         self._menu(self.view_menu, [

@@ -22,8 +22,11 @@ from decision_aid.gui.text import html_text
 from decision_aid.gui.theme import warning_colour
 from decision_aid.present.levels import level_style
 from decision_aid.present.wording import (
+    CLINICIANS_VIEW,
     MISSING_HEADING,
     NOT_A_DECISION,
+    NOT_CURRENT,
+    REVIEW,
     SET_ASIDE_HEADING,
     TO_CHECK_HEADING,
 )
@@ -31,7 +34,7 @@ from decision_aid.present.wording import (
 if TYPE_CHECKING:
     from decision_aid.domain import Assessment, RuleSet
     from decision_aid.domain.assessment import ConditionalAdvice, FiredRule
-    from decision_aid.domain.consultation import Override
+    from decision_aid.present.override import ClinicianView
 
 __all__ = ["OutcomePanel"]
 
@@ -112,7 +115,7 @@ class OutcomePanel(QWidget):
         self.details.anchorClicked.connect(self._on_link)
         self.show_sources = False
         """The details switch: rule ids and citation tags beside each reason."""
-        self._shown: tuple[Assessment, RuleSet, Override | None, bool, bool] | None = None
+        self._shown: tuple[Assessment, RuleSet, ClinicianView | None, bool, bool] | None = None
         for widget in (self.approval, self.badge, self.caption, self.override):
             layout.addWidget(widget)
         layout.addWidget(self.details, 1)
@@ -121,7 +124,7 @@ class OutcomePanel(QWidget):
         self,
         assessment: Assessment,
         rule_set: RuleSet,
-        override: Override | None,
+        override: ClinicianView | None,
         *,
         assessed: bool = True,
         missing_ready: bool = True,
@@ -177,21 +180,30 @@ class OutcomePanel(QWidget):
         if label.text() != text:  # setText re-measures the label even for the same text
             label.setText(text)
 
-    def _show_override(self, override: Override | None, rule_set: RuleSet) -> None:
-        if override is None:
+    def _show_override(self, view: ClinicianView | None, rule_set: RuleSet) -> None:
+        if view is None:
             if not self.override.isHidden():
                 self.override.setVisible(False)
             return
-        level = rule_set.levels_by_id.get(override.level)
-        label = level.label if level else override.level
-        style = level_style(rule_set.level_rank.get(override.level, 0), len(rule_set.info.levels))
-        when = override.at.astimezone().strftime("%d %b %Y %H:%M")
-        self.override.setStyleSheet(f"border:2px dashed {style.background}; padding:6px;")
+        style = level_style(view.rank, len(rule_set.info.levels))
+        review = (
+            ""
+            if view.current
+            else f"<p style='color:#B00020'><b>\u26a0 {REVIEW}"
+            "</b> (Override…, Ctrl+Shift+O): " + NOT_CURRENT + "</p>"
+        )
+        recorded = view.recorded()
+        border = "solid #B00020" if not view.current else f"dashed {style.background}"
+        self.override.setStyleSheet(f"border:3px {border}; padding:6px;")
         self._set(
             self.override,
-            f"<b>Clinician override:</b> {style.shape} {html_text(label)}<br>"
-            f"<i>Reason:</i> {html_text(override.reason)}<br><small>Recorded {when}. "
+            f"{review}<b>{CLINICIANS_VIEW}:</b> {style.shape} {html_text(view.label)}<br>"
+            f"<i>Reason:</i> {html_text(view.override.reason)}<br><small>"
+            f"{html_text(recorded[:1].upper() + recorded[1:])}. "
             "The rule outcome above stays on record.</small>",
+        )
+        self.override.setAccessibleName(
+            f"{CLINICIANS_VIEW}: {view.label}" + ("" if view.current else f". {REVIEW}")
         )
         self.override.setVisible(True)
 

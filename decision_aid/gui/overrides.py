@@ -1,31 +1,24 @@
-"""Edit → Override outcome and Clear override: the clinician's own outcome, with a reason
-(both through the window's undo, so Ctrl+Z takes them back)."""
+"""Edit → Override outcome, Withdraw override and Your name for overrides: the clinician's
+own view of the outcome, with a reason, bound to the answers it was given for (the dialogs
+are in :mod:`~decision_aid.gui.override_dialog`)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from decision_aid.gui.dialogs import OverrideDialog, show_error
+from decision_aid.gui.override_dialog import ask_clinician, override_outcome
 
 if TYPE_CHECKING:
     from decision_aid.gui.main_window import MainWindow
 
-__all__ = ["clear_override", "override"]
+__all__ = ["ask_name", "clear_override", "override"]
 
 
 def override(window: MainWindow) -> None:
-    model = window.model
-    if model is None:
-        return
-    dialog = OverrideDialog(model.rule_set, model.assessment.outcome.id, window)
-    if dialog.exec():
-        level, reason = dialog.chosen()
-        try:
-            window.undo.override((level, reason))
-        except ValueError as error:
-            show_error(window, "Override not recorded", error)
-        else:
-            window.audit("override-set")
+    """Record an override, or review the one whose answers changed since."""
+    record = window.undo.override  # Ctrl+Z takes a new override back
+    if window.model is not None and (done := override_outcome(window, window.model, record)):
+        window.audit(done)
 
 
 def clear_override(window: MainWindow) -> None:
@@ -33,3 +26,7 @@ def clear_override(window: MainWindow) -> None:
     if model is not None and model.consultation.override is not None:
         window.undo.override(None)
         window.audit("override-cleared")
+
+
+def ask_name(window: MainWindow) -> None:
+    ask_clinician(window, again=True)

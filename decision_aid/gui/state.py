@@ -24,6 +24,7 @@ from decision_aid.domain.consultation import Consultation, Override
 from decision_aid.domain.errors import AnswersError, StorageError
 from decision_aid.domain.progress import Progress, progress
 from decision_aid.domain.questionnaire import parse_answers
+from decision_aid.present.override import ClinicianView, clinician_view
 from decision_aid.storage import Autosave, read_consultation, write_consultation
 
 __all__ = ["ConsultationModel", "utc_now"]
@@ -60,7 +61,9 @@ class ConsultationModel(QObject):
         self.consultation = consultation
         self.answers = Answers()
         self.override: Override | None = None
-        """The override to show and print: the consultation's, if its level is a level."""
+        """The override that stands, if its level is a level (the audit trail records it)."""
+        self.view: ClinicianView | None = None
+        """The override as the panel and the sheet show it, marked when it needs review."""
         self.settings: dict[str, str] = {}
         self.assessment: Assessment
         self.progress: Progress
@@ -97,6 +100,7 @@ class ConsultationModel(QObject):
         self.settings = self.consultation.valid_settings(self.rule_set)
         self.assessment = evaluate(self.rule_set, self.answers, self.settings)
         self.progress = progress(self.rule_set, self.answers)
+        self.view = clinician_view(self.consultation, self.rule_set, self.assessment)
 
     def _commit(self, consultation: Consultation, *, changed: str | None = None) -> None:
         """Show ``consultation``; ``changed`` names the one answer an edit changed."""
@@ -123,11 +127,23 @@ class ConsultationModel(QObject):
     def set_setting(self, name: str, value: str) -> None:
         self._commit(self.consultation.with_setting(name, value, now=self.clock()))
 
-    def set_override(self, level: str, reason: str) -> None:
-        """Record an override; raises ``ValueError`` (nothing changes) without a reason."""
-        self._commit(self.consultation.with_override(level, reason, now=self.clock()))
+    def set_override(self, level: str, reason: str, clinician: str) -> None:
+        """Record an override of the outcome shown now, by ``clinician``; raises
+        ``ValueError`` (nothing changes) without a reason. Earlier ones stay in the history."""
+        edited = self.consultation.with_override(
+            level, reason, clinician=clinician, assessment=self.assessment, now=self.clock()
+        )
+        self._commit(edited)
+
+    def confirm_override(self, clinician: str) -> None:
+        """Keep the override for the answers as they are now (after a review)."""
+        edited = self.consultation.with_override_confirmed(
+            clinician=clinician, assessment=self.assessment, now=self.clock()
+        )
+        self._commit(edited)
 
     def clear_override(self) -> None:
+        """Withdraw the override that stands; the history keeps it, marked withdrawn."""
         self._commit(self.consultation.without_override(now=self.clock()))
 
     def set_notes(self, notes: str) -> None:

@@ -250,9 +250,10 @@ class Undo(QObject):
                 merge=True,
             )
 
-    def override(self, chosen: tuple[str, str] | None) -> None:
-        """Override with ``(level, reason)``, or withdraw it (None); raises ``ValueError``
-        (nothing recorded) as the model does."""
+    def override(self, chosen: tuple[str, str, str] | None) -> None:
+        """Override with ``(level, reason, clinician)``, or withdraw it (None); raises
+        ``ValueError`` (nothing recorded) as the model does. Undone, an override is
+        withdrawn (the consultation's history keeps it); redone, it is recorded again."""
         if (model := self.model) is not None:
             self._edit(
                 "override" if chosen is not None else "clear override",
@@ -263,8 +264,8 @@ class Undo(QObject):
             )
 
 
-def _chosen(override: Override | None) -> tuple[str, str] | None:
-    return None if override is None else (override.level, override.reason)
+def _chosen(override: Override | None) -> tuple[str, str, str] | None:
+    return None if override is None else (override.level, override.reason, override.clinician)
 
 
 def _set_override(model: ConsultationModel, chosen: object) -> None:

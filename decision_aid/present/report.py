@@ -4,11 +4,14 @@ until the discussion sheet exists. Pure Python, no Qt."""
 from __future__ import annotations
 
 from decision_aid.domain import Assessment, RuleSet
-from decision_aid.domain.consultation import Override
 from decision_aid.present.levels import level_style
+from decision_aid.present.override import ClinicianView
 from decision_aid.present.wording import (
+    CLINICIANS_VIEW,
     MISSING_HEADING,
     NOT_A_DECISION,
+    NOT_CURRENT,
+    REVIEW,
     SET_ASIDE_HEADING,
     TO_CHECK_HEADING,
 )
@@ -16,7 +19,9 @@ from decision_aid.present.wording import (
 __all__ = ["SET_ASIDE_HEADING", "text_report"]
 
 
-def text_report(assessment: Assessment, rule_set: RuleSet, override: Override | None = None) -> str:
+def text_report(
+    assessment: Assessment, rule_set: RuleSet, override: ClinicianView | None = None
+) -> str:
     rank = rule_set.level_rank
     info = assessment.rule_set
     shape = level_style(rank[assessment.outcome.id], len(rank)).shape
@@ -27,10 +32,14 @@ def text_report(assessment: Assessment, rule_set: RuleSet, override: Override | 
         "Settings: " + ", ".join(f"{k} = {v}" for k, v in assessment.settings),
     ]
     if override is not None:
-        level = rule_set.levels_by_id.get(override.level)
+        view = level_style(override.rank, len(rank)).shape + f" {override.label}"
+        said = f"{view}, {override.recorded()}."
+        reason = f"Reason: {override.override.reason}"
         lines.append(
-            f"Clinician override: {level.label if level else override.level}, "
-            f"recorded {override.at.isoformat(timespec='minutes')}. Reason: {override.reason}"
+            f"{CLINICIANS_VIEW}: {said} {reason}"
+            if override.current
+            else f"{CLINICIANS_VIEW}: NOT CURRENT. {REVIEW}. An override to {said} "
+            f"{NOT_CURRENT} {reason}"
         )
     lines += ["", "Why:"]
     for fired in assessment.fired:

@@ -44,13 +44,20 @@ from reportlab.platypus import (
 )
 
 from decision_aid.domain import Answers, Assessment, RuleSet
-from decision_aid.domain.consultation import Override
 from decision_aid.domain.leaflet import Figure, SheetContent
 from decision_aid.domain.progress import question_visibility
 from decision_aid.domain.questionnaire import QuestionType
 from decision_aid.domain.truth import Truth
 from decision_aid.present.levels import level_style
-from decision_aid.present.wording import NOT_A_DECISION, TO_CHECK_HEADING
+from decision_aid.present.override import ClinicianView
+from decision_aid.present.wording import (
+    CLINICIANS_VIEW,
+    NOT_A_DECISION,
+    NOT_CURRENT,
+    REVIEW,
+    RULE_OUTCOME,
+    TO_CHECK_HEADING,
+)
 from decision_aid.sheet.fonts import BOLD, REGULAR, register_fonts
 from decision_aid.sheet.icons import IconArray
 
@@ -252,7 +259,7 @@ class _Sheet:
         assessment: Assessment,
         answers: Answers,
         rule_set: RuleSet,
-        override: Override | None,
+        override: ClinicianView | None,
         printed: datetime,
         *,
         approval: ApprovalState,
@@ -308,10 +315,9 @@ class _Sheet:
 
     # -- patient pages ---------------------------------------------------------------
 
-    def badge(self) -> Flowable:
-        rank = self.rs.level_rank[self.a.outcome.id]
+    def badge(self, rank: int, label: str) -> Flowable:
         style = level_style(rank, len(self.rs.info.levels))
-        text = _para(Markup(f"{style.shape}&nbsp; {_text(self.a.outcome.label)}"), self.s["badge"])
+        text = _para(Markup(f"{style.shape}&nbsp; {_text(label)}"), self.s["badge"])
         table = _table([[text]], colWidths=[A4[0] - 2 * MARGIN])
         table.setStyle(
             _table_style(
@@ -338,20 +344,20 @@ class _Sheet:
         )
         story.append(Spacer(1, 4 * mm))
         story.append(_plain("What the decision aid found", s["h2"]))
-        story.append(self.badge())
+        view = self.override
+        if view is not None and view.current:  # both labelled, both as prominent
+            story.append(_plain(RULE_OUTCOME, s["h3"]))
+        story.append(self.badge(self.rs.level_rank[self.a.outcome.id], self.a.outcome.label))
         story.append(Spacer(1, 2 * mm))
         story.append(_plain(self.a.outcome_description, s["body"]))
-        if self.override is not None:
-            level = self.rs.levels_by_id.get(self.override.level)
+        if view is not None and view.current:
+            story.append(_plain(CLINICIANS_VIEW, s["h3"]))
+            story.append(self.badge(view.rank, view.label))
+            story.append(Spacer(1, 2 * mm))
+            story.append(_para(Markup(f"<b>Why:</b> {_text(view.override.reason)}"), s["body"]))
+        elif view is not None:  # never printed as current: the answers changed since
             story.append(
-                _para(
-                    Markup(
-                        "<b>Your clinician's view:</b> "
-                        f"{_text(level.label if level else self.override.level)}. "
-                        f"<b>Why:</b> {_text(self.override.reason)}"
-                    ),
-                    s["body"],
-                )
+                _plain("Your clinician is reviewing their view, as the answers changed.", s["body"])
             )
         story.append(_plain("What this means for you", s["h2"]))
         reasons = [
@@ -577,7 +583,7 @@ class _Sheet:
         ]
         settings = ", ".join(f"{k} = {v}" for k, v in a.settings)
         lines = [
-            f"<b>Outcome:</b> {_text(a.outcome.label)} ({_text(a.outcome.id)}); decided by "
+            f"<b>{RULE_OUTCOME}:</b> {_text(a.outcome.label)} ({_text(a.outcome.id)}); decided by "
             f"{_text(', '.join(a.decided_by))}.",
             f"<b>Settings:</b> {_text(settings)}",
             f"<b>Rule set:</b> {_text(info.id)} {_text(info.version)}, status "
@@ -585,11 +591,15 @@ class _Sheet:
             f"sha256 {_text(info.digest)}",
             f"<b>Approval:</b> {_text(self.approval.describe())}",
         ]
-        if self.override is not None:
+        if (view := self.override) is not None:
+            said = f"{_text(view.label)}, {_text(view.recorded())}."
+            reason = f"Reason: {_text(view.override.reason)}"
             lines.insert(
                 1,
-                f"<b>Clinician override:</b> {_text(self.override.level)}, recorded "
-                f"{self.override.at:%d %b %Y %H:%M %Z}. Reason: {_text(self.override.reason)}",
+                f"<b>{CLINICIANS_VIEW} (override):</b> {said} {reason}"
+                if view.current
+                else f"<b>{CLINICIANS_VIEW}: NOT CURRENT. {REVIEW}.</b> An override to {said} "
+                f"{NOT_CURRENT} {reason}",
             )
         story += [_para(Markup(line), s["clin"]) for line in lines]
         story.append(_plain("Rules that fired", s["clin-h"]))
@@ -710,14 +720,16 @@ def render(
     answers: Answers,
     rule_set: RuleSet,
     *,
-    override: Override | None = None,
+    override: ClinicianView | None = None,
     printed: datetime | None = None,
     approval: ApprovalState | None = None,
 ) -> bytes:
     """The discussion sheet as PDF bytes; the same inputs always give the same bytes.
 
     ``approval`` is the rule set's approval state; by default it is read from the rule
-    set's folder and the trusted keys, as of the printing date.
+    set's folder and the trusted keys, as of the printing date. ``override`` is the
+    clinician's view: printed beside the rule outcome when current, marked for review
+    (and not shown to the patient as a view) when the answers changed since.
     """
     from decision_aid.governance.approval import approval_state
 

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
-import z3
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from decision_aid.authoring import verify as verify_module
-from decision_aid.authoring.verify import Finding, _Prover, _variables, _World, verify
+from decision_aid.authoring.mutate import mutants
+from decision_aid.authoring.verify import Finding, encoded_outcome, findings, verify
 from decision_aid.cli import main
 from decision_aid.domain import (
     Answers,
@@ -23,7 +21,6 @@ from decision_aid.domain import (
     outcome_of,
     parse_answers,
 )
-from decision_aid.domain.questionnaire import QuestionType
 from tests.conftest import BUNDLED
 from tests.domain.test_unknown_is_not_no import answers_for
 
@@ -127,43 +124,23 @@ def test_permissive_unknown_handling_in_the_rule_set_fails_with_a_counterexample
         assert rule_set.level_rank[assessment.outcome.id] < rule_set.level_rank["refer_first"]
 
 
-def test_verify_catches_permissive_unknown_handling(monkeypatch: pytest.MonkeyPatch) -> None:
-    original = _World._predicate
-
-    def permissive(self: _World, node: Any) -> tuple[Any, Any]:
-        t, f = original(self, node)
-        return t, z3.Or(f, z3.Not(self.known(node.question)))  # unknown read as "no match"
-
-    monkeypatch.setattr(verify_module._World, "_predicate", permissive)
-    question = RULES.questionnaire.by_id["escort_home"]
-    finding = _Prover(RULES, {"guideline_basis": "asra_2018"}).unknown_is_not_no(question)
+def test_verify_catches_permissive_unknown_handling() -> None:
+    # The rule that needs an escort home, changed so that an unknown answer reads as "no
+    # match" (mutate's unknown-read-as-no): leaving the question unanswered now gives a
+    # more favourable outcome than answering "no".
+    (permissive,) = [
+        m.rule_set for m in mutants(RULES, {"prac-escort"}) if m.operator == "unknown-read-as-no"
+    ]
+    name = "unknown is not no (escort_home)"
+    finding = next(f for f in findings(permissive) if f.property == name)
     assert not finding.holds
     assert finding.counterexample is not None
     assert finding.counterexample["escort_home"] == "unknown"
-
-
-def _z3_outcome(answers: Answers, basis: str) -> str:
-    solver = z3.Solver()
-    variables = _variables(RULES, solver)
-    for question in RULES.questionnaire.questions():
-        var = variables[question.id]
-        value = answers.get(question.id)
-        solver.add(var["known"] == (value is not None))
-        if value is None:
-            continue
-        if question.type is QuestionType.NUMBER:
-            solver.add(var["value"] == value)
-        elif question.type is QuestionType.MULTIPLE:
-            solver.add(*[b == (o in value) for o, b in var["value"].items()])
-        else:
-            solver.add(var["value"] == [o.id for o in question.choices].index(str(value)))
-    rank = z3.Int("rank")
-    solver.add(rank == _World(RULES, variables, {}).outcome({"guideline_basis": basis}))
-    assert solver.check() == z3.sat
-    return RULES.info.levels[solver.model().eval(rank).as_long()].id
+    assert next(f for f in findings(RULES) if f.property == name).holds
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(answers=answers_for(RULES), basis=st.sampled_from(["asra_2018", "nice_ng193"]))
 def test_the_encoding_agrees_with_the_engine(answers: Answers, basis: str) -> None:
-    assert _z3_outcome(answers, basis) == outcome_of(RULES, answers, {"guideline_basis": basis})
+    chosen = {"guideline_basis": basis}
+    assert encoded_outcome(RULES, answers, chosen) == outcome_of(RULES, answers, chosen)

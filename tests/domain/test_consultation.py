@@ -8,25 +8,37 @@ from pathlib import Path
 
 import pytest
 
-from decision_aid.domain import load_rule_set
+from decision_aid.domain import evaluate, load_rule_set
 from decision_aid.domain.consultation import (
     MAX_ANSWERS,
     MAX_ANSWERS_SIZE,
     MAX_ITEMS,
     MAX_KEY_LENGTH,
     MAX_LABEL_LENGTH,
+    MAX_NAME_LENGTH,
     MAX_NOTES_LENGTH,
+    MAX_OVERRIDES,
+    MAX_REASON_LENGTH,
     MAX_SETTINGS,
     MAX_TEXT_LENGTH,
     Consultation,
 )
 from decision_aid.domain.errors import InputError
+from decision_aid.domain.questionnaire import parse_answers
 from decision_aid.storage import MAX_CONSULTATION_BYTES
 from tests.conftest import MINI
 
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
 LATER = datetime(2026, 11, 24, 14, 5, tzinfo=UTC)
 RULES = load_rule_set(MINI)
+
+
+def _override(consultation: Consultation, level: str, reason: str) -> Consultation:
+    answers = parse_answers(RULES.questionnaire, consultation.answers)
+    assessment = evaluate(RULES, answers, consultation.settings)
+    return consultation.with_override(
+        level, reason, clinician="Dr Ada Lovelace", assessment=assessment, now=LATER
+    )
 
 
 def test_edits_make_new_records_and_stamp_the_time() -> None:
@@ -43,15 +55,18 @@ def test_edits_make_new_records_and_stamp_the_time() -> None:
 def test_an_override_needs_a_reason() -> None:
     consultation = Consultation.new(RULES, now=NOW)
     with pytest.raises(ValueError, match="an override needs a written reason"):
-        consultation.with_override("stop", "  \n ", now=LATER)
-    done = consultation.with_override("stop", " Patient declined. ", now=LATER)
+        _override(consultation, "stop", "  \n ")
+    done = _override(consultation, "stop", " Patient declined. ")
     assert done.override is not None
     assert (done.override.level, done.override.reason, done.override.at) == (
         "stop",
         "Patient declined.",
         LATER,
     )
-    assert done.without_override(now=LATER).override is None
+    assert done.override.clinician == "Dr Ada Lovelace"
+    withdrawn = done.without_override(now=LATER)
+    assert withdrawn.override is None
+    assert [o.withdrawn for o in withdrawn.overrides] == [LATER], "withdrawn, not deleted"
 
 
 def test_reconciling_with_a_changed_rule_set_sets_aside_what_no_longer_fits(
@@ -156,14 +171,14 @@ def test_an_id_that_is_not_safe_everywhere_is_refused(bad: str) -> None:
             "the date it was started (created): 9999-12-31 23:59 is in the future",
         ),
         (
-            "override",
-            {"level": "stop", "reason": "r", "at": "3000-01-01T00:00:00Z"},
-            "the date of the override (override.at): 3000-01-01 00:00 is in the future",
+            "overrides",
+            [{"level": "stop", "reason": "r", "at": "3000-01-01T00:00:00Z"}],
+            "the date of an override (overrides.0.at): 3000-01-01 00:00 is in the future",
         ),
         (
-            "override",
-            {"level": "stop", "reason": "r", "at": "2026-01-01T00:00:00"},
-            "the date of the override (override.at): has no time zone",
+            "overrides",
+            [{"level": "stop", "reason": "r", "at": "2026-01-01T00:00:00"}],
+            "the date of an override (overrides.0.at): has no time zone",
         ),
     ],
 )
@@ -201,8 +216,8 @@ def test_a_date_up_to_a_day_ahead_of_the_readers_clock_is_accepted() -> None:
         ({"settings": {f"s{i}": "v" for i in range(33)}}, "the settings (settings): has more"),
         ({"rule_set__digest": "x" * 201}, "rule_set.digest): is longer than 200"),
         (
-            {"override": {"level": "stop", "reason": "r" * 2001, "at": NOW.isoformat()}},
-            "the override's reason (override.reason): is longer than 2000",
+            {"overrides": [{"level": "stop", "reason": "r" * 2001, "at": NOW.isoformat()}]},
+            "an override's reason (overrides.0.reason): is longer than 2000",
         ),
         ({"surprise": 1}, "surprise: is not part of a consultation file"),
     ],
@@ -244,7 +259,17 @@ def test_the_largest_valid_consultation_fits_in_a_consultation_file(shape: str) 
         patient_label=nul * MAX_LABEL_LENGTH,
         settings=dict.fromkeys(_distinct(MAX_SETTINGS, MAX_TEXT_LENGTH, CONTROL), nul * 200),
         rule_set={"id": nul * 200, "version": nul * 200, "digest": nul * 200},
-        override={"level": nul * 200, "reason": "r" + nul * 1999, "at": NOW.isoformat()},
+        overrides=[
+            {
+                "level": nul * 200,
+                "reason": "r" + nul * (MAX_REASON_LENGTH - 1),
+                "at": NOW.isoformat(),
+                "clinician": nul * MAX_NAME_LENGTH,
+                "replaced": {"outcome": nul * 200, "answers": nul * 200, "rule_set": nul * 200},
+                "withdrawn": NOW.isoformat(),
+            }
+        ]
+        * MAX_OVERRIDES,
         answers=answers,
     )
     largest = Consultation.from_json(text, now=NOW)
@@ -255,7 +280,7 @@ def test_the_largest_valid_consultation_fits_in_a_consultation_file(shape: str) 
 
 
 def test_an_override_whose_level_is_not_a_level_is_set_aside_with_a_notice() -> None:
-    text = _file(override={"level": "<b>BEST</b>", "reason": "r", "at": NOW.isoformat()})
+    text = _file(overrides=[{"level": "<b>BEST</b>", "reason": "r", "at": NOW.isoformat()}])
     consultation = Consultation.from_json(text, now=NOW)
     reconciled = consultation.reconcile(RULES)
     assert reconciled.override is None
@@ -265,7 +290,7 @@ def test_an_override_whose_level_is_not_a_level_is_set_aside_with_a_notice() -> 
         "is neither shown nor printed (the file keeps it).",
     )
     assert consultation.override is not None, "set aside, not lost"
-    kept = consultation.with_override("stop", "Declined.", now=LATER)
+    kept = _override(consultation, "stop", "Declined.")
     assert kept.reconcile(RULES).override == kept.override
 
 

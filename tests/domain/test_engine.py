@@ -136,8 +136,9 @@ def test_the_trace_records_every_rule_with_its_value_and_reasons() -> None:
     assert trace["r-risk"].value is Truth.UNKNOWN
     assert trace["r-risk"].contributes == "check"
     assert trace["r-preg"].value is Truth.FALSE
-    assert trace["r-risk"].explanation is not None
-    assert list(trace["r-risk"].explanation.lines()) == [
+    explanation = result.explanation("r-risk")
+    assert explanation is not None
+    assert list(explanation.lines()) == [
         "Risk is \u201cPoorly controlled\u201d (not known): unknown"
     ]
 

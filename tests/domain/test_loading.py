@@ -168,7 +168,7 @@ BROKEN = [
         "    when: {question: diagnosis, includes: [b]}",
         [
             "rules/main.yaml:15:43: error[operator-mismatch]: 'includes' does not fit single "
-            "question 'diagnosis'; use in or is"
+            "question 'diagnosis'; use in, is or not_in"
         ],
         id="operator that does not fit the question",
     ),
@@ -185,7 +185,7 @@ BROKEN = [
         "    when: {question: diagnosis, equals: other}",
         [
             "rules/main.yaml:23:11: error[schema]: a condition is one of: all, any, not, count_of, "
-            "not_known, or a question with one of is, in, includes, at_least, at_most"
+            "not_known, or a question with one of is, in, not_in, includes, at_least, at_most"
         ],
         id="condition of no known shape",
     ),

@@ -66,11 +66,15 @@ def test_the_fhir_export_claims_active_only_for_an_approved_set(
     import json
 
     window = make_window(world.folder)
-    _, questionnaire = exports.export_to(window, tmp_path / "approved.json")
+    written = exports.export_to(window, tmp_path / "approved.json")
+    assert written is not None
+    questionnaire = written[1]
     assert json.loads(questionnaire.read_text())["status"] == "active"
     (world.folder / "approval.yaml").unlink()  # status: approved stays, unproved
     window.reload_rules()
-    _, questionnaire = exports.export_to(window, tmp_path / "claimed.json")
+    written = exports.export_to(window, tmp_path / "claimed.json")
+    assert written is not None
+    questionnaire = written[1]
     assert json.loads(questionnaire.read_text())["status"] == "draft"
 
 

@@ -13,7 +13,8 @@ from pytestqt.qtbot import QtBot
 
 from decision_aid.governance.audit import AuditLog
 from decision_aid.gui import exports, overrides, printing
-from decision_aid.gui.dialogs import OverrideDialog
+from decision_aid.gui.override_dialog import OverrideDialog
+from decision_aid.gui.preferences import set_clinician_name
 from decision_aid.gui.sheet_preview import SheetPreview
 from tests.gui.conftest import WindowFactory
 
@@ -37,6 +38,7 @@ def test_each_action_is_recorded_with_the_rule_set_and_outcome(
     model = window.model
     assert model is not None
     model.set_patient_label("J. Doe")
+    set_clinician_name("Dr A. Example")
     assert _events(log) == ["rule-set-loaded"]
 
     def fill() -> None:
@@ -111,7 +113,7 @@ def test_a_log_that_cannot_be_written_is_said_not_hidden(
     assert message.startswith("Not recorded in the audit trail: ")
     assert "no head record" in message
     assert window.model is not None
-    window.model.set_override(window.model.rule_set.info.levels[-1].id, "test")
+    window.model.set_override(window.model.rule_set.info.levels[-1].id, "test", "Dr A")
     overrides.clear_override(window)  # something the clinician did: said in a dialog
     assert shown
     title, text = shown[-1]

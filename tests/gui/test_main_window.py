@@ -21,8 +21,9 @@ from pytestqt.qtbot import QtBot
 from decision_aid.domain import load_rule_set, parse_answers
 from decision_aid.domain.yamlsource import read_yaml
 from decision_aid.gui import actions, exports, files
-from decision_aid.gui.dialogs import OverrideDialog
 from decision_aid.gui.main_window import MainWindow
+from decision_aid.gui.override_dialog import OverrideDialog
+from decision_aid.gui.preferences import set_clinician_name
 from decision_aid.gui.question_page import QuestionWidget, option_keys
 from tests.conftest import BUNDLED
 from tests.gui.conftest import WindowFactory
@@ -140,19 +141,20 @@ def test_an_unanswered_safety_question_is_marked(make_window: WindowFactory) -> 
 
 
 def test_override_needs_a_reason_and_is_recorded_beside_the_outcome(
-    make_window: WindowFactory, qtbot: QtBot
+    make_window: WindowFactory, qtbot: QtBot, private_data_dir: Path
 ) -> None:
     window = make_window()
     model = window.model
     assert model is not None
-    dialog = OverrideDialog(model.rule_set, model.assessment.outcome.id, window)
+    set_clinician_name("Dr A")
+    dialog = OverrideDialog(model.rule_set, model.assessment.outcome.id, "Dr A", window)
     qtbot.addWidget(dialog)
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     assert not ok.isEnabled()
     qtbot.keyClicks(dialog.reason, "   ")
     assert not ok.isEnabled()
     with pytest.raises(ValueError, match="an override needs a written reason"):
-        model.set_override("not_suitable_now", "   ")
+        model.set_override("not_suitable_now", "   ", "Dr A")
     assert model.consultation.override is None
 
     def fill() -> None:
@@ -177,7 +179,7 @@ def test_override_needs_a_reason_and_is_recorded_beside_the_outcome(
     assert model.assessment.outcome.id == "refer_first", "the rule outcome is kept"
     assert "More checks needed first" in window.view.outcome.badge.text()
     text = window.view.outcome.override.text()
-    assert "Clinician override:</b> \u25a0 Not suitable at the moment" in text
+    assert "Clinician's view:</b> \u25a0 Not suitable at the moment" in text
     assert "Patient prefers to wait" in text
 
 
@@ -277,7 +279,7 @@ def test_a_failed_autosave_is_shown_and_the_answer_is_kept_in_the_window(
 def test_save_open_and_export_round_trip(make_window: WindowFactory, tmp_path: Path) -> None:
     import json
 
-    from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+    from fhir.resources.R4B.bundle import Bundle
 
     window = make_window()
     model = window.model
@@ -293,9 +295,14 @@ def test_save_open_and_export_round_trip(make_window: WindowFactory, tmp_path: P
     files.open_path(window, path)
     assert model.consultation.answers["escort_home"] == "yes"
     assert model.consultation.notes == "Discussed options."
-    response, questionnaire = exports.export_to(window, tmp_path / "export.json")
-    resource = QuestionnaireResponse.model_validate(json.loads(response.read_text()))
+    model.set_patient_label("J. Doe")
+    written = exports.export_to(window, tmp_path / "export.json")
+    assert written is not None
+    response, questionnaire = written
+    bundle = Bundle.model_validate(json.loads(response.read_text()))
+    resource = bundle.entry[0].resource
     assert resource.status == "in-progress", "the goals and SURE questions are unanswered"
+    assert resource.subject.display == "J. Doe"
     assert json.loads(questionnaire.read_text())["resourceType"] == "Questionnaire"
 
 
@@ -312,7 +319,7 @@ def test_print_previews_the_sheet_that_matches_the_screen(
     window = make_window()
     assert window.menus.print_action.shortcut().toString() == "Ctrl+P"
     assert window.model is not None
-    window.model.set_override("not_suitable_now", "Prefers to wait.")
+    window.model.set_override("not_suitable_now", "Prefers to wait.", "Dr A")
     pdf = actions.sheet_job(window.model, window.approval)()
     pages = PdfReader(io.BytesIO(pdf)).pages
     assert "More checks needed first" in pages[0].extract_text()

@@ -81,12 +81,15 @@ def test_an_answer_that_does_not_fit_is_kept_but_never_counted(tmp_path: Path) -
 def test_an_override_whose_level_is_not_a_level_is_not_shown_until_a_real_one_is_set(
     tmp_path: Path,
 ) -> None:
-    consultation = Consultation.new(RULES, now=NOW).with_override("x", "because", now=NOW)
+    blank = ConsultationModel(RULES, Consultation.new(RULES, now=NOW), Recorded(tmp_path))
+    consultation = blank.consultation.with_override(
+        "x", "because", clinician="Dr A", assessment=blank.assessment, now=NOW
+    )
     model = ConsultationModel(RULES, consultation, Recorded(tmp_path))
     assert model.override is None
     assert model.notices[-1].startswith("The override 'x' is not an outcome of this rule set")
     level = RULES.info.levels[-1].id
-    model.set_override(level, "Patient declined.")
+    model.set_override(level, "Patient declined.", "Dr A")
     assert model.override is not None
     assert model.override.level == level
 

@@ -114,7 +114,7 @@ def test_notes_and_label_are_undone_while_being_typed(
 def test_an_override_is_undone_and_redone(make_window: WindowFactory, qtbot: QtBot) -> None:
     window = make_window()
     assert window.model is not None
-    window.undo.override(("refer_first", "Wants a second opinion."))
+    window.undo.override(("refer_first", "Wants a second opinion.", "Dr A. Test"))
     assert window.undo.undo_action.text() == "&Undo override"
     undo(qtbot)
     assert window.model.consultation.override is None
@@ -127,7 +127,7 @@ def test_an_override_is_undone_and_redone(make_window: WindowFactory, qtbot: QtB
     undo(qtbot)
     assert window.model.consultation.override is not None
     with pytest.raises(ValueError, match="reason"):
-        window.undo.override(("refer_first", "  "))
+        window.undo.override(("refer_first", "  ", "Dr A. Test"))
     assert window.undo.redo_action.text() == "&Redo clear override", "a refused edit is not kept"
 
 

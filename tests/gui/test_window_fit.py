@@ -16,6 +16,7 @@ from decision_aid.gui import actions, files
 from decision_aid.gui.consultation_view import ConsultationView
 from decision_aid.gui.state import ConsultationModel, utc_now
 from decision_aid.gui.undo import Undo
+from decision_aid.interchange.fhir import Subject
 from decision_aid.storage import Autosave
 from tests.conftest import BUNDLED
 from tests.gui.conftest import WindowFactory
@@ -31,7 +32,7 @@ def test_the_actions_work_on_a_model_without_a_window(tmp_path: Path) -> None:
     model.set_answer("diagnosis", "crps")
     text = actions.test_case_text(model)
     assert "diagnosis: crps" in text
-    written = actions.fhir_files(model, None, tmp_path / "x.json")
+    written = actions.fhir_files(model, None, tmp_path / "x.json", Subject())
     assert sorted(p.name for p in written) == ["x.json", "x.questionnaire.json"]
     assert b'"status": "in-progress"' in written[tmp_path / "x.json"]
     assert model.unsaved

@@ -28,7 +28,9 @@ from decision_aid.domain.consultation import (
     MAX_ITEMS,
     MAX_KEY_LENGTH,
     MAX_LABEL_LENGTH,
+    MAX_NAME_LENGTH,
     MAX_NOTES_LENGTH,
+    MAX_OVERRIDES,
     MAX_REASON_LENGTH,
     MAX_SETTINGS,
     MAX_TEXT_LENGTH,
@@ -105,10 +107,13 @@ def _edit(base: dict[str, Any], dotted: str, value: Any) -> bytes:
     *parents, last = dotted.split(".")
     node = data
     for part in parents:
-        if not isinstance(node.get(part), dict):
+        if isinstance(node, list):  # "overrides.0.at": an item of a list
+            node = node[int(part)]
+            continue
+        if not isinstance(node.get(part), dict | list):
             node[part] = {}
         node = node[part]
-    node[last] = value
+    node[int(last) if isinstance(node, list) else last] = value
     return json.dumps(data).encode()
 
 
@@ -157,11 +162,11 @@ def consultation_cases(valid: Consultation, rule_set: RuleSet, *, now: datetime)
     fields = {
         "created": "the date it was started (created)",
         "updated": "the date it was last changed (updated)",
-        "override.at": "the date of the override (override.at)",
+        "overrides.0.at": "the date of an override (overrides.0.at)",
     }
     with_override = {
         **base,
-        "override": {"level": rule_set.info.levels[0].id, "reason": "r", "at": base["updated"]},
+        "overrides": [{"level": rule_set.info.levels[0].id, "reason": "r", "at": base["updated"]}],
     }
     for dotted, words in fields.items():
         for value, message in dates:
@@ -181,18 +186,24 @@ def consultation_cases(valid: Consultation, rule_set: RuleSet, *, now: datetime)
     ]  # fmt: skip
     for level in levels:
         override = {"level": level, "reason": "r", "at": base["updated"]}
-        data = _edit(base, "override", override)
+        data = _edit(base, "overrides", [override])
         if level:
             cases.append(Case("override-level", repr(level), data, None, _never_shown(rule_set)))
         else:
-            cases.append(Case("override-level", "empty", data, ("the override's outcome",)))
+            cases.append(Case("override-level", "empty", data, ("an override's outcome",)))
     # Fields past their limits.
     big: list[tuple[str, Any, str]] = [
         ("notes", "n" * (MAX_NOTES_LENGTH + 1), "the notes (notes): is longer than"),
         ("notes", "\u0000" * (MAX_NOTES_LENGTH + 1), "the notes (notes): is longer than"),
         ("patient_label", "p" * (MAX_LABEL_LENGTH + 1), "the patient label (patient_label)"),
-        ("override", {"level": "x", "reason": "r" * (MAX_REASON_LENGTH + 1), "at": base["updated"]},
-         "the override's reason (override.reason): is longer than"),
+        ("overrides", [{"level": "x", "reason": "r" * (MAX_REASON_LENGTH + 1),
+                        "at": base["updated"]}],
+         "an override's reason (overrides.0.reason): is longer than"),
+        ("overrides", [{"level": "x", "reason": "r", "at": base["updated"],
+                        "clinician": "c" * (MAX_NAME_LENGTH + 1)}],
+         "the clinician of an override (overrides.0.clinician): is longer than"),
+        ("overrides", [{"level": "x", "reason": "r", "at": base["updated"]}] * (MAX_OVERRIDES + 1),
+         "the overrides (overrides): has more than"),
         ("settings", {f"s{i}": "v" for i in range(MAX_SETTINGS + 1)}, "the settings (settings)"),
         ("settings", {"s" * (MAX_TEXT_LENGTH + 1): "v"}, "the settings (settings."),
         ("rule_set.id", "r" * (MAX_TEXT_LENGTH + 1), "(rule_set.id): is longer than"),

@@ -21,6 +21,7 @@ from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QMainWindow
 
 from decision_aid.domain.consultation import MAX_KEY_LENGTH as KEY
+from decision_aid.domain.consultation import MAX_NAME_LENGTH as NAME
 from decision_aid.domain.consultation import MAX_REASON_LENGTH as REASON
 from decision_aid.domain.consultation import MAX_TEXT_LENGTH as TEXT
 from decision_aid.domain.rules import RuleSet
@@ -105,8 +106,8 @@ def sweep_rule_set_window(
     problems (so device markup only follows probes that passed). ``profiles`` caps the
     answer sets shown in each round. The details switch is on, so the sources show."""
 
-    from decision_aid.gui.dialogs import OverrideDialog
     from decision_aid.gui.main_window import MainWindow
+    from decision_aid.gui.override_dialog import OverrideDialog
 
     report = SweepReport()
     start = time.monotonic()
@@ -132,7 +133,7 @@ def sweep_rule_set_window(
             for choice in setting.choices:
                 model.set_setting(setting.id, choice.id)
                 shown += collect_shown(window.view.outcome)
-        dialog = OverrideDialog(model.rule_set, model.assessment.outcome.id, window)
+        dialog = OverrideDialog(model.rule_set, model.assessment.outcome.id, "Dr A", window)
         shown += collect_shown(dialog)
         dialog.deleteLater()
         window.menus.show_keys()
@@ -200,8 +201,9 @@ def sweep_consultation_files(
                      first: mark("bad answer", TEXT)},
             settings={mark("unknown setting", KEY): mark("its value", TEXT),
                       setting: mark("bad setting", TEXT)},
-            override={"level": real_level if number % 2 else mark("override level", TEXT),
-                      "reason": mark("override reason", REASON), "at": data["updated"]},
+            overrides=[{"level": real_level if number % 2 else mark("override level", TEXT),
+                        "reason": mark("override reason", REASON), "at": data["updated"],
+                        "clinician": mark("override clinician", NAME)}],
             rule_set={"id": mark("rule set id", TEXT), "version": mark("rule set version", TEXT),
                       "digest": "0"},
         )  # fmt: skip

@@ -31,6 +31,7 @@ from decision_aid.domain import Answers, RuleSet, evaluate, load_rule_set, parse
 from decision_aid.domain.consultation import Override
 from decision_aid.domain.yamlsource import read_yaml
 from decision_aid.paths import project_root
+from decision_aid.present.override import ClinicianView
 from tests.conftest import BUNDLED
 from tests.hardening.harness import CASES, ContractViolation
 
@@ -315,7 +316,7 @@ def check_sheet(
     render: Renderer,
     rule_set: RuleSet,
     answers: Answers,
-    override: Override,
+    override: ClinicianView,
     *,
     context: str,
 ) -> None:
@@ -348,7 +349,7 @@ def check_sheet(
         raise ContractViolation(f"{context}: the probe {PROBE!r} is not shown literally")
 
 
-def _inputs(rule_set: RuleSet, make: Make, reason: str) -> tuple[Any, Override]:
+def _inputs(rule_set: RuleSet, make: Make, reason: str) -> tuple[Any, ClinicianView]:
     count: Counter[str] = Counter()
 
     def text(where: str) -> str:
@@ -364,8 +365,13 @@ def _inputs(rule_set: RuleSet, make: Make, reason: str) -> tuple[Any, Override]:
     level = rule_set.info.levels[0].id
     # Built as the rule set is, unvalidated: the renderer must survive any text (a lone
     # surrogate included), not only what a consultation file may hold.
-    override = Override.model_construct(level=level, reason=f"{PROBE} {reason}", at=PRINTED)
-    return hostile, override
+    override = Override.model_construct(
+        level=level, reason=f"{PROBE} {reason}", at=PRINTED, clinician=text("Override.clinician")
+    )
+    label = hostile.levels_by_id[level].label
+    # Current and under review alike: each is printed in its own words.
+    view = ClinicianView(override, label, 0, label, current=count["all"] % 2 == 0)
+    return hostile, view
 
 
 def sweep_sheet(render: Renderer, *, max_examples: int, shrink: bool = True) -> int:

@@ -130,7 +130,7 @@ def _swap(key: str, value: Any) -> Callable[[bytes], bytes]:
 
 
 BAD_CONSULTATIONS: dict[str, Callable[[bytes], bytes]] = {
-    "newer-schema-version": _swap("schema_version", 3),
+    "newer-schema-version": _swap("schema_version", 4),
     "schema-version-as-text": _swap("schema_version", "1"),
     "answers-as-text": _swap("answers", "diagnosis=a"),
     "created-not-a-date": _swap("created", "yesterday"),
@@ -218,7 +218,7 @@ def test_opening_a_consultation_whose_override_is_no_level_never_shows_it(
 ) -> None:
     path = tmp_path / "override.json"
     override = {"level": "<b>suitable</b>", "reason": "r", "at": NOW.isoformat()}
-    data = _swap("override", override)(_valid_json())
+    data = _swap("overrides", [override])(_valid_json())
     path.write_bytes(data)
     window = make_window(MINI)
     files.open_path(window, path)

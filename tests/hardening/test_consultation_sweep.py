@@ -19,9 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from decision_aid.cli import main
-from decision_aid.domain import load_rule_set
+from decision_aid.domain import evaluate, load_rule_set
 from decision_aid.domain.consultation import Consultation
 from decision_aid.domain.errors import InputError
+from decision_aid.domain.questionnaire import parse_answers
 from decision_aid.storage import read_consultation
 from tests.conftest import MINI
 from tests.hardening.consultation_sweep import (
@@ -41,7 +42,13 @@ VALID = (
     Consultation.new(RULES, now=NOW)
     .with_answer("diagnosis", "a", now=NOW)
     .with_answer("goals", ["pain"], now=NOW)
-    .with_override("stop", "Declined.", now=NOW)
+    .with_override(
+        "stop",
+        "Declined.",
+        clinician="Dr A",
+        assessment=evaluate(RULES, parse_answers(RULES.questionnaire, {"diagnosis": "a"})),
+        now=NOW,
+    )
     .with_notes("notes", now=NOW)
 )
 CONSULTATION_CASES = consultation_cases(VALID, RULES, now=NOW)
@@ -91,7 +98,7 @@ def test_every_hostile_consultation_file_gets_its_verdict(tmp_path: Path) -> Non
 @given(
     moment=st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)),
     zone=st.none() | st.timezones(),
-    field=st.sampled_from(["created", "updated", "override.at"]),
+    field=st.sampled_from(["created", "updated", "overrides.0.at"]),
 )
 def test_any_date_is_read_only_when_zoned_and_plausible(
     moment: datetime, zone: Any, field: str
@@ -102,7 +109,7 @@ def test_any_date_is_read_only_when_zoned_and_plausible(
     *parents, last = field.split(".")
     node = data
     for part in parents:
-        node = node[part]
+        node = node[int(part)] if isinstance(node, list) else node[part]
     try:
         node[last] = stamped.isoformat()
     except (OverflowError, ValueError):  # a zone that cannot place this moment
@@ -206,7 +213,8 @@ def test_the_sweep_reports_an_override_shown_whatever_its_level(tmp_path: Path) 
         override = consultation.override
         if override is None or override.level in RULES.levels_by_id:
             return consultation
-        return consultation.with_override("go", override.reason, now=NOW)
+        shown = [*consultation.overrides[:-1], override.model_copy(update={"level": "go"})]
+        return consultation.model_copy(update={"overrides": shown})
 
     report = sweep_consultations(showing, _only("override-level"))
     assert sum("override-level" in f for f in report.failures) == 9

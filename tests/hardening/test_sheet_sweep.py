@@ -4,6 +4,7 @@ literally; and the sweep that says so can fail (planted bugs, through public sea
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +63,7 @@ def test_the_sweep_reports_a_renderer_that_drops_the_probe() -> None:
         info = rule_set.info.model_construct(**{**dict(rule_set.info), "funding": "none"})
         rule_set = rule_set.model_construct(**{**dict(rule_set), "info": info})
         override = kwargs.pop("override")
-        override = override.model_copy(update={"reason": "hidden"})
+        override = replace(override, override=override.override.model_copy(update={"reason": "x"}))
         return render(assessment, answers, rule_set, override=override, **kwargs)
 
     with pytest.raises(ContractViolation, match="is not shown literally"):

@@ -13,9 +13,10 @@ import textstat
 from pypdf import PdfReader
 
 from decision_aid.domain import Answers, RuleSet, evaluate, load_rule_set, parse_answers
-from decision_aid.domain.consultation import Override
+from decision_aid.domain.consultation import Consultation
 from decision_aid.domain.rules import Status
 from decision_aid.domain.yamlsource import read_yaml
+from decision_aid.present.override import clinician_view
 from decision_aid.present.wording import NOT_A_DECISION
 from decision_aid.sheet import render
 from tests.conftest import BUNDLED
@@ -114,20 +115,51 @@ def test_a_rule_set_that_only_says_approved_is_marked_not_approved() -> None:
     assert not any("DRAFT" in p or "EXPIRED" in p for p in pages)
 
 
-def test_an_override_is_printed_beside_the_rule_outcome() -> None:
-    answers = answers_of("crps-asra")
-    assessment = evaluate(RULES, answers)
-    override = Override(
-        level="not_suitable_now",
-        reason="Prefers to finish the programme.",
-        at=PRINTED.replace(tzinfo=UTC),  # a recorded time carries its zone
+def _overridden(example: str) -> Consultation:
+    raw = read_yaml(BUNDLED / "examples" / f"{example}.yaml")[0].data
+    consultation = Consultation.new(RULES, now=PRINTED.replace(tzinfo=UTC))
+    for key, value in raw.items():
+        consultation = consultation.with_answer(key, value, now=consultation.updated)
+    return consultation.with_override(
+        "not_suitable_now",
+        "Prefers to finish the programme.",
+        clinician="Dr Ada Lovelace",
+        assessment=evaluate(RULES, answers_of(example)),
+        now=PRINTED.replace(tzinfo=UTC),  # a recorded time carries its zone
     )
-    pdf = render(assessment, answers, RULES, override=override, printed=PRINTED)
-    pages = [flat(p.extract_text()) for p in PdfReader(io.BytesIO(pdf)).pages]
-    assert "More checks needed first" in pages[0]
-    assert "Your clinician's view: Not suitable at the moment" in pages[0]
-    assert "Prefers to finish the programme." in pages[0]
-    assert any("Clinician override: not_suitable_now" in p for p in pages)
+
+
+def _sheet_pages(consultation: Consultation) -> list[str]:
+    answers = parse_answers(RULES.questionnaire, consultation.answers)
+    assessment = evaluate(RULES, answers)
+    view = clinician_view(consultation, RULES, assessment)
+    pdf = render(assessment, answers, RULES, override=view, printed=PRINTED)
+    return [flat(p.extract_text()) for p in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_an_override_is_printed_beside_the_rule_outcome_both_labelled() -> None:
+    pages = _sheet_pages(_overridden("crps-asra"))
+    assert "Rule outcome \u25c6 More checks needed first" in pages[0]
+    assert "Clinician's view \u25a0 Not suitable at the moment" in pages[0]
+    assert "Why: Prefers to finish the programme." in pages[0]
+    clinician = next(p for p in pages if "For the clinician" in p)
+    assert (
+        "Clinician's view (override): Not suitable at the moment, recorded 24 Nov 2026 12:00 "
+        'UTC by Dr Ada Lovelace, replacing the rule outcome "More checks needed first".'
+    ) in clinician
+    assert "not_suitable_now" not in clinician, "the level's label, not its id"
+
+
+def test_an_override_whose_answers_changed_is_not_printed_as_current() -> None:
+    changed = _overridden("crps-asra").with_answer("age", 70, now=PRINTED.replace(tzinfo=UTC))
+    pages = _sheet_pages(changed)
+    assert "Clinician's view" not in pages[0]
+    assert "Not suitable at the moment" not in pages[0]
+    assert "Your clinician is reviewing their view, as the answers changed." in pages[0]
+    clinician = next(p for p in pages if "For the clinician" in p)
+    assert "Clinician's view: NOT CURRENT. Answers changed since the override: review." in (
+        clinician
+    )
 
 
 def test_the_patient_pages_read_at_smog_grade_8_or_below() -> None:
