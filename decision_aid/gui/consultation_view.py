@@ -33,6 +33,7 @@ from decision_aid.gui.question_page import QuestionPage
 from decision_aid.gui.screen import NARROW_WIDTH
 from decision_aid.gui.section_list import SectionList
 from decision_aid.gui.settings_bar import SettingsBar
+from decision_aid.gui.undo import TYPING_SETTLES_MS, Undo, leave_undo_to_window
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
@@ -46,16 +47,17 @@ LARGE_RULE_SET = 200
 """From this many rules, what is missing is worked out on a worker thread: it tries
 every missing answer, which on a large set takes longer than a frame."""
 
-NOTES_SETTLE_MS = 600
 DIVIDER_STEP = 40
 
 
 class ConsultationView(QWidget):
-    """Shows ``model``; ``buttons`` are the actions offered under the outcome."""
+    """Shows ``model``; ``buttons`` are the actions offered under the outcome; every
+    edit goes through ``undo``."""
 
-    def __init__(self, model: ConsultationModel, buttons: list[QAction]) -> None:
+    def __init__(self, model: ConsultationModel, buttons: list[QAction], undo: Undo) -> None:
         super().__init__()
         self.model = model
+        self.undo = undo
         questionnaire = model.rule_set.questionnaire
         self.section_of = {
             q.id: index
@@ -65,7 +67,7 @@ class ConsultationView(QWidget):
         outer = QVBoxLayout(self)
         self.settings = SettingsBar(model.rule_set.info.settings)
         self.settings.chosen.connect(model.set_setting)
-        self.settings.label_edited.connect(self._on_label_edited)
+        self.settings.label_edited.connect(undo.label)
         outer.addWidget(self.settings)
         self.sections = SectionList(questionnaire.sections)
         self.sections.setMinimumWidth(self.fontMetrics().averageCharWidth() * 18)
@@ -122,9 +124,10 @@ class ConsultationView(QWidget):
         notes_layout.addWidget(self.notes)
         self.notes_timer = QTimer(self)
         self.notes_timer.setSingleShot(True)
-        self.notes_timer.setInterval(NOTES_SETTLE_MS)
+        self.notes_timer.setInterval(TYPING_SETTLES_MS)
         self.notes_timer.timeout.connect(self.keep_typing)
         self.notes.textChanged.connect(self.notes_timer.start)
+        leave_undo_to_window(self.notes, self.settings.patient)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("outcome-tabs")
         self.tabs.setVisible(False)
@@ -158,7 +161,8 @@ class ConsultationView(QWidget):
         page = self.pages[index]
         if page is None:
             page = QuestionPage(self.model.rule_set.questionnaire.sections[index])
-            page.answered.connect(self.model.set_answer)
+            page.answered.connect(self.undo.answer)
+            page.leave.connect(self._on_leave)
             self._refresh_page(page)
             area = self.stack.widget(index)
             assert isinstance(area, QScrollArea)
@@ -186,6 +190,24 @@ class ConsultationView(QWidget):
 
     def step_section(self, step: int) -> None:
         self.show_section(max(0, min(len(self.pages) - 1, self.sections.currentRow() + step)))
+
+    def _on_leave(self, step: int) -> None:
+        """Tab past a section's last question: the next section (Shift+Tab: the previous
+        one, at its last question). Past the very last, on to the notes."""
+        index = self.sections.currentRow() + step
+        if index >= len(self.pages):
+            self.notes.setFocus(Qt.FocusReason.TabFocusReason)
+        elif index >= 0:
+            self.show_section(index)
+            if step < 0 and (last := self.page(index).last_visible()) is not None:
+                last.focus_first()
+
+    def toggle_outcome_focus(self) -> None:
+        """F6: to the outcome panel (PgUp/PgDn scroll it), and back to the questions."""
+        if self.outcome.details.hasFocus():
+            self.show_section(max(0, self.sections.currentRow()))
+        else:
+            self.outcome.details.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def jump_to_question(self, question_id: str) -> None:
         index = self.section_of.get(question_id)
@@ -242,16 +264,26 @@ class ConsultationView(QWidget):
 
     # -- widgets → model -------------------------------------------------------------
 
-    def _on_label_edited(self, text: str) -> None:
-        if text != self.model.consultation.patient_label:
-            self.model.set_patient_label(text)
-
     def keep_typing(self) -> None:
-        """Send what is still being typed (notes, the label) to the model."""
-        text = self.notes.toPlainText()
-        if text != self.model.consultation.notes:
-            self.model.set_notes(text)
-        self._on_label_edited(self.settings.patient.text())
+        """Send what is still being typed (notes, the label, a number) to the model."""
+        self.notes_timer.stop()
+        self.undo.notes(self.notes.toPlainText())
+        self.undo.label(self.settings.patient.text())
+        for page in self.pages:
+            if page is not None:
+                page.commit_typing()
+
+    def show_restored(self, kind: str, key: str) -> None:
+        """After an undo or redo of ``kind`` ("answer" of question ``key``, "notes" or
+        "label"): show it, even in the field being typed in."""
+        model = self.model
+        if kind == "notes" and self.notes.toPlainText() != model.consultation.notes:
+            with QSignalBlocker(self.notes):
+                self.notes.setPlainText(model.consultation.notes)
+        elif kind == "label":
+            self.settings.show_label(model.consultation.patient_label, force=True)
+        elif kind == "answer":
+            self.jump_to_question(key)
 
     # -- layout ----------------------------------------------------------------------
 

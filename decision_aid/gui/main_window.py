@@ -29,6 +29,7 @@ from decision_aid.gui.screen import fit_to_screen
 from decision_aid.gui.status import StatusLine
 from decision_aid.gui.text import literal_title
 from decision_aid.gui.theme import style_sheet
+from decision_aid.gui.undo import Undo
 from decision_aid.storage import Autosave, Pending
 
 if TYPE_CHECKING:
@@ -76,6 +77,8 @@ class MainWindow(QMainWindow):
         self.error_panel = ErrorPanel()
         self.error_panel.reload_button.clicked.connect(lambda: self.reload_rules())  # noqa: PLW0108 - drop the bool
         self.status = StatusLine(self.statusBar())
+        self.undo = Undo(self, lambda: self.view.keep_typing() if self.model else None)
+        self.undo.restored.connect(self._on_restored)
         self.menus = WindowMenus(self)
         self.watcher = RuleWatcher(rules_dir, self)
         self.watcher.changed.connect(self._on_rules_changed)
@@ -119,11 +122,14 @@ class MainWindow(QMainWindow):
         model = ConsultationModel(
             rule_set, carry or Consultation.new(rule_set, now=utc_now()), self.autosave
         )
-        view = ConsultationView(model, [self.menus.override_action, self.menus.print_action])
+        view = ConsultationView(
+            model, [self.menus.override_action, self.menus.print_action], self.undo
+        )
         view.outcome.set_show_sources(self.menus.details_action.isChecked())
         view.outcome.show_approval(None if approval.approved else approval.describe())
         self._replace_central(view)
         self.model = model
+        self.undo.bind(model)
         model.changed.connect(self.refresh)
         model.saved.connect(self._on_kept)
         self.menus.set_consultation_enabled(True)
@@ -149,6 +155,7 @@ class MainWindow(QMainWindow):
         if self.model is not None:
             self.kept = self.model.consultation
         self.model, self.approval = None, None
+        self.undo.bind(None)
         self.error_panel.show_problems(str(self.rules_dir), error.problems)
         self._replace_central(self.error_panel)
         self.error_panel.problems.setFocus()
@@ -170,6 +177,15 @@ class MainWindow(QMainWindow):
             show_message(self, "The rule set changed", "\n\n".join(model.notices))
         # Acknowledged: from now on the consultation belongs to the reloaded rule set.
         model.replace(model.consultation.with_rule_set(model.rule_set, now=model.clock()))
+
+    def _on_restored(self, kind: str, key: str) -> None:
+        """After an undo or redo: show what changed, and record an override's change."""
+        if self.model is None:
+            return
+        if kind == "override":
+            self.audit("override-set" if self.model.consultation.override else "override-cleared")
+        else:
+            self.view.show_restored(kind, key)
 
     def watch_rules(self) -> None:
         self.watcher.set_watching(self.menus.watch_action.isChecked())

@@ -22,11 +22,6 @@ __all__ = ["WindowMenus"]
 
 DETAILS_PREFERENCE = "view/details"
 AUTHOR_MENU_PREFERENCE = "view/author-menu"
-QUESTION_KEYS = (
-    "1–9, 0: pick an option, 0 = Not known",
-    "Delete: clear an answer",
-    "F1: help for a question",
-)
 MAX_SECTION_KEYS = 9
 
 
@@ -89,6 +84,11 @@ class WindowMenus:
         self.watch_action = self._action("&Watch the rule files", None, w.watch_rules)
         self.watch_action.setCheckable(True)
         self.watch_action.setToolTip("Reload the rule set whenever its files change")
+        self.outcome_action = self._action(
+            "The &outcome panel",
+            "F6",
+            lambda: w.view.toggle_outcome_focus(),  # noqa: PLW0108 - the view changes
+        )
         self.keys_action = self._action("&Keyboard shortcuts", None, self.show_keys)
         self.section_actions: list[QAction] = []
 
@@ -98,13 +98,14 @@ class WindowMenus:
             self.export_action, self.print_action, None, self.quit_action,
         ])  # fmt: skip
         self.edit_menu = bar.addMenu("&Edit")
-        self._menu(
-            self.edit_menu, [self.override_action, self.clear_override_action, self.name_action]
-        )
+        self._menu(self.edit_menu, [
+            window.undo.undo_action, window.undo.redo_action, None,
+            self.override_action, self.clear_override_action, self.name_action,
+        ])  # fmt: skip
         self.view_menu = bar.addMenu("&View")
         self._menu(self.view_menu, [
-            self.next_action, self.previous_action, self.missing_action, None,
-            self.wider_action, self.narrower_action, None,
+            self.next_action, self.previous_action, self.missing_action, self.outcome_action,
+            None, self.wider_action, self.narrower_action, None,
             self.details_action, self.author_menu_action,
         ])  # fmt: skip
         self.author_menu = bar.addMenu("&Rules")
@@ -174,17 +175,19 @@ class WindowMenus:
             self.new_action, self.save_action, self.save_as_action, self.export_action,
             self.print_action, self.override_action, self.clear_override_action,
             self.next_action, self.previous_action, self.missing_action, self.open_action,
-            self.case_action, self.wider_action, self.narrower_action,
+            self.case_action, self.wider_action, self.narrower_action, self.outcome_action,
         ):  # fmt: skip
             action.setEnabled(enabled)
 
     def shortcut_lines(self) -> list[str]:
+        from decision_aid.gui.question_page import KEYS_HELP
+
         lines = [
-            f"{action.text().replace('&', '')}: {action.shortcut().toString()}"
+            f"{action.iconText()}: {', '.join(k.toString() for k in action.shortcuts())}"
             for action in self.window.actions()
             if not action.shortcut().isEmpty()
         ]
-        return lines + list(QUESTION_KEYS)
+        return lines + list(KEYS_HELP)
 
     def show_keys(self) -> None:
         show_message(self.window, "Keyboard shortcuts", "\n".join(self.shortcut_lines()))

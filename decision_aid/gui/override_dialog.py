@@ -8,6 +8,7 @@ audit trail what it returns. Everything shown here is plain text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -138,9 +139,14 @@ def ask_clinician(parent: QWidget | None, *, again: bool = False) -> str:
     return name
 
 
-def override_outcome(parent: QWidget | None, model: ConsultationModel) -> str | None:
-    """Review the override that needs it, or record a new one: the audit event of what was
-    done (``override-set``, ``override-confirmed``, ``override-cleared``), or None."""
+def override_outcome(
+    parent: QWidget | None,
+    model: ConsultationModel,
+    record: Callable[[tuple[str, str, str]], None] | None = None,
+) -> str | None:
+    """Review the override that needs it, or record a new one (through ``record`` of
+    ``(level, reason, clinician)``, if given): the audit event of what was done
+    (``override-set``, ``override-confirmed``, ``override-cleared``), or None."""
     view = model.view
     if view is not None and not view.current:
         choice = review_override(view, model.assessment.outcome.label, parent)
@@ -163,7 +169,7 @@ def override_outcome(parent: QWidget | None, model: ConsultationModel) -> str | 
         return None
     level, reason = dialog.chosen()
     try:
-        model.set_override(level, reason, name)
+        (record or (lambda chosen: model.set_override(*chosen)))((level, reason, name))
     except ValueError as error:
         show_error(parent, "Override not recorded", error)
         return None

@@ -16,14 +16,15 @@ __all__ = ["ask_name", "clear_override", "override"]
 
 def override(window: MainWindow) -> None:
     """Record an override, or review the one whose answers changed since."""
-    if window.model is not None and (done := override_outcome(window, window.model)):
+    record = window.undo.override  # Ctrl+Z takes a new override back
+    if window.model is not None and (done := override_outcome(window, window.model, record)):
         window.audit(done)
 
 
 def clear_override(window: MainWindow) -> None:
     model = window.model
     if model is not None and model.consultation.override is not None:
-        model.clear_override()
+        window.undo.override(None)
         window.audit("override-cleared")
 
 

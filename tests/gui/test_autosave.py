@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -136,3 +137,37 @@ def test_new_and_quit_work_when_the_data_folder_turns_read_only(
     assert path.exists(), "offered again at the next start rather than lost"
     pending, _ = Autosave(read_only_data).pending()
     assert [p.path for p in pending] == [path]
+
+
+@pytest.mark.parametrize(
+    ("target", "typed", "expected"),
+    [("age", "53", {"age": 53.0}), ("notes", "Drives to work; discussed.", None)],
+)
+def test_what_is_typed_is_autosaved_within_300_ms_of_the_last_key(
+    target: str, typed: str, expected: dict[str, object] | None, private_data_dir: Path
+) -> None:
+    """A number or a note typed and not yet left survives a SIGKILL 300 ms after the key."""
+    typing = ["type", target, typed]
+    driver = subprocess.Popen(
+        [sys.executable, "-m", "tests.gui.autosave_driver", str(private_data_dir), *typing],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert driver.stdout is not None
+    try:
+        line = driver.stdout.readline()
+        last_key = float(line.split()[1])
+        time.sleep(max(0.0, last_key + 0.3 - time.time()))
+    finally:
+        driver.send_signal(signal.SIGKILL)
+        driver.wait(timeout=10)
+        driver.stdout.close()
+    (found,), problems = Autosave(private_data_dir).pending()
+    assert problems == []
+    if expected is None:
+        assert found.consultation.notes == typed
+    else:
+        assert found.consultation.answers == expected
+    assert found.path.stat().st_mtime - last_key < 0.3

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QScrollArea
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from decision_aid.domain import load_rule_set
@@ -15,6 +15,7 @@ from decision_aid.domain.consultation import Consultation
 from decision_aid.gui import actions, files
 from decision_aid.gui.consultation_view import ConsultationView
 from decision_aid.gui.state import ConsultationModel, utc_now
+from decision_aid.gui.undo import Undo
 from decision_aid.interchange.fhir import Subject
 from decision_aid.storage import Autosave
 from tests.conftest import BUNDLED
@@ -145,7 +146,11 @@ def test_a_large_rule_set_works_out_what_is_missing_off_the_ui_thread(
     model = ConsultationModel(
         rule_set, Consultation.new(rule_set, now=utc_now()), Autosave(tmp_path / "data")
     )
-    view = ConsultationView(model, [])
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    undo = Undo(holder, lambda: None)
+    undo.bind(model)
+    view = ConsultationView(model, [], undo)
     qtbot.addWidget(view)
     question = next(rule_set.questionnaire.questions())
     model.set_answer(question.id, question.options[0].id)
