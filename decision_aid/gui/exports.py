@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox
 from decision_aid.domain.errors import DecisionAidError
 from decision_aid.gui import actions
 from decision_aid.gui.dialogs import show_error, show_message
-from decision_aid.gui.files import chosen, suggest
 from decision_aid.gui.preferences import clinician_name
 from decision_aid.writing import write_file, write_files
 
@@ -44,12 +43,12 @@ def export_fhir(window: MainWindow) -> None:
     name, _ = QFileDialog.getSaveFileName(
         window,
         "Export for the health record (FHIR Bundle)",
-        suggest(actions.export_name(model)),
+        window.save_folder.suggest(actions.export_name(model)),
         "FHIR JSON (*.json)",
     )
     if not name:
         return
-    path = chosen(name)
+    path = window.save_folder.chosen(name)
     beside = actions.questionnaire_path(path)
     if beside.exists():
         answer = QMessageBox.question(
@@ -95,10 +94,10 @@ def save_test_case(window: MainWindow) -> None:
     # after the patient: the author moves a reviewed case there by hand.
     default = actions.test_case_name(window.model)
     name, _ = QFileDialog.getSaveFileName(
-        window, "Save as a test case", suggest(default), "YAML (*.yaml)"
+        window, "Save as a test case", window.save_folder.suggest(default), "YAML (*.yaml)"
     )
     if name:
-        write_test_case(window, chosen(name))
+        write_test_case(window, window.save_folder.chosen(name))
 
 
 def write_test_case(window: MainWindow, path: Path) -> bool:

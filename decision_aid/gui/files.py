@@ -16,31 +16,34 @@ if TYPE_CHECKING:
     from decision_aid.gui.main_window import MainWindow
 
 __all__ = [
+    "SaveFolder",
     "ask_save",
-    "chosen",
     "may_leave",
     "new_consultation",
     "open_file",
     "open_path",
     "save",
     "save_as",
-    "suggest",
     "write",
 ]
 
-_last_folder: list[Path] = []  # the folder the user last chose to save into
 
+class SaveFolder:
+    """Where a window's save dialogs start: the folder last chosen in that window, else
+    the user's documents."""
 
-def suggest(name: str) -> str:
-    """Where a save dialog starts: the last folder chosen, else the user's documents."""
-    return str((_last_folder[-1] if _last_folder else documents_dir()) / name)
+    def __init__(self) -> None:
+        self.last: Path | None = None
 
+    def suggest(self, name: str) -> str:
+        """The path a save dialog offers first for ``name``."""
+        return str((self.last or documents_dir()) / name)
 
-def chosen(name: str) -> Path:
-    """The path picked in a save dialog; the next dialog starts in its folder."""
-    path = Path(name)
-    _last_folder[:] = [path.parent]
-    return path
+    def chosen(self, name: str) -> Path:
+        """The path picked in a save dialog; the window's next dialog starts in its folder."""
+        path = Path(name)
+        self.last = path.parent
+        return path
 
 
 def ask_save(parent: QWidget) -> QMessageBox.StandardButton:
@@ -122,9 +125,12 @@ def save_as(window: MainWindow) -> bool:
     label = model.consultation.patient_label
     suggested = safe_file_name(label, suffix=".json", fallback="consultation")
     name, _ = QFileDialog.getSaveFileName(
-        window, "Save the consultation", suggest(suggested), "Consultations (*.json)"
+        window,
+        "Save the consultation",
+        window.save_folder.suggest(suggested),
+        "Consultations (*.json)",
     )
-    return bool(name) and write(window, chosen(name))
+    return bool(name) and write(window, window.save_folder.chosen(name))
 
 
 def write(window: MainWindow, path: Path) -> bool:

@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
             self.setWindowState(Qt.WindowState.WindowMaximized)
         self.rules_dir = rules_dir
         self.autosave = autosave
+        self.save_folder = files.SaveFolder()
         self.model: ConsultationModel | None = None
         self.kept: Consultation | None = None
         """The consultation outlives a broken rule set: kept here while there is no model."""

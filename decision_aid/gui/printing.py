@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QApplication
 from decision_aid.gui import actions
 from decision_aid.gui.background import run_in_background
 from decision_aid.gui.dialogs import show_error
-from decision_aid.gui.files import suggest
 
 if TYPE_CHECKING:
     from decision_aid.gui.main_window import MainWindow
@@ -41,7 +40,7 @@ def preview_sheet(window: MainWindow) -> None:
         try:
             preview = SheetPreview(
                 pdf,
-                suggest(name),
+                window.save_folder.suggest(name),
                 window,
                 delivered=window.audit,
                 remake=lambda part, labelled: actions.sheet_job(

@@ -132,7 +132,7 @@ def test_a_name_keeps_what_is_safe() -> None:
 @pytest.fixture
 def suggested(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every path a save dialog was opened on; each dialog is cancelled."""
-    from PySide6.QtWidgets import QFileDialog
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
 
     shown: list[str] = []
 
@@ -141,6 +141,8 @@ def suggested(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return "", ""
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", record)
+    # The export first asks for the patient's identifier (optional): none given.
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args: ("", True))
     return shown
 
 
@@ -188,7 +190,7 @@ def test_the_next_dialog_starts_in_the_folder_last_chosen(
     window.model.set_answer("diagnosis", "a")
     chosen = tmp_path / "cases"
     chosen.mkdir()
-    assert exports.write_test_case(window, files.chosen(str(chosen / "one.yaml")))
+    assert exports.write_test_case(window, window.save_folder.chosen(str(chosen / "one.yaml")))
     exports.save_test_case(window)
     assert Path(suggested[0]).parent == chosen
     text = (chosen / "one.yaml").read_text()
