@@ -247,3 +247,17 @@ def test_every_command_has_its_line_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in NAMES:
         assert f"| `decision-aid {name} " in readme, name
+
+
+def test_mutate_under_a_setting_mutates_only_the_rules_in_force_under_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def mutated(*more: str) -> set[str]:
+        argv = ["mutate", "--rules", str(MINI), "--no-verify", "-v", *more]
+        main(argv)
+        lines = capsys.readouterr().err.splitlines()
+        return {line.split()[1].rstrip(":") for line in lines if line[:4].strip().isdigit()}
+
+    everywhere, under_uk = mutated(), mutated("--setting", "basis=uk")
+    assert "r-go" in everywhere  # r-go is only for basis us
+    assert under_uk == everywhere - {"r-go"}

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from decision_aid.cli.options import EXIT_FAILED, EXIT_INPUT, EXIT_OK, add_format, add_rules
+from decision_aid.cli.options import (
+    EXIT_FAILED,
+    EXIT_INPUT,
+    EXIT_OK,
+    add_format,
+    add_rules,
+    add_settings,
+)
 
 NAME = "mutate"
 HELP = "mutation testing: would the cases or verify notice a wrong rule?"
@@ -12,6 +19,7 @@ HELP = "mutation testing: would the cases or verify notice a wrong rule?"
 
 def configure(parser: argparse.ArgumentParser) -> None:
     add_rules(parser, positional=True)
+    add_settings(parser)
     add_format(parser)
     parser.add_argument(
         "--fail-under", type=float, metavar="PERCENT", help="exit 1 if fewer mutants are killed"
@@ -22,6 +30,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--rule", action="append", metavar="ID", help="mutate only this rule (repeatable)"
     )
+    parser.epilog = (
+        "With --setting or --basis, only the rules in force under those choices are mutated."
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="report each mutant")
 
 
@@ -29,8 +40,11 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from decision_aid.authoring.mutate import CasesFail, Mutant, run_mutation
+    from decision_aid.authoring.settings import in_force
     from decision_aid.cli.output import MAX_PROBLEMS, error, load, print_json
+    from decision_aid.cli.settings import chosen
     from decision_aid.cli.solver import use_solver
+    from decision_aid.domain import InputError
     from decision_aid.domain.validation import did_you_mean
     from decision_aid.domain.yamlsource import dump_yaml
 
@@ -49,8 +63,16 @@ def run(args: argparse.Namespace) -> int:
         error(f"no such rule: {named}")
         return EXIT_INPUT
     try:
+        given = chosen(rule_set, args)
+    except InputError as bad:
+        error(str(bad))
+        return EXIT_INPUT
+    only = args.rule
+    if given:
+        only = [r.id for r in rule_set.rules if in_force(r, given) and (not only or r.id in only)]
+    try:
         report = run_mutation(
-            rule_set, args.rules, use_verify=use_verify, only=args.rule, progress=progress
+            rule_set, args.rules, use_verify=use_verify, only=only, progress=progress
         )
     except CasesFail as failing:
         if args.format == "json":
