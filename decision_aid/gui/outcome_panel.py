@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
-from decision_aid.gui.text import html_text
-from decision_aid.gui.theme import warning_colour
+from decision_aid.gui.text import html_text, show_text
+from decision_aid.gui.theme import restyle, warning_colour
 from decision_aid.present.levels import level_style
 from decision_aid.present.wording import (
     CLINICIANS_VIEW,
@@ -105,7 +105,7 @@ class OutcomePanel(QWidget):
         self.override.setVisible(False)
         self.approval = _label(name="approval")
         self.approval.setAccessibleName("Approval of the rule set")
-        self.approval.setStyleSheet(f"color:{warning_colour(self.palette())}; font-weight:bold;")
+        restyle(self.approval, f"color:{warning_colour(self.palette())}; font-weight:bold;")
         self.approval.setVisible(False)
         self.details = QTextBrowser()
         self.details.setObjectName("details")
@@ -143,7 +143,7 @@ class OutcomePanel(QWidget):
             sheet = f"background:{style.background}; color:{style.foreground}; border-radius:6px;"
             self._show_badge(style.shape, assessment.outcome.label, sheet)
             html = self._details(assessment, rule_set, missing_ready=missing_ready)
-        self._set(self.caption, NOT_A_DECISION)
+        show_text(self.caption, NOT_A_DECISION)
         self._show_override(override, rule_set)
         if html != self.details.property("shown_html"):
             self.details.setProperty("shown_html", html)
@@ -161,24 +161,18 @@ class OutcomePanel(QWidget):
             )
 
     def _show_badge(self, shape: str, label: str, sheet: str) -> None:
-        self._set(
+        show_text(
             self.badge,
             f"<span style='font-size:150%'>{html_text(shape)}</span>&nbsp; "
             f"<b style='font-size:130%'>{html_text(label)}</b>",
         )
-        if self.badge.styleSheet() != sheet:  # restyling is costly: only on a new level
-            self.badge.setStyleSheet(sheet)
+        restyle(self.badge, sheet)
         self.badge.setAccessibleName(f"Outcome: {label}")
 
     def show_approval(self, mark: str | None) -> None:
         """The rule set's approval mark (ApprovalState.describe()); None when approved."""
-        self._set(self.approval, html_text(mark or ""))
+        show_text(self.approval, html_text(mark or ""))
         self.approval.setVisible(mark is not None)
-
-    @staticmethod
-    def _set(label: QLabel, text: str) -> None:
-        if label.text() != text:  # setText re-measures the label even for the same text
-            label.setText(text)
 
     def _show_override(self, view: ClinicianView | None, rule_set: RuleSet) -> None:
         if view is None:
@@ -194,8 +188,8 @@ class OutcomePanel(QWidget):
         )
         recorded = view.recorded()
         border = "solid #B00020" if not view.current else f"dashed {style.background}"
-        self.override.setStyleSheet(f"border:3px {border}; padding:6px;")
-        self._set(
+        restyle(self.override, f"border:3px {border}; padding:6px;")
+        show_text(
             self.override,
             f"{review}<b>{CLINICIANS_VIEW}:</b> {style.shape} {html_text(view.label)}<br>"
             f"<i>Reason:</i> {html_text(view.override.reason)}<br><small>"

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QSizePolicy, QStatusBar
 
-from decision_aid.gui.text import plain_label, plain_tooltip
-from decision_aid.gui.theme import warning_colour
+from decision_aid.gui.text import plain_label, plain_tooltip, show_text
+from decision_aid.gui.theme import restyle, warning_colour
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -46,7 +46,7 @@ class StatusLine:
         """After an autosave: ``text`` is its time, or why it failed."""
         if not ok:
             self.save_label.setText(f"NOT KEPT on this computer: {text}")
-            self.save_label.setStyleSheet("font-weight:bold")
+            restyle(self.save_label, "font-weight:bold")
             return
         if document is not None and not unsaved:
             shown = f"Saved to {document.name}"
@@ -54,35 +54,36 @@ class StatusLine:
             shown = f"Changes kept on this computer at {text}; {document.name} not updated"
         else:
             shown = f"Kept on this computer at {text} (not saved to a file)"
-        self.save_label.setText(shown)
-        self.save_label.setStyleSheet("")
+        show_text(self.save_label, shown)
+        restyle(self.save_label, "")
 
     def show_progress(self, progress: Progress) -> None:
         open_safety = len(progress.unanswered_safety) + len(progress.not_known_safety)
         done = f"{progress.complete_sections} of {len(progress.sections)} sections complete"
-        self.progress_label.setText(
+        show_text(
+            self.progress_label,
             f"{done} · safety: {len(progress.not_known_safety)} not known, "
             f"{len(progress.unanswered_safety)} not answered"
             if open_safety
-            else f"{done} · all safety questions answered"
+            else f"{done} · all safety questions answered",
         )
 
     def show_rule_set(self, info: RuleSetInfo, approval: ApprovalState) -> None:
         flags = approval.flags()
         flag_text = "".join(f" · {flag}" for flag in flags)
-        self.rules_label.setText(f"Rule set {info.version}{flag_text}")
+        show_text(self.rules_label, f"Rule set {info.version}{flag_text}")
         self.rules_label.setToolTip(
             plain_tooltip(
                 f"{info.title} ({info.id} {info.version}), review by {info.review_by:%d %b %Y}"
             )
         )
-        self.rules_label.setStyleSheet("font-weight:bold" if flags else "")
+        restyle(self.rules_label, "font-weight:bold" if flags else "")
         mark = approval.describe()
         if self.approval_label.text() != mark:
             self.approval_label.setText(mark)
             self.approval_label.setToolTip(plain_tooltip(mark))  # where it is cut short
             colour = warning_colour(self.approval_label.palette())
-            self.approval_label.setStyleSheet(f"font-weight:bold; color:{colour}" if flags else "")
+            restyle(self.approval_label, f"font-weight:bold; color:{colour}" if flags else "")
 
     def show_broken(self) -> None:
         self.approval_label.setText("")

@@ -23,7 +23,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import Qt as QtGui
 from PySide6.QtWidgets import QLabel, QWidget
 
-__all__ = ["html_text", "literal_mnemonic", "literal_title", "plain_label", "plain_tooltip"]
+__all__ = [
+    "html_text",
+    "literal_mnemonic",
+    "literal_title",
+    "plain_label",
+    "plain_tooltip",
+    "show_text",
+]
 
 
 def html_text(text: object) -> str:
@@ -55,3 +62,10 @@ def literal_mnemonic(text: str) -> str:
 def literal_title(text: str) -> str:
     """``text`` for a window title: its ``[*]`` shown, not taken as the modified mark."""
     return text.replace("[*]", "[*][*]")
+
+
+def show_text(label: QLabel, text: str) -> None:
+    """Set ``label``'s text only when it changes: setText re-measures the label (and its
+    layout) even for the same text, on every refresh."""
+    if label.text() != text:
+        label.setText(text)

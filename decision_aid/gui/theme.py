@@ -15,12 +15,14 @@ visible in the default, a dark and a high-contrast palette alike.
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QWidget
 
 __all__ = [
     "FOCUS_CONTRAST",
     "contrast",
     "focus_colour",
     "focus_width",
+    "restyle",
     "style_sheet",
     "warning_colour",
 ]
@@ -91,3 +93,10 @@ QLineEdit:focus, QPlainTextEdit:focus, QTextBrowser:focus, QListWidget:focus {{
     border: {focus}px solid {mark}; padding: 0px;
 }}
 """
+
+
+def restyle(widget: QWidget, sheet: str) -> None:
+    """Give ``widget`` the style sheet ``sheet``, only when it differs: setting one, even
+    the same, re-polishes the widget and costs a relayout on every refresh."""
+    if widget.styleSheet() != sheet:
+        widget.setStyleSheet(sheet)
