@@ -6,7 +6,6 @@ import argparse
 
 from decision_aid.cli.options import (
     EXIT_FAILED,
-    EXIT_INPUT,
     EXIT_OK,
     add_format,
     add_rules,
@@ -32,18 +31,13 @@ def run(args: argparse.Namespace) -> int:
 
     from decision_aid.authoring.cases import case_files, run_case_files
     from decision_aid.authoring.coverage import measure
-    from decision_aid.cli.output import error, load, print_json, print_problems
-    from decision_aid.cli.settings import chosen
-    from decision_aid.domain import InputError
+    from decision_aid.cli.output import print_json, print_problems
+    from decision_aid.cli.settings import load_under
 
-    rule_set = load(args.rules, args.format)
-    if rule_set is None:
-        return EXIT_FAILED
-    try:
-        given = chosen(rule_set, args)
-    except InputError as bad:
-        error(str(bad))
-        return EXIT_INPUT
+    loaded = load_under(args)
+    if isinstance(loaded, int):
+        return loaded
+    rule_set, given = loaded
     results, problems = run_case_files(rule_set, case_files(args.rules))
     if problems:
         print_problems(problems, args.format, sys.stdout)

@@ -6,7 +6,6 @@ import argparse
 
 from decision_aid.cli.options import (
     EXIT_FAILED,
-    EXIT_INPUT,
     EXIT_OK,
     add_format,
     add_rules,
@@ -33,19 +32,14 @@ def run(args: argparse.Namespace) -> int:
     from datetime import date
 
     from decision_aid.authoring.lint import lint
-    from decision_aid.cli.output import error, load, print_problems
-    from decision_aid.cli.settings import chosen
+    from decision_aid.cli.output import print_problems
+    from decision_aid.cli.settings import load_under
     from decision_aid.cli.solver import use_solver
-    from decision_aid.domain import InputError
 
-    rule_set = load(args.rules, args.format)
-    if rule_set is None:
-        return EXIT_FAILED
-    try:
-        given = chosen(rule_set, args)
-    except InputError as bad:
-        error(str(bad))
-        return EXIT_INPUT
+    loaded = load_under(args)
+    if isinstance(loaded, int):
+        return loaded
+    rule_set, given = loaded
     solver = use_solver(args.no_solver, "the solver checks need z3")
     warnings = lint(rule_set, today=date.today(), solver=solver, chosen=given)
     print_problems(warnings, args.format, sys.stdout, limit=200)

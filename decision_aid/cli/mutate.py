@@ -41,17 +41,17 @@ def run(args: argparse.Namespace) -> int:
 
     from decision_aid.authoring.mutate import CasesFail, Mutant, run_mutation
     from decision_aid.authoring.settings import in_force
-    from decision_aid.cli.output import MAX_PROBLEMS, error, load, print_json
-    from decision_aid.cli.settings import chosen
+    from decision_aid.cli.output import MAX_PROBLEMS, error, print_json
+    from decision_aid.cli.settings import load_under
     from decision_aid.cli.solver import use_solver
-    from decision_aid.domain import InputError
     from decision_aid.domain.validation import did_you_mean
     from decision_aid.domain.yamlsource import dump_yaml
 
     use_verify = use_solver(args.no_verify, "without z3 only the cases can kill mutants")
-    rule_set = load(args.rules, args.format)
-    if rule_set is None:
-        return EXIT_FAILED
+    loaded = load_under(args)
+    if isinstance(loaded, int):
+        return loaded
+    rule_set, given = loaded
 
     def progress(number: int, mutant: Mutant, verdict: str) -> None:
         if args.verbose:
@@ -61,11 +61,6 @@ def run(args: argparse.Namespace) -> int:
     if unknown:
         named = ", ".join(f"{r}{did_you_mean(r, rule_set.rules_by_id)}" for r in unknown)
         error(f"no such rule: {named}")
-        return EXIT_INPUT
-    try:
-        given = chosen(rule_set, args)
-    except InputError as bad:
-        error(str(bad))
         return EXIT_INPUT
     only = args.rule
     if given:

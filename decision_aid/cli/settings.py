@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from decision_aid.cli.options import BASIS_SETTING
+from decision_aid.cli.options import BASIS_SETTING, EXIT_FAILED, EXIT_INPUT
 from decision_aid.domain import InputError, RuleSet, resolve_settings
 
-__all__ = ["chosen"]
+__all__ = ["chosen", "load_under"]
 
 
 def chosen(rule_set: RuleSet, args: argparse.Namespace) -> dict[str, str]:
@@ -28,3 +28,18 @@ def chosen(rule_set: RuleSet, args: argparse.Namespace) -> dict[str, str]:
             raise InputError(f"'{name}' is given twice, as '{given[name]}' and '{value}'")
     resolve_settings(rule_set, given)
     return given
+
+
+def load_under(args: argparse.Namespace) -> tuple[RuleSet, dict[str, str]] | int:
+    """The rule set ``--rules`` names and the settings the command line chose, or the exit
+    code when either cannot be used (its problems or the reason already printed)."""
+    from decision_aid.cli.output import error, load
+
+    rule_set = load(args.rules, args.format)
+    if rule_set is None:
+        return EXIT_FAILED
+    try:
+        return rule_set, chosen(rule_set, args)
+    except InputError as bad:
+        error(str(bad))
+        return EXIT_INPUT

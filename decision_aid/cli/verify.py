@@ -47,9 +47,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from decision_aid.authoring.settings import matches
-    from decision_aid.cli.output import assess, error, load, print_json
-    from decision_aid.cli.settings import chosen
-    from decision_aid.domain import DecisionAidError, InputError
+    from decision_aid.cli.output import assess, error, print_json
+    from decision_aid.cli.settings import load_under
+    from decision_aid.domain import DecisionAidError
     from decision_aid.domain.yamlsource import dump_yaml
 
     try:
@@ -57,14 +57,10 @@ def run(args: argparse.Namespace) -> int:
     except ImportError:
         error("verify needs the z3 solver: pip install z3-solver")
         return EXIT_INPUT
-    rule_set = load(args.rules, args.format)
-    if rule_set is None:
-        return EXIT_FAILED
-    try:
-        given = chosen(rule_set, args)
-    except InputError as bad:
-        error(str(bad))
-        return EXIT_INPUT
+    loaded = load_under(args)
+    if isinstance(loaded, int):
+        return loaded
+    rule_set, given = loaded
     findings = [
         f for f in verify(rule_set, time_limit=args.time_limit) if matches(f.settings, given)
     ]

@@ -46,6 +46,7 @@ __all__ = [
     "Combination",
     "EnableWhen",
     "EvaluationContext",
+    "Junction",
     "Mutation",
     "Node",
     "NumberPredicate",
@@ -410,3 +411,36 @@ class Combination(Node):
                 without_item(self, self.key, index),
                 (self.key, index),
             )
+
+
+class Junction(Combination):
+    """``all`` or ``any``: the parts joined by Kleene ``and`` or ``or``. The two are duals,
+    so one class writes both; each says which it is with :attr:`conjunction`."""
+
+    conjunction: ClassVar[bool]
+    """True for ``all`` (and), false for ``any`` (or)."""
+
+    def fold(self, values: Iterable[Truth]) -> Truth:
+        return Truth.all(values) if self.conjunction else Truth.any(values)
+
+    def title(self) -> str:
+        return f"{self.key} of"
+
+    def words(self, vocabulary: Vocabulary) -> str:
+        joiner = " and " if self.conjunction else " or "
+        return "(" + joiner.join(c.words(vocabulary) for c in self.parts) + ")"
+
+    def code(self, writer: CodeWriter) -> str:
+        parts = [writer.expression(c) for c in self.parts]
+        fold = "min" if self.conjunction else "max"  # Truth orders FALSE < UNKNOWN < TRUE
+        return parts[0] if len(parts) == 1 else f"{fold}({', '.join(parts)})"
+
+    def encode(self, symbols: Symbols[T]) -> tuple[T, T]:
+        pairs = [c.encode(symbols) for c in self.parts]
+        trues, falses = [t for t, _ in pairs], [f for _, f in pairs]
+        if self.conjunction:
+            return symbols.every(trues), symbols.some(falses)
+        return symbols.some(trues), symbols.every(falses)
+
+    def children(self) -> tuple[Child, ...]:
+        return tuple(Child((self.key, i), c) for i, c in enumerate(self.parts))
