@@ -1,7 +1,7 @@
 """Timing helpers shared by the benchmarks: interleaved rounds, medians.
 
-The machines are shared and one command drifts up to 1.7x between passes
-(``/work/shared/research/perf-baselines.md``), so a figure and its baseline are timed
+The machines are shared and one command drifts up to 1.7x between passes (measured on
+the team's shared build machines), so a figure and its baseline are timed
 in alternation, round after round, and each is the median of its rounds.
 """
 
