@@ -42,22 +42,26 @@ def _condition(rng: random.Random, size: int, questions: int) -> dict[str, Any]:
     return {rng.choice(["all", "any"]): parts}
 
 
+def single_question(i: int, options: list[str] = OPTIONS) -> dict[str, Any]:
+    """Generated question ``q{i}``: single choice, with "Not known"; every tenth (from the
+    fifth) is shown only after the question before it."""
+    question: dict[str, Any] = {
+        "id": f"q{i}",
+        "label": f"Question {i}",
+        "text": f"Question {i}?",
+        "type": "single",
+        "not_known": True,
+        "options": [{"id": o, "label": o.upper()} for o in options],
+    }
+    if i % 10 == 5:
+        question["show_when"] = {"question": f"q{i - 1}", "in": ["o0", "o1"]}
+    return question
+
+
 def rule_set_data(rules: int, questions_count: int = QUESTIONS, seed: int = 1) -> dict[str, Any]:
     """A valid rule set of this many rules and questions, as plain data (as its YAML reads)."""
     rng = random.Random(seed)
-    questions = []
-    for i in range(questions_count):
-        question: dict[str, Any] = {
-            "id": f"q{i}",
-            "label": f"Question {i}",
-            "text": f"Question {i}?",
-            "type": "single",
-            "not_known": True,
-            "options": [{"id": o, "label": o.upper()} for o in OPTIONS],
-        }
-        if i % 10 == 5:
-            question["show_when"] = {"question": f"q{i - 1}", "in": ["o0", "o1"]}
-        questions.append(question)
+    questions = [single_question(i) for i in range(questions_count)]
     rule_list = []
     for r in range(rules):
         rule: dict[str, Any] = {

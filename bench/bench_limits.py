@@ -26,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from bench.bench_generated import OPTIONS, single_question
 from bench.table import Row, format_table
 from bench.timing import interleaved, ms
 from decision_aid.domain import Answers, RuleSet, evaluate, load_rule_set
@@ -35,7 +36,6 @@ from decision_aid.domain.progress import progress
 from decision_aid.paths import bundled_rules_dir
 
 LEVELS = ["go", "careful", "check", "stop"]
-OPTIONS = [f"o{k}" for k in range(4)]
 NUMBER = "n0"
 
 
@@ -83,17 +83,7 @@ def rule_set_files(limits: Limits = LIMITS, seed: int = 1) -> dict[str, Any]:
     ]
     for i in range(1, count):
         options = OPTIONS if i != 1 else [f"o{k}" for k in range(limits.options)]
-        question: dict[str, Any] = {
-            "id": f"q{i}",
-            "label": f"Question {i}",
-            "text": f"Question {i}?",
-            "type": "single",
-            "not_known": True,
-            "options": [{"id": o, "label": o.upper()} for o in options],
-        }
-        if i % 10 == 5:
-            question["show_when"] = {"question": f"q{i - 1}", "in": ["o0", "o1"]}
-        questions.append(question)
+        questions.append(single_question(i, options))
     bounds = [float(b) for b in rng.sample(range(1, 10 * limits.bounds), limits.bounds)]
     shows = sum(1 for q in questions if "show_when" in q)
     budget = limits.nodes - shows - limits.properties * 3

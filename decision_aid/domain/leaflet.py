@@ -60,7 +60,7 @@ class Block(FrozenModel):
 class Treatment(FrozenModel):
     """The treatment the decision is about, as the sheet names it in its own words."""
 
-    name: str = Field(min_length=1, description="As in 'With ketamine': lower case, short.")
+    name: str = Field(min_length=1, description="As in 'With surgery': lower case, short.")
 
 
 class SureTest(FrozenModel):
