@@ -89,6 +89,7 @@ class WindowMenus:
             "F6",
             lambda: w.view.toggle_outcome_focus(),  # noqa: PLW0108 - the view changes
         )
+        self.status_action = self._action("&Status in full", "Ctrl+I", self.show_status)
         self.keys_action = self._action("&Keyboard shortcuts", None, self.show_keys)
         self.section_actions: list[QAction] = []
 
@@ -105,7 +106,7 @@ class WindowMenus:
         self.view_menu = bar.addMenu("&View")
         self._menu(self.view_menu, [
             self.next_action, self.previous_action, self.missing_action, self.outcome_action,
-            None, self.wider_action, self.narrower_action, None,
+            self.status_action, None, self.wider_action, self.narrower_action, None,
             self.details_action, self.author_menu_action,
         ])  # fmt: skip
         self.author_menu = bar.addMenu("&Rules")
@@ -188,6 +189,10 @@ class WindowMenus:
             if not action.shortcut().isEmpty()
         ]
         return lines + list(KEYS_HELP)
+
+    def show_status(self) -> None:
+        """The status line, every part whole (a narrow window cuts them short)."""
+        show_message(self.window, "Status", self.window.status.in_full())
 
     def show_keys(self) -> None:
         show_message(self.window, "Keyboard shortcuts", "\n".join(self.shortcut_lines()))

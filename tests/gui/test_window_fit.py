@@ -126,7 +126,7 @@ def test_saved_says_where(make_window: WindowFactory, tmp_path: Path) -> None:
     assert files.write(window, tmp_path / "jd.json")
     assert window.status.save_label.text() == "Saved to jd.json"
     window.model.set_answer("diagnosis", "sci")
-    assert "jd.json not updated" in window.status.save_label.text()
+    assert "changes not saved to jd.json" in window.status.save_label.text()
 
 
 def test_every_setting_has_a_choice(make_window: WindowFactory) -> None:
