@@ -368,6 +368,15 @@ class Consultation(FrozenModel):
         withdrawn = current.model_copy(update={"withdrawn": now})
         return self._edit(now, overrides=[*self.overrides[:-1], withdrawn])
 
+    def with_override_restored(self, entry: Override | None, *, now: datetime) -> Consultation:
+        """Make ``entry`` (an earlier override of this history) the one that stands again,
+        as it was given: bound to what it replaced then, so an undone confirmation needs
+        review again. None withdraws the one that stands. Every entry stays in the history."""
+        if entry is None:
+            return self.without_override(now=now)
+        restated = entry.model_copy(update={"at": now, "withdrawn": None})
+        return self._edit(now, overrides=[*self.overrides, restated])
+
     def override_needs_review(self, assessment: Assessment) -> bool:
         """True when an override stands but the answers, the settings, the rule outcome or
         the rule set differ from those it was given for (``assessment`` is of now)."""

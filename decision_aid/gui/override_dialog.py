@@ -8,7 +8,6 @@ audit trail what it returns. Everything shown here is plain text.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -33,6 +32,7 @@ from decision_aid.present.wording import NOT_CURRENT, REVIEW
 if TYPE_CHECKING:
     from decision_aid.domain import RuleSet
     from decision_aid.gui.state import ConsultationModel
+    from decision_aid.gui.undo import Undo
     from decision_aid.present.override import ClinicianView
 
 __all__ = ["OverrideDialog", "Review", "ask_clinician", "override_outcome", "review_override"]
@@ -139,13 +139,9 @@ def ask_clinician(parent: QWidget | None, *, again: bool = False) -> str:
     return name
 
 
-def override_outcome(
-    parent: QWidget | None,
-    model: ConsultationModel,
-    record: Callable[[tuple[str, str, str]], None] | None = None,
-) -> str | None:
-    """Review the override that needs it, or record a new one (through ``record`` of
-    ``(level, reason, clinician)``, if given): the audit event of what was done
+def override_outcome(parent: QWidget | None, model: ConsultationModel, edits: Undo) -> str | None:
+    """Review the override that needs it (confirm or withdraw), or record a new one, each
+    through ``edits`` so that Ctrl+Z takes it back: the audit event of what was done
     (``override-set``, ``override-confirmed``, ``override-cleared``), or None."""
     view = model.view
     if view is not None and not view.current:
@@ -153,13 +149,13 @@ def override_outcome(
         if choice is Review.CANCEL:
             return None
         if choice is Review.WITHDRAW:
-            model.clear_override()
+            edits.override(None)
             return "override-cleared"
         if choice is Review.CONFIRM:
             name = ask_clinician(parent)
             if not name:
                 return None
-            model.confirm_override(name)
+            edits.confirm_override(name)
             return "override-confirmed"
     name = ask_clinician(parent)
     if not name:
@@ -169,7 +165,7 @@ def override_outcome(
         return None
     level, reason = dialog.chosen()
     try:
-        (record or (lambda chosen: model.set_override(*chosen)))((level, reason, name))
+        edits.override((level, reason, name))
     except ValueError as error:
         show_error(parent, "Override not recorded", error)
         return None

@@ -16,8 +16,8 @@ __all__ = ["ask_name", "clear_override", "override"]
 
 def override(window: MainWindow) -> None:
     """Record an override, or review the one whose answers changed since."""
-    record = window.undo.override  # Ctrl+Z takes a new override back
-    if window.model is not None and (done := override_outcome(window, window.model, record)):
+    model = window.model
+    if model is not None and (done := override_outcome(window, model, window.undo)):
         window.audit(done)
 
 

@@ -146,6 +146,11 @@ class ConsultationModel(QObject):
         """Withdraw the override that stands; the history keeps it, marked withdrawn."""
         self._commit(self.consultation.without_override(now=self.clock()))
 
+    def restore_override(self, entry: Override | None) -> None:
+        """Make ``entry`` the override that stands again, bound to what it was given for
+        (None: withdraw the one that stands), for undo and redo; the history keeps all."""
+        self._commit(self.consultation.with_override_restored(entry, now=self.clock()))
+
     def set_notes(self, notes: str) -> None:
         self._commit(self.consultation.with_notes(notes, now=self.clock()))
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
@@ -203,6 +203,20 @@ class Undo(QObject):
         if _same(before, after):
             return
         apply(after)  # first, so that an edit the model refuses is never recorded
+        self._push(text, apply, before, after, kind=kind, key=key, merge=merge)
+
+    def _push(
+        self,
+        text: str,
+        apply: Callable[[object], None],
+        before: object,
+        after: object,
+        *,
+        kind: str,
+        key: str = "",
+        merge: bool = False,
+    ) -> None:
+        """Record an edit already applied: ``apply(before)`` undoes it."""
         self.stack.push(
             _Edit(
                 text,
@@ -252,25 +266,32 @@ class Undo(QObject):
 
     def override(self, chosen: tuple[str, str, str] | None) -> None:
         """Override with ``(level, reason, clinician)``, or withdraw it (None); raises
-        ``ValueError`` (nothing recorded) as the model does. Undone, an override is
-        withdrawn (the consultation's history keeps it); redone, it is recorded again."""
-        if (model := self.model) is not None:
-            self._edit(
-                "override" if chosen is not None else "clear override",
-                lambda v: _set_override(model, v),
-                _chosen(model.consultation.override),
-                chosen,
-                kind="override",
-            )
+        ``ValueError`` (nothing recorded) as the model does."""
+        if chosen is None:
+            self._override_edit("withdraw override", lambda model: model.clear_override())
+        else:
+            self._override_edit("override", lambda model: model.set_override(*chosen))
+
+    def confirm_override(self, clinician: str) -> None:
+        """Keep the override that needs review for the answers as they are now."""
+        self._override_edit("confirm override", lambda model: model.confirm_override(clinician))
+
+    def _override_edit(self, text: str, edit: Callable[[ConsultationModel], None]) -> None:
+        """Undone, the override that stood before stands again, as it was given (an
+        undone confirmation needs review again; none stood: it is withdrawn); redone,
+        the one after. Every step is a new entry: the consultation's history keeps all."""
+        model = self.model
+        if model is None:
+            return
+        before = model.consultation.override
+        edit(model)
+        after = model.consultation.override
+        if not _same(before, after):
+            self._push(text, _restorer(model), before, after, kind="override")
 
 
-def _chosen(override: Override | None) -> tuple[str, str, str] | None:
-    return None if override is None else (override.level, override.reason, override.clinician)
+def _restorer(model: ConsultationModel) -> Callable[[object], None]:
+    def restore(entry: object) -> None:
+        model.restore_override(cast("Override | None", entry))  # what the stack was given
 
-
-def _set_override(model: ConsultationModel, chosen: object) -> None:
-    if chosen is None:
-        model.clear_override()
-    else:
-        assert isinstance(chosen, tuple)
-        model.set_override(*chosen)
+    return restore

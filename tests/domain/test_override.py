@@ -201,3 +201,28 @@ def test_the_text_report_shows_the_clinicians_view_by_its_label_and_marks_it_for
     view = clinician_view(changed, RULES, _assess(changed))
     report = text_report(_assess(changed), RULES, view)
     assert "Clinician's view: NOT CURRENT. Answers changed since the override: review." in report
+
+
+@settings(max_examples=60, deadline=None)
+@given(start=answered(), level=st.sampled_from(LEVELS), edits=st.lists(changes(), min_size=1))
+def test_a_restored_override_is_bound_to_what_it_was_given_for(
+    start: Consultation, level: str, edits: list[tuple[str, object]]
+) -> None:
+    """Undoing a confirmation or a withdrawal never makes an override current unreviewed."""
+    overridden = _override(start, level)
+    entry = overridden.override
+    assert entry is not None
+    later = overridden
+    for question_id, value in edits:
+        later = later.with_answer(question_id, value, now=NOW + timedelta(minutes=1))
+    withdrawn = later.without_override(now=NOW + timedelta(minutes=2))
+    restored = withdrawn.with_override_restored(entry, now=NOW + timedelta(minutes=3))
+    assert restored.override is not None
+    assert restored.override.replaced == entry.replaced
+    assert restored.override_needs_review(_assess(restored)) == later.override_needs_review(
+        _assess(later)
+    )
+    assert restored.overrides[: len(withdrawn.overrides)] == withdrawn.overrides, "history kept"
+    gone = restored.with_override_restored(None, now=NOW + timedelta(minutes=4))
+    assert gone.override is None
+    assert len(gone.overrides) == len(restored.overrides)

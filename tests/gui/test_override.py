@@ -140,3 +140,53 @@ def test_an_override_by_keyboard_is_bound_to_its_answers_and_reviewed_when_they_
         "override-cleared",
         "override-set",
     ]
+
+
+def _undo(qtbot: QtBot, window: MainWindow, *, redo: bool = False) -> None:
+    """Ctrl+Z (Ctrl+Shift+Z), once the window has the keyboard again."""
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    focus = QApplication.focusWidget()
+    assert focus is not None
+    qtbot.keyClick(focus, Qt.Key.Key_Z, CTRL_SHIFT if redo else Qt.KeyboardModifier.ControlModifier)
+
+
+def test_reviewing_an_override_is_undone_and_redone_by_keyboard(
+    make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window = make_window()
+    model = window.model
+    assert model is not None
+    _override_by_keys(qtbot, window, name="Dr Ada Lovelace")
+    model.set_answer("age", 70)
+    _review_by_keys(qtbot, window, Qt.Key.Key_C)  # confirm
+    assert window.undo.undo_action.text() == "&Undo confirm override"
+    _undo(qtbot, window)
+    assert REVIEW in window.view.outcome.override.text(), "undone: it needs review again"
+    assert model.view is not None
+    assert not model.view.current
+    assert window.undo.redo_action.text() == "&Redo confirm override"
+    _undo(qtbot, window, redo=True)
+    assert REVIEW not in window.view.outcome.override.text()
+    assert model.view is not None
+    assert model.view.current
+
+    model.set_answer("age", 71)
+    _review_by_keys(qtbot, window, Qt.Key.Key_W)  # withdraw
+    assert model.consultation.override is None
+    assert window.undo.undo_action.text() == "&Undo withdraw override"
+    _undo(qtbot, window)
+    override = model.consultation.override
+    assert override is not None, "undone: the override stands again"
+    assert (override.level, override.reason) == (
+        "not_suitable_now",
+        "Prefers to wait for the programme.",
+    )
+    assert REVIEW in window.view.outcome.override.text(), "never current without a review"
+    _undo(qtbot, window, redo=True)
+    assert model.consultation.override is None
+    assert window.view.outcome.override.isHidden()
+    assert all(
+        o.reason == "Prefers to wait for the programme." for o in model.consultation.overrides
+    )
+    assert len(model.consultation.overrides) == 5, "every step stays in the history"

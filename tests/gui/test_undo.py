@@ -128,7 +128,7 @@ def test_an_override_is_undone_and_redone(make_window: WindowFactory, qtbot: QtB
     assert window.model.consultation.override is not None
     with pytest.raises(ValueError, match="reason"):
         window.undo.override(("refer_first", "  ", "Dr A. Test"))
-    assert window.undo.redo_action.text() == "&Redo clear override", "a refused edit is not kept"
+    assert window.undo.redo_action.text() == "&Redo withdraw override", "a refused edit is not kept"
 
 
 def test_a_new_consultation_starts_a_new_history(make_window: WindowFactory, qtbot: QtBot) -> None:
