@@ -34,6 +34,7 @@ from decision_aid.gui.screen import NARROW_WIDTH
 from decision_aid.gui.section_list import SectionList
 from decision_aid.gui.settings_bar import SettingsBar
 from decision_aid.gui.undo import TYPING_SETTLES_MS, Undo, leave_undo_to_window
+from decision_aid.present.wording import assessed as is_assessed
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
@@ -243,7 +244,7 @@ class ConsultationView(QWidget):
         model = self.model
         assessment = model.assessment
         self.shown_assessment = assessment
-        assessed = bool(model.consultation.answers) or model.override is not None
+        assessed = is_assessed(model.answers, overridden=model.override is not None)
         large = len(model.rule_set.rules) >= LARGE_RULE_SET
         self.outcome.show_assessment(
             assessment, model.rule_set, model.view, assessed=assessed, missing_ready=not large

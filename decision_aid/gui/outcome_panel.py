@@ -25,6 +25,7 @@ from decision_aid.present.wording import (
     CLINICIANS_VIEW,
     MISSING_HEADING,
     NOT_A_DECISION,
+    NOT_ASSESSED,
     NOT_CURRENT,
     REVIEW,
     SET_ASIDE_HEADING,
@@ -50,7 +51,6 @@ def _label(text: str = "", *, name: str) -> QLabel:
     return label
 
 
-NOT_ASSESSED = "Not assessed yet"
 WORKING = "Working out what could change the outcome…"
 
 

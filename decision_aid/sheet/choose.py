@@ -84,8 +84,11 @@ def next_steps(content: SheetContent, assessment: Assessment) -> tuple[str, ...]
     return tuple(steps) or ((level,) if level else ())
 
 
-def choose(assessment: Assessment, answers: Answers, rule_set: RuleSet) -> SheetChoice | None:
-    """The parts of the rule set's sheet text that fit this assessment (none: no text)."""
+def choose(
+    assessment: Assessment, answers: Answers, rule_set: RuleSet, *, assessed: bool
+) -> SheetChoice | None:
+    """The parts of the rule set's sheet text that fit this assessment (none: no text);
+    ``assessed`` False (:func:`decision_aid.present.wording.assessed`): none for an outcome."""
     content = rule_set.sheet
     if content is None:
         return None
@@ -102,7 +105,7 @@ def choose(assessment: Assessment, answers: Answers, rule_set: RuleSet) -> Sheet
         return (
             block is not None
             and applies(block, settings)
-            and (not block.outcomes or assessment.outcome.id in block.outcomes)
+            and (not block.outcomes or (assessed and assessment.outcome.id in block.outcomes))
         )
 
     figures = [f for f in fitting(content.figures) if holds(f.about)]
@@ -119,7 +122,7 @@ def choose(assessment: Assessment, answers: Answers, rule_set: RuleSet) -> Sheet
         misconceptions=fitting(content.misconceptions),
         what_it_is_like=tuple(b for b in content.what_it_is_like if shown(b)),
         goals=_goals(content, answers, rule_set),
-        next_steps=next_steps(content, assessment),
+        next_steps=next_steps(content, assessment) if assessed else (),
     )
 
 

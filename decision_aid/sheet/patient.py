@@ -25,7 +25,13 @@ from decision_aid.domain.assessment import DEFAULT_RULE_ID
 from decision_aid.domain.leaflet import Block, Count, Figure
 from decision_aid.present.levels import level_style
 from decision_aid.present.override import ClinicianView
-from decision_aid.present.wording import CLINICIANS_VIEW, NOT_A_DECISION, RULE_OUTCOME
+from decision_aid.present.wording import (
+    CLINICIANS_VIEW,
+    NOT_A_DECISION,
+    NOT_ASSESSED,
+    NOT_ASSESSED_WHY,
+    RULE_OUTCOME,
+)
 from decision_aid.sheet.choose import SheetChoice, deciding_reasons
 from decision_aid.sheet.icons import MAX_PEOPLE, IconArray
 from decision_aid.sheet.layout import (
@@ -69,6 +75,8 @@ class SheetContext:
     styles: dict[str, ParagraphStyle]
     cite: Citations
     choice: SheetChoice | None
+    assessed: bool
+    """False for a blank form: "Not assessed yet", no outcome, no reasons."""
 
 
 class PatientPages:
@@ -108,6 +116,22 @@ class PatientPages:
         )
         return badge
 
+    def not_assessed(self) -> Flowable:
+        """In place of the outcome's badge on a blank form: framed, with no level's colour."""
+        words = para(Markup(f"…&nbsp; {text(NOT_ASSESSED)}"), self.s["badge"])
+        badge = table([[words]], colWidths=[FRAME_WIDTH])
+        badge.setStyle(
+            table_style(
+                [
+                    ("BOX", (0, 0), (-1, -1), 1.5, colors.black, None, (4, 3)),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                    ("TOPPADDING", (0, 0), (-1, -1), 8),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 10),
+                ]
+            )
+        )
+        return badge
+
     def page_decision(self) -> list[Flowable]:
         s, c, a = self.s, self.c, self.c.assessment
         choice = c.choice
@@ -126,6 +150,14 @@ class PatientPages:
                 )
             )
         story += heading("What the decision aid found", s["h2"])
+        if not c.assessed:  # a blank form: no outcome, no reasons, no next steps
+            story.append(self.not_assessed())
+            story.append(Spacer(1, 2 * mm))
+            story.append(plain(NOT_ASSESSED_WHY, s["body"]))
+            if choice is not None and choice.bottom_line:
+                story += heading("What the research says", s["h2"])
+                story += self.bullets([self.cited(b.text, b.citations) for b in choice.bottom_line])
+            return story + self.still_to_check()
         view = c.override
         if view is not None and view.current:  # both labelled, both as prominent
             story.append(plain(RULE_OUTCOME, s["h3"]))
@@ -168,11 +200,12 @@ class PatientPages:
     def still_to_check(self) -> list[Flowable]:
         """What could change the outcome now, and every safety question still open."""
         a = self.c.assessment
-        if not a.missing and not a.to_check:
+        missing = a.missing if self.c.assessed else ()  # blank: all of it, and no outcome
+        if not missing and not a.to_check:
             return []
         story: list[Flowable] = [*heading("Still to check", self.s["h2"])]
-        if a.missing:
-            labels = text(", ".join(m.label for m in a.missing))
+        if missing:
+            labels = text(", ".join(m.label for m in missing))
             still = f"<b>Not known yet:</b> {labels}. The answers could change this."
             story.append(para(Markup(still), self.s["body"]))
         if a.to_check:

@@ -38,10 +38,13 @@ from decision_aid.present.override import ClinicianView
 from decision_aid.present.wording import (
     CLINICIANS_VIEW,
     NOT_A_DECISION,
+    NOT_ASSESSED,
+    NOT_ASSESSED_WHY,
     NOT_CURRENT,
     REVIEW,
     RULE_OUTCOME,
     TO_CHECK_HEADING,
+    assessed,
 )
 from decision_aid.sheet.choose import choose
 from decision_aid.sheet.fonts import BOLD, REGULAR, register_fonts
@@ -117,6 +120,7 @@ class _Sheet:
         self.part = part
         self.s: dict[str, ParagraphStyle] = styles()
         self.cite = Citations(rule_set)
+        self.assessed = assessed(answers, overridden=override is not None)
         self.context = SheetContext(
             assessment=assessment,
             rule_set=rule_set,
@@ -125,7 +129,8 @@ class _Sheet:
             patient_label=patient_label,
             styles=self.s,
             cite=self.cite,
-            choice=choose(assessment, answers, rule_set),
+            choice=choose(assessment, answers, rule_set, assessed=self.assessed),
+            assessed=self.assessed,
         )
 
     # -- page furniture --------------------------------------------------------------
@@ -197,36 +202,11 @@ class _Sheet:
         level = self.rs.levels_by_id.get(level_id) if level_id else None
         return level.label if level else (level_id or "note")
 
-    def page_clinician(self) -> list[Flowable]:
-        s = self.s
-        a, info = self.a, self.a.rule_set
-        story: list[Flowable] = [
-            NextPageTemplate("clinician"),
-            PageBreak(),
-            plain("For the clinician", s["title"]),
-        ]
-        settings = ", ".join(f"{k} = {v}" for k, v in a.settings)
-        lines = [
-            f"<b>{RULE_OUTCOME}:</b> {text(a.outcome.label)} ({text(a.outcome.id)}); decided by "
-            f"{text(', '.join(a.decided_by))}.",
-            f"<b>Settings:</b> {text(settings)}",
-            f"<b>Rule set:</b> {text(info.id)} {text(info.version)}, status "
-            f"{text(info.status)}, review by {info.review_by:%d %b %Y}, "
-            f"sha256 {text(info.digest)}",
-            f"<b>Approval:</b> {text(self.approval.describe())}",
-        ]
-        if (view := self.override) is not None:
-            said = f"{text(view.label)}, {text(view.recorded())}."
-            reason = f"Reason: {text(view.override.reason)}"
-            lines.insert(
-                1,
-                f"<b>{CLINICIANS_VIEW} (override):</b> {said} {reason}"
-                if view.current
-                else f"<b>{CLINICIANS_VIEW}: NOT CURRENT. {REVIEW}.</b> An override to {said} "
-                f"{NOT_CURRENT} {reason}",
-            )
-        story += [para(Markup(line), s["clin"]) for line in lines]
-        story += heading("Rules that fired", s["clin-h"])
+    def assessed_rules(self) -> list[Flowable]:
+        """What the rules gave, for a form with answers: the rules that fired, their actions
+        and cautions, the advice that might apply, and what could change the outcome."""
+        s, a = self.s, self.a
+        story: list[Flowable] = [*heading("Rules that fired", s["clin-h"])]
         rows = [
             [
                 para(Markup(f"<b>{h}</b>"), s["clin"])
@@ -291,6 +271,41 @@ class _Sheet:
             )
         else:
             story.append(plain("None that could change the outcome.", s["clin"]))
+        return story
+
+    def page_clinician(self) -> list[Flowable]:
+        s = self.s
+        a, info = self.a, self.a.rule_set
+        story: list[Flowable] = [
+            NextPageTemplate("clinician"),
+            PageBreak(),
+            plain("For the clinician", s["title"]),
+        ]
+        settings = ", ".join(f"{k} = {v}" for k, v in a.settings)
+        lines = [
+            f"<b>{RULE_OUTCOME}:</b> {text(a.outcome.label)} ({text(a.outcome.id)}); decided by "
+            f"{text(', '.join(a.decided_by))}."
+            if self.assessed
+            else f"<b>{RULE_OUTCOME}:</b> {NOT_ASSESSED}. {NOT_ASSESSED_WHY}",
+            f"<b>Settings:</b> {text(settings)}",
+            f"<b>Rule set:</b> {text(info.id)} {text(info.version)}, status "
+            f"{text(info.status)}, review by {info.review_by:%d %b %Y}, "
+            f"sha256 {text(info.digest)}",
+            f"<b>Approval:</b> {text(self.approval.describe())}",
+        ]
+        if (view := self.override) is not None:
+            said = f"{text(view.label)}, {text(view.recorded())}."
+            reason = f"Reason: {text(view.override.reason)}"
+            lines.insert(
+                1,
+                f"<b>{CLINICIANS_VIEW} (override):</b> {said} {reason}"
+                if view.current
+                else f"<b>{CLINICIANS_VIEW}: NOT CURRENT. {REVIEW}.</b> An override to {said} "
+                f"{NOT_CURRENT} {reason}",
+            )
+        story += [para(Markup(line), s["clin"]) for line in lines]
+        if self.assessed:
+            story += self.assessed_rules()
         story += heading(TO_CHECK_HEADING, s["clin-h"])
         if a.to_check:
             story += [
