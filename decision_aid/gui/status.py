@@ -91,8 +91,7 @@ class StatusText(QLabel):
         )
 
     def event(self, event: QEvent) -> bool:
-        shown = self.shown_text()
-        if event.type() == QEvent.Type.ToolTip and shown != self.text():
+        if event.type() == QEvent.Type.ToolTip and self.shown_text() != self.text():
             assert isinstance(event, QHelpEvent)
             own = self.toolTip()
             tip = self.text() + (f"\n{own}" if own and own != self.text() else "")
