@@ -30,7 +30,7 @@ __all__ = ["ELLIPSIS", "StatusLine", "StatusText", "cut_at_word"]
 ELLIPSIS = "…"
 
 MAX_FILE_NAME = 24
-"""A longer file name is shown with its middle left out (the tooltip has all of it)."""
+"""A longer file name is shown with its middle left out (Status in full has all of it)."""
 
 
 def cut_at_word(text: str, fits: Callable[[str], bool]) -> str:
@@ -105,6 +105,8 @@ class StatusLine:
 
     def __init__(self, bar: QStatusBar) -> None:
         self.bar = bar
+        self.document: Path | None = None
+        """The file the consultation is saved in, named in full by :meth:`in_full`."""
         self.save_label = StatusText("Nothing to keep yet")
         self.save_label.setObjectName("save-label")
         self.progress_label = StatusText()
@@ -124,7 +126,7 @@ class StatusLine:
 
     def show_kept(self, ok: bool, text: str, document: Path | None, unsaved: bool) -> None:
         """After an autosave: ``text`` is its time, or why it failed."""
-        self.save_label.setToolTip(plain_tooltip(str(document)) if document is not None else "")
+        self.document = document
         if not ok:
             self.save_label.setText(f"NOT KEPT on this computer: {text}")
             restyle(self.save_label, "font-weight:bold")
@@ -177,7 +179,10 @@ class StatusLine:
 
     def in_full(self) -> str:
         """The whole status line, a part to a line (View → Status in full), with the
-        message it shows for a while, if any (it hides the first parts meanwhile)."""
+        message it shows for a while, if any (it hides the first parts meanwhile), and the
+        file's whole path."""
         parts = (self.save_label, self.progress_label, self.approval_label, self.rules_label)
         texts = [self.bar.currentMessage(), *(part.text() for part in parts)]
+        if self.document is not None:  # its name may be shortened above
+            texts.append(f"File: {self.document}")
         return "\n".join(text for text in texts if text)

@@ -87,3 +87,4 @@ def test_a_narrow_status_line_is_cut_at_words_and_whole_by_keyboard(
     for part in _parts(window):
         assert part.text() in seen[0].split("\n")
     assert "changes not saved to Jane Doe" in seen[0]
+    assert str(tmp_path / "Jane Doe, second consultation, December.json") in seen[0]
