@@ -25,9 +25,12 @@ if TYPE_CHECKING:
     from decision_aid.domain.rules import RuleSetInfo
     from decision_aid.governance.approval import ApprovalState
 
-__all__ = ["ELLIPSIS", "StatusLine", "StatusText", "cut_at_word"]
+__all__ = ["ELLIPSIS", "MIN_START", "StatusLine", "StatusText", "cut_at_word"]
 
 ELLIPSIS = "…"
+
+MIN_START = 5
+"""The fewest characters a cut part keeps before its ellipsis ("DRAFT…", not "2…")."""
 
 MAX_FILE_NAME = 24
 """A longer file name is shown with its middle left out (Status in full has all of it)."""
@@ -35,17 +38,18 @@ MAX_FILE_NAME = 24
 
 def cut_at_word(text: str, fits: Callable[[str], bool]) -> str:
     """``text`` if it ``fits``; else its longest start that, with :data:`ELLIPSIS` after it,
-    fits and ends at a clause (before " · ", after ";"), or failing that at a word; at
-    least the ellipsis: nothing is ever cut inside a word."""
+    fits and ends at a clause (before " · ", after ";"), or failing that at a word, and
+    keeps at least :data:`MIN_START` characters ("2…" says nothing); else the ellipsis
+    alone. Nothing is ever cut inside a word."""
     if fits(text):
         return text
     words = text.split(" ")
     cuts = range(len(words) - 1, 0, -1)
     clause_ends = [n for n in cuts if words[n] == "·" or words[n - 1].endswith(";")]
     for count in [*clause_ends, *cuts]:
-        shown = " ".join(words[:count]).rstrip(" ·:;,(") + ELLIPSIS
-        if fits(shown):
-            return shown
+        start = " ".join(words[:count]).rstrip(" ·:;,(")
+        if len(start) >= MIN_START and fits(start + ELLIPSIS):
+            return start + ELLIPSIS
     return ELLIPSIS
 
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from decision_aid.gui import files
-from decision_aid.gui.status import ELLIPSIS, StatusText, cut_at_word
+from decision_aid.gui.status import ELLIPSIS, MIN_START, StatusText, cut_at_word
 from tests.gui.conftest import WindowFactory
 
 WORDS = st.lists(st.text("abc·:;(", min_size=1, max_size=6), min_size=1, max_size=8)
@@ -29,6 +29,7 @@ def test_a_cut_ends_at_a_word_and_fits(words: list[str], room: int) -> None:
     start = shown.removesuffix(ELLIPSIS)
     assert text.startswith(start)
     assert start == "" or text[len(start)] in " ·:;(", "cut inside a word"
+    assert start == "" or len(start) >= MIN_START, "too little left to say anything"
     assert len(shown) <= room or shown == ELLIPSIS
 
 
@@ -36,6 +37,7 @@ def test_a_cut_keeps_whole_clauses_where_one_fits() -> None:
     text = "2 of 5 sections complete · safety: 1 not known, 7 not answered"
     assert cut_at_word(text, lambda t: len(t) <= 40) == "2 of 5 sections complete…"
     assert cut_at_word(text, lambda t: len(t) <= 10) == "2 of 5…"
+    assert cut_at_word(text, lambda t: len(t) <= 4) == "…", '"2…" says nothing'
 
 
 def _parts(window: object) -> list[StatusText]:
