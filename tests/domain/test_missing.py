@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from decision_aid.domain import Answers, RuleSet, evaluate, load_rule_set, outcome_of
-from decision_aid.domain.engine import AnswerContext, candidate_answers, missing_work
+from decision_aid.domain.answer_context import AnswerContext
+from decision_aid.domain.engine import candidate_answers, missing_work
 from decision_aid.domain.limits import Limits
 from decision_aid.domain.questionnaire import QuestionType
 from decision_aid.domain.truth import Truth

@@ -20,8 +20,9 @@ from decision_aid.domain import (
     outcome_of,
     parse_answers,
 )
+from decision_aid.domain.answer_context import AnswerContext
 from decision_aid.domain.conditions import AnswerValue, EvaluationContext
-from decision_aid.domain.engine import AnswerContext, candidate_answers
+from decision_aid.domain.engine import candidate_answers
 from decision_aid.domain.questionnaire import Question, QuestionType
 from decision_aid.domain.rules import applies
 from decision_aid.domain.truth import Truth
