@@ -60,7 +60,7 @@ from PySide6.QtWidgets import QApplication
 from decision_aid.gui.main_window import MainWindow
 READY = {ready}
 from decision_aid.paths import bundled_rules_dir
-from decision_aid.storage import Autosave
+from decision_aid.storage.autosave import Autosave
 app = QApplication(sys.argv)
 window = MainWindow(bundled_rules_dir(), Autosave(), defer_load=True)  # as decision-aid starts
 class Quit(QObject):
@@ -110,7 +110,7 @@ def answer_to_panel(rounds: int) -> None:
     from decision_aid.domain.yamlsource import read_yaml
     from decision_aid.gui.main_window import MainWindow
     from decision_aid.paths import bundled_rules_dir
-    from decision_aid.storage import Autosave
+    from decision_aid.storage.autosave import Autosave
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     window = MainWindow(bundled_rules_dir(), Autosave(Path(tempfile.mkdtemp())))
@@ -161,7 +161,7 @@ def stale_edit(rounds: int, stale: int = 300_000) -> tuple[float, float]:
     from decision_aid.domain.consultation import Consultation
     from decision_aid.gui.state import ConsultationModel
     from decision_aid.paths import bundled_rules_dir
-    from decision_aid.storage import Autosave
+    from decision_aid.storage.autosave import Autosave
 
     class Unsaved(Autosave):
         def save(self, consultation: Consultation) -> Path:

@@ -43,7 +43,7 @@ from decision_aid.domain.layout import (
 from decision_aid.domain.leaflet import SheetContent
 from decision_aid.domain.questionnaire import NOT_KNOWN, Question, Questionnaire, QuestionType
 from decision_aid.domain.rules import Property, Reference, Rule, RuleSet, RuleSetInfo
-from decision_aid.writing import write_files
+from decision_aid.storage.atomic import write_files
 
 __all__ = [
     "SCHEMA_FILES",

@@ -30,7 +30,7 @@ from decision_aid.domain.yamlsource import dump_yaml, read_yaml
 from decision_aid.governance.keys import key_id
 from decision_aid.governance.manifest import APPROVAL_FILE, ManifestError, changed_files, manifest
 from decision_aid.governance.trust import TrustedKey, trusted_keys
-from decision_aid.storage import atomic_write
+from decision_aid.storage.atomic import atomic_write
 
 __all__ = [
     "APPROVAL_FILE",

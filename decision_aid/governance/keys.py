@@ -17,7 +17,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from decision_aid.domain.errors import DecisionAidError
-from decision_aid.storage import atomic_write, data_dir
+from decision_aid.storage.atomic import atomic_write
+from decision_aid.storage.data_folder import data_dir
 
 __all__ = [
     "MIN_PASSPHRASE",

@@ -257,7 +257,7 @@ def test_a_failed_autosave_is_shown_and_the_answer_is_kept_in_the_window(
     make_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from decision_aid.domain.errors import StorageError
-    from decision_aid.storage import Autosave
+    from decision_aid.storage.autosave import Autosave
 
     window = make_window()
     assert window.model is not None

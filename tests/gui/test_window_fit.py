@@ -17,7 +17,7 @@ from decision_aid.gui.consultation_view import ConsultationView
 from decision_aid.gui.state import ConsultationModel, utc_now
 from decision_aid.gui.undo import Undo
 from decision_aid.interchange.fhir import Subject
-from decision_aid.storage import Autosave
+from decision_aid.storage.autosave import Autosave
 from tests.conftest import BUNDLED
 from tests.gui.conftest import WindowFactory
 

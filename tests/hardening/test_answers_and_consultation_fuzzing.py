@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from decision_aid.cli import main
 from decision_aid.domain import AnswersError, InputError, evaluate, load_rule_set, parse_answers
 from decision_aid.domain.consultation import Consultation
-from decision_aid.storage import read_consultation
+from decision_aid.storage.consultation_file import read_consultation
 from tests.conftest import MINI
 from tests.hardening.harness import (
     CASE_SECONDS,
