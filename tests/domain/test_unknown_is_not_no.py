@@ -57,7 +57,8 @@ def answer_strategy(question: Question) -> st.SearchStrategy[object]:
     return st.integers(0, 5).flatmap(lambda i: st.sampled_from(blanks) if i == 0 else known)
 
 
-def _answers(values: Mapping[str, object]) -> Answers:
+def as_answers(values: Mapping[str, object]) -> Answers:
+    """Drawn values as Answers: ``UNANSWERED`` left out, ``NOT_KNOWN`` marked not known."""
     known = {k: v for k, v in values.items() if v is not UNANSWERED and v is not NOT_KNOWN}
     not_known = frozenset(k for k, v in values.items() if v is NOT_KNOWN)
     return Answers(known, not_known)  # type: ignore[arg-type]
@@ -72,7 +73,7 @@ def answers_for(rule_set: RuleSet) -> st.SearchStrategy[Answers]:
         st.sampled_from(questions).flatmap(lambda q: st.tuples(st.just(q.id), answer_strategy(q))),
         max_size=3,
     ).map(lambda changes: {**base, **dict(changes)})
-    return st.one_of(anything, near_clean).map(_answers)
+    return st.one_of(anything, near_clean).map(as_answers)
 
 
 def clean_answers(rule_set: RuleSet) -> dict[str, object]:
