@@ -229,6 +229,25 @@ def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
     assert "With no command, the consultation window opens." in " ".join(out.split())
 
 
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["chekc"], "invalid choice: 'chekc' (choose from 'new', 'check'"),
+        (["--rules"], "argument --rules: expected one argument"),
+        (["--smoke-test", "--colour"], "unrecognized arguments: --colour"),
+    ],
+)
+def test_a_bad_command_line_is_answered_with_the_whole_usage(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    err = capsys.readouterr().err
+    assert caught.value.code == 2
+    assert err.startswith("usage: decision-aid [-h] [--version] [--rules DIR] COMMAND ...")
+    assert said in err
+
+
 def test_rules_given_before_the_command_are_used(
     mini_copy: Path, answers: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -26,6 +26,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from decision_aid.authoring.cases import CaseFile
+from decision_aid.domain.assessment import DEFAULT_RULE_ID
 from decision_aid.domain.conditions import NODE_TYPES, Predicate
 from decision_aid.domain.errors import Problem, Severity
 from decision_aid.domain.layout import (
@@ -281,7 +282,7 @@ def _with_names(schema: Schema, names: _Names) -> Schema:
         case["settings"] = names.settings()
         schema["properties"]["base_answers"] = names.answers()
         expect = defs["expect"]["properties"]
-        expect["fired"] = names.rule_ids("default")
+        expect["fired"] = names.rule_ids(DEFAULT_RULE_ID)
         for field in ("might_apply", "advice_from"):
             expect[field] = names.rule_ids()
         expect["still_to_check"] = {

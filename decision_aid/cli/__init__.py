@@ -78,27 +78,48 @@ COMMANDS: tuple[Command, ...] = (
 """Every sub-command, in the order ``--help`` lists them."""
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """The whole command line; ``commands`` False: the window's options alone (no help
+    either, and its errors raised, not printed), which is all that opening the window reads."""
     top = argparse.ArgumentParser(
         prog="decision-aid",
         description="A shared decision aid: whether a treatment is worth discussing, from a "
         "rule set of YAML files. With no command, the consultation window opens.",
+        add_help=commands,
+        exit_on_error=commands,
     )
     top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     add_rules(top)  # given here, it serves the window and any command after it
     # Hidden: open the window, quit on its first paint (see decision_aid.gui.app).
     top.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
-    commands = top.add_subparsers(dest="command", metavar="COMMAND")
+    if not commands:
+        top.set_defaults(command=None)
+        return top
+    subcommands = top.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:
-        sub = commands.add_parser(command.NAME, help=command.HELP, description=command.HELP)
+        sub = subcommands.add_parser(command.NAME, help=command.HELP, description=command.HELP)
         command.configure(sub)
         sub.set_defaults(run=command.run)
     return top
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _parse(argv: Sequence[str] | None) -> tuple[argparse.ArgumentParser, argparse.Namespace]:
+    """Parse with the window's options first: building every command's options costs
+    as much as a tenth of the window's start. Anything those leave over (a command, a
+    help flag, a typo) is parsed again by the whole parser, with its messages."""
+    window = parser(commands=False)
+    try:
+        args, rest = window.parse_known_args(argv)
+        if not rest:
+            return window, args
+    except argparse.ArgumentError:
+        pass  # said again, in full, by the whole parser
     top = parser()
-    args = top.parse_args(argv)
+    return top, top.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    top, args = _parse(argv)
     resolve_rules(top, args)
     if args.command is None:
         from decision_aid.gui.app import run  # Qt loads only for the window
