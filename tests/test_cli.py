@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from decision_aid.cli import main
+from decision_aid.cli import COMMANDS, main, parse_command_line, parser
 from tests.conftest import BUNDLED, MINI
 
 SAFE = 'diagnosis: a\ntried: "yes"\nsex: male\nrisk: none\nage: 40\n'
@@ -355,3 +360,35 @@ def test_sheet_prints_the_summary_or_the_full_sheet_with_the_patient_label(
     assert pages["summary"][2].startswith("For the clinician")
     assert "JD-14" in pages["full"][0]
     assert all("for JD-14" in page for page in pages["summary"])
+
+
+_TOKENS = st.sampled_from(
+    [
+        *(command.NAME for command in COMMANDS),
+        *("--rules", "--rules=x", "--rul", "x", "rules", "--version", "--v", "--ver"),
+        *("-h", "--help", "--smoke-test", "--smoke", "--format", "json", "--", "--=x"),
+        *("--verbose", "--setting", "a=b", "--basis", "list", "-", "-x", ""),
+    ]
+)
+
+
+def _read(
+    read: Callable[[list[str]], argparse.Namespace], argv: list[str]
+) -> tuple[object, str, str]:
+    """What reading ``argv`` gives: the options, or the exit code; and what it printed."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            result: object = vars(read(argv))
+        except SystemExit as stopped:
+            result = ("exit", stopped.code)
+    return result, out.getvalue(), err.getvalue()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_TOKENS | st.text(max_size=4), max_size=5))
+def test_the_window_reads_the_command_line_as_the_whole_parser_does(argv: list[str]) -> None:
+    """Opening the window reads only its own options; whatever the line, the result (or
+    the message and exit code) is the whole parser's."""
+    expected = _read(lambda a: parser().parse_args(a), argv)
+    assert _read(lambda a: parse_command_line(a)[1], argv) == expected
