@@ -13,10 +13,19 @@ Links in it are reachable with Tab and followed with Enter.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRect, QRectF, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QColor,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+    QTextLayout,
+    QTextOption,
+)
 from PySide6.QtWidgets import QLabel, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
 from decision_aid.gui.text import html_text, show_text
@@ -56,7 +65,9 @@ class Badge(QWidget):
     no outcome yet. It paints itself, and asks its layout again only when its height
     changes: a label re-measures the whole window's layout (every word-wrapped question
     on the page) whenever its text changes, and a style sheet re-polishes it as well, so
-    on every answer those two cost more than the rest of the update together."""
+    on every answer those two cost more than the rest of the update together.
+
+    The words wrap between words, and inside one only when it is wider than the badge."""
 
     RADIUS = 6
 
@@ -70,39 +81,55 @@ class Badge(QWidget):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.4)
         self.setFont(font)
-        self.margin = self.fontMetrics().height() // 2
-        self._text = ""
+        self._layout = QTextLayout("", self.font())
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self._layout.setTextOption(option)
+        self._laid_out_for = -1
         self.background: str | None = None
         """The level's colour; None draws the dashed frame of "not assessed yet"."""
         self.foreground: str | None = None
 
+    @property
+    def margin(self) -> int:
+        return self.fontMetrics().height() // 2
+
     def text(self) -> str:
         """The words shown: the level's shape and label."""
-        return self._text
+        return self._layout.text()
 
     def show_outcome(self, shape: str, label: str, colours: tuple[str, str] | None) -> None:
         """``colours`` is (background, foreground), or None for no outcome yet."""
         text = f"{shape}\u2002{label}"
         background, foreground = colours or (None, None)
-        if (text, background, foreground) == (self._text, self.background, self.foreground):
+        if (text, background, foreground) == (self.text(), self.background, self.foreground):
             return
         height = self.heightForWidth(self.width())
-        self._text, self.background, self.foreground = text, background, foreground
+        self._layout.setText(text)
+        self._laid_out_for = -1
+        self.background, self.foreground = background, foreground
         self.setAccessibleName(f"Outcome: {label}")
         if self.heightForWidth(self.width()) != height:
             self.updateGeometry()
         self.update()
 
-    def _text_box(self, width: int) -> QRect:
-        return QRect(0, 0, max(1, width), 0).adjusted(
-            self.margin, self.margin, -self.margin, -self.margin
-        )
+    def _lay_out(self, width: int) -> float:
+        """Break the words into lines ``width`` pixels wide (margins included); their height."""
+        line_width = max(1, width - 2 * self.margin)
+        if self._laid_out_for != line_width:
+            self._layout.setFont(self.font())
+            self._layout.beginLayout()
+            y = 0.0
+            while (line := self._layout.createLine()).isValid():
+                line.setLineWidth(line_width)
+                line.setPosition(QPointF(0, y))
+                y += line.height()
+            self._layout.endLayout()
+            self._laid_out_for = line_width
+        return self._layout.boundingRect().height()
 
     def heightForWidth(self, width: int) -> int:
-        box = self._text_box(width)
-        flags = Qt.TextFlag.TextWordWrap
-        needed = self.fontMetrics().boundingRect(box, flags, self._text or " ").height()
-        return needed + 2 * self.margin
+        return math.ceil(self._lay_out(width)) + 2 * self.margin
 
     def hasHeightForWidth(self) -> bool:
         return True
@@ -114,23 +141,33 @@ class Badge(QWidget):
     def minimumSizeHint(self) -> QSize:
         return QSize(4 * self.fontMetrics().averageCharWidth(), self.heightForWidth(self.width()))
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.heightForWidth(event.size().width()) != event.size().height():
+            self.updateGeometry()  # narrower, the words take more lines (wider, fewer)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # a new screen's scale, say
+            self._laid_out_for = -1
+            self.updateGeometry()
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         box = QRectF(self.rect()).adjusted(1, 1, -1, -1)
-        text = self.palette().text().color()
+        words = self.palette().windowText().color()
         if self.background is None:
-            painter.setPen(QPen(text, 2, Qt.PenStyle.DashLine))
+            painter.setPen(QPen(words, 2, Qt.PenStyle.DashLine))
             painter.setBrush(Qt.BrushStyle.NoBrush)
         else:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(self.background))
         painter.drawRoundedRect(box, self.RADIUS, self.RADIUS)
-        painter.setPen(QColor(self.foreground) if self.foreground else text)
-        flags = Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignVCenter
-        painter.drawText(
-            self.rect().adjusted(*(self.margin,) * 2, *(-self.margin,) * 2), flags, self._text
-        )
+        painter.setPen(QColor(self.foreground) if self.foreground else words)
+        height = self._lay_out(self.width())
+        top = max(self.margin, (self.height() - height) / 2)
+        self._layout.draw(painter, QPointF(self.margin, top))
         painter.end()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
@@ -63,6 +64,25 @@ def test_a_narrow_window_puts_the_outcome_under_the_questions(
     assert window.view.tabs.isVisible(), "the outcome and the notes are in tabs"
     window.resize(1280, 700)
     qtbot.waitUntil(lambda: not window.view.narrow)
+
+
+@pytest.mark.parametrize("width", [1100, 1000, 800, 600])
+def test_the_outcome_s_words_are_never_cut_off_when_the_window_narrows(
+    make_window: WindowFactory, qtbot: QtBot, width: int
+) -> None:
+    window = make_window()
+    model = window.model
+    assert model is not None
+    model.set_answer("cardiovascular", "poorly_controlled")
+    badge = window.view.outcome.badge
+    window.resize(1400, 800)
+    qtbot.waitUntil(lambda: badge.width() > 300)
+    window.resize(width, 700)
+    qtbot.wait(50)  # the layout settles
+
+    assert "Not suitable at the moment" in badge.text()
+    assert badge.height() >= badge.heightForWidth(badge.width()), "the words are cut off"
+    assert badge.heightForWidth(160) > badge.heightForWidth(600), "the words do not wrap"
 
 
 def test_the_divider_moves_by_keyboard(make_window: WindowFactory, qtbot: QtBot) -> None:
