@@ -98,6 +98,8 @@ KEPT_IMAGE_FORMATS = ("svg",)  # icon themes; nothing else reads image files
 # PyInstaller's run-time hook for pkg_resources imports it on every start (~200 ms), only
 # because textstat (for `lint`) imports it; textstat imports it itself when `lint` runs.
 SKIPPED_RUNTIME_HOOKS = ("pyi_rth_pkgres",)
+LAZY_PACKAGES = ("domain", "governance")
+"""Packages whose public names load on first use, from the list in their ``__init__.pyi``."""
 # What the smoke test expects in a one-folder bundle, and what it must not find there.
 REQUIRED_FILES = (
     "rules/ketamine-chronic-pain/ruleset.yaml",
@@ -206,8 +208,11 @@ def analysis_options(launcher: str) -> dict[str, object]:
         (str(ROOT / "resources"), "resources"),
         # The starter rule set `decision-aid new` writes, read beside its module.
         (str(ROOT / "decision_aid" / "authoring" / "template"), "decision_aid/authoring/template"),
-        # The domain's names are read from its type stub when the package is first imported.
-        (str(ROOT / "decision_aid" / "domain" / "__init__.pyi"), "decision_aid/domain"),
+        # These packages' names are read from their type stubs when first imported.
+        *(
+            (str(ROOT / "decision_aid" / package / "__init__.pyi"), f"decision_aid/{package}")
+            for package in LAZY_PACKAGES
+        ),
     ]
     return {
         "scripts": [launcher],

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from decision_aid.cli import main
+from decision_aid.cli import COMMANDS, main, parse_command_line, parser
 from tests.conftest import BUNDLED, MINI
 
 SAFE = 'diagnosis: a\ntried: "yes"\nsex: male\nrisk: none\nage: 40\n'
@@ -229,6 +234,25 @@ def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
     assert "With no command, the consultation window opens." in " ".join(out.split())
 
 
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["chekc"], "invalid choice: 'chekc' (choose from 'new', 'check'"),
+        (["--rules"], "argument --rules: expected one argument"),
+        (["--smoke-test", "--colour"], "unrecognized arguments: --colour"),
+    ],
+)
+def test_a_bad_command_line_is_answered_with_the_whole_usage(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    err = capsys.readouterr().err
+    assert caught.value.code == 2
+    assert err.startswith("usage: decision-aid [-h] [--version] [--rules DIR] COMMAND ...")
+    assert said in err
+
+
 def test_rules_given_before_the_command_are_used(
     mini_copy: Path, answers: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -336,3 +360,35 @@ def test_sheet_prints_the_summary_or_the_full_sheet_with_the_patient_label(
     assert pages["summary"][2].startswith("For the clinician")
     assert "JD-14" in pages["full"][0]
     assert all("for JD-14" in page for page in pages["summary"])
+
+
+_TOKENS = st.sampled_from(
+    [
+        *(command.NAME for command in COMMANDS),
+        *("--rules", "--rules=x", "--rul", "x", "rules", "--version", "--v", "--ver"),
+        *("-h", "--help", "--smoke-test", "--smoke", "--format", "json", "--", "--=x"),
+        *("--verbose", "--setting", "a=b", "--basis", "list", "-", "-x", ""),
+    ]
+)
+
+
+def _read(
+    read: Callable[[list[str]], argparse.Namespace], argv: list[str]
+) -> tuple[object, str, str]:
+    """What reading ``argv`` gives: the options, or the exit code; and what it printed."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            result: object = vars(read(argv))
+        except SystemExit as stopped:
+            result = ("exit", stopped.code)
+    return result, out.getvalue(), err.getvalue()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_TOKENS | st.text(max_size=4), max_size=5))
+def test_the_window_reads_the_command_line_as_the_whole_parser_does(argv: list[str]) -> None:
+    """Opening the window reads only its own options; whatever the line, the result (or
+    the message and exit code) is the whole parser's."""
+    expected = _read(lambda a: parser().parse_args(a), argv)
+    assert _read(lambda a: parse_command_line(a)[1], argv) == expected

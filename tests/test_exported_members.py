@@ -37,12 +37,21 @@ def _has_stub(module: ModuleType) -> bool:
     return Path(str(module.__file__)).with_suffix(".pyi").is_file()
 
 
-def test_the_domain_loads_its_models_only_when_a_name_is_used() -> None:
+@pytest.mark.parametrize(
+    ("package", "name", "module"),
+    [
+        ("decision_aid.domain", "RuleSet", "decision_aid.domain.rules"),
+        ("decision_aid.governance", "AuditLog", "decision_aid.governance.audit"),
+    ],
+)
+def test_a_package_loads_its_modules_only_when_a_name_is_used(
+    package: str, name: str, module: str
+) -> None:
     code = (
-        "import sys, decision_aid.domain as d, decision_aid.domain.truth\n"
-        "before = 'decision_aid.domain.rules' in sys.modules\n"
-        "d.RuleSet\n"
-        "print(before, 'decision_aid.domain.rules' in sys.modules)"
+        f"import sys, {package} as p\n"
+        f"before = {module!r} in sys.modules\n"
+        f"p.{name}\n"
+        f"print(before, {module!r} in sys.modules)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True

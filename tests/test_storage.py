@@ -20,10 +20,10 @@ from decision_aid.domain.consultation import (
     Override,
 )
 from decision_aid.domain.errors import StorageError
-from decision_aid.storage import (
+from decision_aid.storage.atomic import atomic_write
+from decision_aid.storage.autosave import Autosave
+from decision_aid.storage.consultation_file import (
     MAX_CONSULTATION_BYTES,
-    Autosave,
-    atomic_write,
     read_consultation,
     write_consultation,
 )

@@ -1,20 +1,10 @@
 """Warnings a rule author should act on, though the rule set still loads.
 
-* ``smog-over-8``: the patient-facing text as a whole reads above SMOG grade 8 (IPDAS);
-  the hardest sentences are named.
-* ``hard-sentence``: one patient-facing sentence with four or more long words (three
-  syllables or more), or more than 25 words.
-* ``unused-reference``: a reference that no rule and no sheet text cites.
-* ``unread-question``: a question that no rule, ``show_when`` or sheet reads.
-* ``review-overdue``: the review-by date has passed.
-
-With the z3 solver installed, three more are found over every possible answer set:
-
-* ``never-fires``: no answer set makes the rule certainly true.
-* ``never-decides``: the outcome is the same with and without the rule, for every answer set.
-* ``gap``: a fully answered consultation that no rule with an outcome covers.
-
-A rule accepts a warning with ``lint_ignore: {code: reason}``; the reason is required.
+Each warning has a code, listed with what it means in :data:`WARNINGS`; ``never-fires``,
+``never-decides`` and ``gap`` need the z3 solver and are found over every possible answer
+set. A rule accepts one of :data:`RULE_WARNINGS` with ``lint_ignore: {code: reason}``; the
+domain checks only that each entry has a reason, and :func:`lint_ignore_problems` (run by
+``check`` and ``lint``) that each code is one a rule can accept.
 """
 
 from __future__ import annotations
@@ -25,12 +15,33 @@ from datetime import date
 
 import textstat
 
-from decision_aid.domain.errors import Problem, Severity
+from decision_aid.domain.errors import Problem, Severity, add_codes
 from decision_aid.domain.layout import QUESTIONNAIRE_FILE, REFERENCES_FILE, RULESET_FILE, SHEET_FILE
 from decision_aid.domain.rules import RuleSet
 from decision_aid.domain.sources import Place
+from decision_aid.domain.validation import did_you_mean
 
-__all__ = ["MAX_SMOG", "lint"]
+__all__ = ["MAX_SMOG", "RULE_WARNINGS", "WARNINGS", "lint", "lint_ignore_problems"]
+
+WARNINGS: Mapping[str, str] = {
+    "smog-over-8": "the patient-facing text as a whole reads above SMOG grade 8",
+    "hard-sentence": "a patient-facing sentence with 4+ long words or over 25 words",
+    "unused-reference": "a reference no rule and no sheet text cites",
+    "unread-question": "a question no rule, `show_when` or sheet reads",
+    "review-overdue": "the review-by date has passed",
+    "never-fires": "no answer set makes the rule certainly true",
+    "never-decides": "whenever the rule fires, another rule gives the same or a more "
+    "restrictive outcome, so it never changes the outcome",
+    "gap": "fully answered consultations that no rule with an outcome covers, so only the "
+    "default decides them",
+}
+"""Every warning lint gives, and what it means: the start of its row in the problem table
+of docs/rule-language.md."""
+
+RULE_WARNINGS = frozenset({"hard-sentence", "never-fires", "never-decides"})
+"""The warnings a rule may accept with ``lint_ignore``."""
+
+add_codes([*WARNINGS, "unknown-warning"])
 
 MAX_SMOG = 8.0
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -151,6 +162,20 @@ def _solver(rule_set: RuleSet, chosen: Mapping[str, str]) -> list[Problem]:
                 )
             )
     return problems
+
+
+def lint_ignore_problems(rule_set: RuleSet) -> list[Problem]:
+    """An error for each ``lint_ignore`` code that is not a warning a rule can accept."""
+    return [
+        rule_set.sources.rule(rule.id, ("lint_ignore", code)).problem(
+            "unknown-warning",
+            f"'{code}' is not a warning a rule can accept (only "
+            f"{', '.join(sorted(RULE_WARNINGS))}){did_you_mean(code, RULE_WARNINGS)}",
+        )
+        for rule in rule_set.rules
+        for code in rule.lint_ignore
+        if code not in RULE_WARNINGS
+    ]
 
 
 def lint(

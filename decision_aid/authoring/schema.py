@@ -26,6 +26,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from decision_aid.authoring.cases import CaseFile
+from decision_aid.domain.assessment import DEFAULT_RULE_ID
 from decision_aid.domain.conditions import NODE_TYPES, Predicate
 from decision_aid.domain.errors import Problem, Severity
 from decision_aid.domain.layout import (
@@ -43,7 +44,7 @@ from decision_aid.domain.layout import (
 from decision_aid.domain.leaflet import SheetContent
 from decision_aid.domain.questionnaire import NOT_KNOWN, Question, Questionnaire, QuestionType
 from decision_aid.domain.rules import Property, Reference, Rule, RuleSet, RuleSetInfo
-from decision_aid.writing import write_files
+from decision_aid.storage.atomic import write_files
 
 __all__ = [
     "SCHEMA_FILES",
@@ -281,7 +282,7 @@ def _with_names(schema: Schema, names: _Names) -> Schema:
         case["settings"] = names.settings()
         schema["properties"]["base_answers"] = names.answers()
         expect = defs["expect"]["properties"]
-        expect["fired"] = names.rule_ids("default")
+        expect["fired"] = names.rule_ids(DEFAULT_RULE_ID)
         for field in ("might_apply", "advice_from"):
             expect[field] = names.rule_ids()
         expect["still_to_check"] = {

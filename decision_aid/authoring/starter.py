@@ -15,7 +15,7 @@ from decision_aid.authoring.schema import write_schemas
 from decision_aid.domain.errors import StorageError
 from decision_aid.domain.layout import SCHEMAS
 from decision_aid.domain.loading import load_rule_set
-from decision_aid.writing import write_files
+from decision_aid.storage.atomic import write_files
 
 __all__ = ["REVIEW_AFTER", "TEMPLATE", "new_rule_set"]
 

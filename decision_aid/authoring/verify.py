@@ -63,6 +63,7 @@ __all__ = [
     "encoded_outcome",
     "encoded_truth",
     "findings",
+    "levels_disagree",
     "lint_rules",
     "setting_combinations",
     "verify",
@@ -352,6 +353,19 @@ def encoded_outcome(rule_set: RuleSet, answers: Answers, settings: Mapping[str, 
         raise Undecided
     level: str = rule_set.info.levels[solver.model().eval(rank).as_long()].id
     return level
+
+
+def levels_disagree(rule_set: RuleSet, settings: Mapping[str, str]) -> dict[str, Any] | None:
+    """An answers file on which the level-by-level encoding the properties are proved with
+    ("the outcome is this level or more restrictive") says otherwise than the outcome's
+    encoding, for some level; None when the solver proves the two agree on every answer set
+    (to hold the one to the other)."""
+    prover = _Prover(rule_set, settings)
+    for level in range(len(rule_set.info.levels) + 1):
+        found = prover.counterexample(prover.reaches(level) != (prover.outcome >= level))
+        if found is not None:
+            return found
+    return None
 
 
 def _check(solver: z3.Solver, deadline: float | None) -> Any:

@@ -20,7 +20,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import Protocol
+from typing import NoReturn, Protocol
 
 from decision_aid import __version__
 from decision_aid.cli import (
@@ -43,7 +43,7 @@ from decision_aid.cli import (
 )
 from decision_aid.cli.options import EXIT_FAILED, add_rules, resolve_rules
 
-__all__ = ["COMMANDS", "Command", "main", "parser"]
+__all__ = ["COMMANDS", "Command", "main", "parse_command_line", "parser"]
 
 
 class Command(Protocol):
@@ -78,27 +78,61 @@ COMMANDS: tuple[Command, ...] = (
 """Every sub-command, in the order ``--help`` lists them."""
 
 
+def _window_options(top: argparse.ArgumentParser) -> None:
+    add_rules(top)  # given here, it serves the window and any command after it
+    # Hidden: open the window, quit on its first paint (see decision_aid.gui.app).
+    top.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
+
+
 def parser() -> argparse.ArgumentParser:
+    """The whole command line: the window's options and every command's."""
     top = argparse.ArgumentParser(
         prog="decision-aid",
         description="A shared decision aid: whether a treatment is worth discussing, from a "
         "rule set of YAML files. With no command, the consultation window opens.",
     )
     top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    add_rules(top)  # given here, it serves the window and any command after it
-    # Hidden: open the window, quit on its first paint (see decision_aid.gui.app).
-    top.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
-    commands = top.add_subparsers(dest="command", metavar="COMMAND")
+    _window_options(top)
+    subcommands = top.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:
-        sub = commands.add_parser(command.NAME, help=command.HELP, description=command.HELP)
+        sub = subcommands.add_parser(command.NAME, help=command.HELP, description=command.HELP)
         command.configure(sub)
         sub.set_defaults(run=command.run)
     return top
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+class _WindowParser(argparse.ArgumentParser):
+    """The window's options alone, with no help and no version: what it cannot read, or
+    reads wrong, it raises rather than answers, and the whole parser reads it all again."""
+
+    def __init__(self) -> None:
+        super().__init__(prog="decision-aid", add_help=False)
+        _window_options(self)
+        self.set_defaults(command=None)
+
+    def error(self, message: str) -> NoReturn:
+        raise argparse.ArgumentError(None, message)
+
+
+def parse_command_line(
+    argv: Sequence[str] | None,
+) -> tuple[argparse.ArgumentParser, argparse.Namespace]:
+    """Parse with the window's options first: building every command's options costs
+    as much as a tenth of the window's start. Anything those leave over (a command, a
+    help or version flag, a typo) is parsed again by the whole parser, with its messages."""
+    window = _WindowParser()
+    try:
+        args, rest = window.parse_known_args(argv)
+        if not rest:
+            return window, args
+    except argparse.ArgumentError:
+        pass  # said again, in full, by the whole parser
     top = parser()
-    args = top.parse_args(argv)
+    return top, top.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    top, args = parse_command_line(argv)
     resolve_rules(top, args)
     if args.command is None:
         from decision_aid.gui.app import run  # Qt loads only for the window

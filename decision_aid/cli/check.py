@@ -19,6 +19,7 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from decision_aid.authoring.cases import check_case_files
+    from decision_aid.authoring.lint import lint_ignore_problems
     from decision_aid.authoring.schema import schema_line_problems
     from decision_aid.cli.output import load, print_problems
     from decision_aid.governance.approval import approval_problems, approval_state
@@ -28,7 +29,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     state = approval_state(rule_set)
     warnings = schema_line_problems(rule_set, args.rules)
-    if problems := approval_problems(rule_set, state) + check_case_files(rule_set, args.rules):
+    problems = lint_ignore_problems(rule_set) + approval_problems(rule_set, state)
+    if problems := problems + check_case_files(rule_set, args.rules):
         print_problems([*problems, *warnings], args.format, sys.stdout)
         return EXIT_FAILED
     if warnings:

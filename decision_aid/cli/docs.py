@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     from decision_aid.cli.output import error, load, print_written
     from decision_aid.domain.errors import StorageError
     from decision_aid.paths import safe_file_name
-    from decision_aid.writing import write_files
+    from decision_aid.storage.atomic import write_files
 
     rule_set = load(args.rules, args.format)
     if rule_set is None:

@@ -74,7 +74,7 @@ def _export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from decision_aid.governance.keys import find_key, public_pem, read_public_key
-    from decision_aid.storage import atomic_write
+    from decision_aid.storage.atomic import atomic_write
 
     private = find_key(args.key)
     pem = public_pem(read_public_key(private.with_suffix(".pub")))

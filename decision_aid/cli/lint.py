@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     import sys
     from datetime import date
 
-    from decision_aid.authoring.lint import lint
+    from decision_aid.authoring.lint import lint, lint_ignore_problems
     from decision_aid.cli.output import print_problems
     from decision_aid.cli.settings import load_under
     from decision_aid.cli.solver import use_solver
@@ -40,6 +40,9 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(loaded, int):
         return loaded
     rule_set, given = loaded
+    if problems := lint_ignore_problems(rule_set):
+        print_problems(problems, args.format, sys.stdout)
+        return EXIT_FAILED
     solver = use_solver(args.no_solver, "the solver checks need z3")
     warnings = lint(rule_set, today=date.today(), solver=solver, chosen=given)
     print_problems(warnings, args.format, sys.stdout, limit=200)

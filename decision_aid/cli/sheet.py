@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     from decision_aid.domain.errors import StorageError
     from decision_aid.domain.yamlsource import read_yaml
     from decision_aid.governance.audit import record_sheet
-    from decision_aid.writing import write_file
+    from decision_aid.storage.atomic import write_file
 
     rule_set = load(args.rules, args.format)
     if rule_set is None or (state := approval(rule_set)) is None:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
 from typing import Any
 
+from decision_aid.domain.answer_context import AnswerContext
 from decision_aid.domain.assessment import (
     DEFAULT_RULE_ID,
     ConditionalAdvice,
@@ -80,7 +81,7 @@ def _heading(rule_set: RuleSet, rule: Rule, answers: Answers, missing: list[str]
     """ "If <question>: <answer> or <answer>" for the single answers that make the rule
     apply; otherwise the rule's title and the questions it waits on."""
     # engine imports this module: its helpers are imported when first needed
-    from decision_aid.domain.engine import AnswerContext, candidate_answers
+    from decision_aid.domain.engine import candidate_answers
 
     questionnaire = rule_set.questionnaire
     parts = []
@@ -129,8 +130,6 @@ def conditional_advice(
 ) -> tuple[ConditionalAdvice, ...]:
     """Advice of the rules that only might apply, each text once, under the "if …" of
     every rule it comes from; advice already certain is left out."""
-    from decision_aid.domain.engine import AnswerContext
-
     rank = rule_set.level_rank[outcome]
     certain_cautions, certain_actions = certain_advice(fired, rank, advice_limits(rule_set))
     context = AnswerContext(rule_set.questionnaire, answers)
@@ -187,8 +186,6 @@ def still_to_check(
     rule_set: RuleSet, answers: Answers, changing: Iterable[str]
 ) -> tuple[StillToCheck, ...]:
     """Every safety question that is asked (or may be) and not answered or not known."""
-    from decision_aid.domain.engine import AnswerContext
-
     context = AnswerContext(rule_set.questionnaire, answers)
     changes = set(changing)
     questionnaire = rule_set.questionnaire

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from decision_aid.domain.assessment import DEFAULT_RULE_ID
 from decision_aid.domain.base import SettingsBound
 from decision_aid.domain.conditions import Node, operators_for, walk
-from decision_aid.domain.errors import RULE_WARNINGS, Problem
+from decision_aid.domain.errors import Problem
 from decision_aid.domain.leaflet import SheetContent
 from decision_aid.domain.questionnaire import NOT_KNOWN, Question, Questionnaire, QuestionType
 from decision_aid.domain.rules import (
@@ -310,16 +310,6 @@ def _check_rule(
         problems += _check_advice_limit(where, ranks)
         problems += _check_not_known(where, ranks, info.assess_first)
         problems += _check_only_for(where, info)
-    for code in rule.lint_ignore:
-        if code not in RULE_WARNINGS:
-            problems.append(
-                where.problem(
-                    ("lint_ignore", code),
-                    "unknown-warning",
-                    f"'{code}' is not a warning a rule can accept"
-                    f"{did_you_mean(code, RULE_WARNINGS)}",
-                )
-            )
     problems += _check_citations(where, rule.citations, reference_ids)
     return problems
 

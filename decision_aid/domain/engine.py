@@ -37,6 +37,7 @@ from decision_aid.domain.advice import (
     outcome_words,
     still_to_check,
 )
+from decision_aid.domain.answer_context import AnswerContext
 from decision_aid.domain.assessment import (
     DEFAULT_RULE_ID,
     Assessment,
@@ -71,46 +72,12 @@ from decision_aid.domain.truth import TRUTH_OF, Truth
 from decision_aid.domain.validation import did_you_mean
 
 __all__ = [
-    "AnswerContext",
     "candidate_answers",
     "evaluate",
     "missing_work",
     "outcome_of",
     "resolve_settings",
 ]
-
-
-class AnswerContext:
-    """Answers seen through the questionnaire: visibility is computed once per question."""
-
-    def __init__(self, questionnaire: Questionnaire, answers: Answers) -> None:
-        self._questionnaire = questionnaire
-        self._answers = answers
-        self._visible: dict[str, Truth] = {}
-
-    def visibility(self, question_id: str) -> Truth:
-        value = self._visible.get(question_id)
-        if value is None:
-            question = self._questionnaire.by_id.get(question_id)
-            condition = question.show_when if question is not None else None
-            value = Truth.TRUE if condition is None else condition.truth(self)
-            self._visible[question_id] = value
-        return value
-
-    def answer(self, question_id: str) -> AnswerValue | None:
-        return self._answers.get(question_id)
-
-    def answer_text(self, question_id: str) -> str:
-        value = self._answers.get(question_id)
-        if value is None:
-            return "not known" if question_id in self._answers.not_known else "not answered"
-        questionnaire = self._questionnaire
-        if isinstance(value, tuple):
-            return "answer: " + ", ".join(questionnaire.option_label(question_id, v) for v in value)
-        if isinstance(value, str):
-            return "answer: " + questionnaire.option_label(question_id, value)
-        question = questionnaire.by_id[question_id]
-        return f"answer: {value:g}" + (f" {question.unit}" if question.unit else "")
 
 
 def resolve_settings(rule_set: RuleSet, given: Mapping[str, str] | None = None) -> dict[str, str]:

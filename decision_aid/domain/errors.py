@@ -17,6 +17,7 @@ The tree::
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -30,6 +31,8 @@ __all__ = [
     "RuleSetError",
     "Severity",
     "StorageError",
+    "add_codes",
+    "known_codes",
 ]
 
 
@@ -52,7 +55,7 @@ PROBLEM_CODES = frozenset(
         "unknown-setting", "unknown-choice", "unknown-reference", "operator-mismatch",
         "out-of-range", "show-when-cycle", "safety-not-known", "unsafe-not-known",
         "reserved-id", "yes-no-options", "number-options", "too-few-options", "number-range",
-        "not-a-number", "not-multiple", "empty-property", "unknown-warning", "empty-limit",
+        "not-a-number", "not-multiple", "empty-property", "empty-limit",
         # what verify would find, seen without a solver
         "level-order", "absolute-level", "unverified-source",
         # what is shown is what is recorded
@@ -63,17 +66,29 @@ PROBLEM_CODES = frozenset(
         "bad-case", "bad-answer",
         # governance (decision_aid.governance): check only
         "not-approved", "retired",
-        # warnings from decision-aid lint
-        "smog-over-8", "hard-sentence", "unused-reference", "unread-question", "review-overdue",
-        "never-fires", "never-decides", "gap",
         # warnings from decision-aid check
         "schema-line",
     }
 )  # fmt: skip
-"""Every problem code; each has a line in docs/rule-language.md."""
+"""The codes of what loading, the checks, the case runner and governance find; each has a
+line in docs/rule-language.md. Lint's warnings are listed with lint
+(:data:`decision_aid.authoring.lint.WARNINGS`), which adds them with :func:`add_codes`."""
 
-RULE_WARNINGS = frozenset({"hard-sentence", "never-fires", "never-decides"})
-"""The lint warnings a rule may accept with ``lint_ignore``."""
+_KNOWN_CODES = set(PROBLEM_CODES)
+
+
+def add_codes(codes: Iterable[str]) -> None:
+    """Let a :class:`Problem` carry ``codes`` too: a tool outside the domain lists the codes
+    it reports next to itself and adds them here when its module is imported.
+
+    The trap: a code added so is known only once that module has been imported.
+    """
+    _KNOWN_CODES.update(codes)
+
+
+def known_codes() -> frozenset[str]:
+    """Every code a :class:`Problem` may carry: :data:`PROBLEM_CODES` and those added."""
+    return frozenset(_KNOWN_CODES)
 
 
 @dataclass(frozen=True, order=True)
@@ -88,7 +103,7 @@ class Problem:
     severity: Severity = Severity.ERROR
 
     def __post_init__(self) -> None:
-        if self.code not in PROBLEM_CODES:
+        if self.code not in _KNOWN_CODES:
             raise ValueError(f"undocumented problem code {self.code!r}")
 
     def format(self) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from decision_aid.domain.engine import AnswerContext
+from decision_aid.domain.answer_context import AnswerContext
 from decision_aid.domain.questionnaire import Answers
 from decision_aid.domain.rules import RuleSet
 from decision_aid.domain.truth import Truth

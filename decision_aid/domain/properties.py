@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from decision_aid.domain.engine import AnswerContext, outcome_of
+from decision_aid.domain.answer_context import AnswerContext
+from decision_aid.domain.engine import outcome_of
 from decision_aid.domain.questionnaire import Answers
 from decision_aid.domain.rules import Property, RuleSet, applies
 from decision_aid.domain.truth import Truth

@@ -2,29 +2,12 @@
 
 It may import the domain and storage; the window, the sheet and the CLI read it; the
 domain never does (import-linter keeps it so).
+
+The public names are listed once, in ``__init__.pyi``, and each is loaded on first use
+(as in the domain): the window checks the approval before its first answer, and loads the
+audit trail only when it first records an event.
 """
 
-from __future__ import annotations
+import lazy_loader
 
-from decision_aid.governance.approval import (
-    ApprovalError,
-    ApprovalKind,
-    ApprovalState,
-    approval_problems,
-    approval_state,
-    approve,
-)
-from decision_aid.governance.audit import AuditError, AuditEvent, AuditLog, record
-
-__all__ = [
-    "ApprovalError",
-    "ApprovalKind",
-    "ApprovalState",
-    "AuditError",
-    "AuditEvent",
-    "AuditLog",
-    "approval_problems",
-    "approval_state",
-    "approve",
-    "record",
-]
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

@@ -6,6 +6,9 @@ over the loader's digest and every file in the folder (:mod:`~decision_aid.gover
 and its review date has not passed. ``status: approved`` in ``ruleset.yaml`` claims it;
 the signature proves it. Every other state is a mark the window and the sheet show, in
 the words of :meth:`ApprovalState.describe`.
+
+The cryptography is loaded only for a rule set that holds an approval: reading keys
+costs a tenth of the window's start, and a draft has no signature to check.
 """
 
 from __future__ import annotations
@@ -17,20 +20,23 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from decision_aid.domain.errors import DecisionAidError, Problem
 from decision_aid.domain.rules import RuleSet, Status
 from decision_aid.domain.yamlsource import dump_yaml, read_yaml
-from decision_aid.governance.keys import key_id
 from decision_aid.governance.manifest import APPROVAL_FILE, ManifestError, changed_files, manifest
-from decision_aid.governance.trust import TrustedKey, trusted_keys
-from decision_aid.storage import atomic_write
+from decision_aid.storage.atomic import atomic_write
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
+
+    from decision_aid.governance.trust import TrustedKey
 
 __all__ = [
     "APPROVAL_FILE",
@@ -46,7 +52,6 @@ __all__ = [
 ]
 
 FORMAT = "decision-aid-approval/1"
-_RAW = (serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
 class ApprovalError(DecisionAidError):
@@ -197,6 +202,11 @@ def _read_approval(path: Path) -> SignedApproval | str:
 
 
 def _verify(signed: SignedApproval) -> Ed25519PublicKey | str:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from decision_aid.governance.keys import key_id
+
     try:
         public = Ed25519PublicKey.from_public_bytes(
             base64.b64decode(signed.public_key, validate=True)
@@ -211,10 +221,6 @@ def _verify(signed: SignedApproval) -> Ed25519PublicKey | str:
     except InvalidSignature:
         return f"{APPROVAL_FILE} was altered after signing, or signed by another key"
     return public
-
-
-def _same_key(a: Ed25519PublicKey, b: Ed25519PublicKey) -> bool:
-    return a.public_bytes(*_RAW) == b.public_bytes(*_RAW)
 
 
 def approval_state(
@@ -248,9 +254,12 @@ def approval_state(
         "reviewer": signed.reviewer, "role": signed.role, "approved_on": on,
         "key_id": signed.key_id,
     }  # fmt: skip
-    keys = trusted_keys()[0] if trusted is None else trusted
-    found = keys.get(signed.key_id)
-    if found is None or not _same_key(found.key, public):
+    if trusted is None:
+        from decision_aid.governance.trust import trusted_keys
+
+        trusted = trusted_keys()[0]
+    found = trusted.get(signed.key_id)
+    if found is None or found.key != public:
         return ApprovalState(ApprovalKind.UNTRUSTED, **base, **who)
     try:
         now = manifest(root)
@@ -324,6 +333,8 @@ def approve(
         files = manifest(folder)
     except ManifestError as error:
         raise ApprovalError(str(error)) from None
+    from decision_aid.governance.keys import key_id, raw_public_key
+
     public = key.public_key()
     body: dict[str, Any] = {
         "format": FORMAT,
@@ -334,7 +345,7 @@ def approve(
         "role": role.strip(),
         "date": when.isoformat(),
         "key_id": key_id(public),
-        "public_key": base64.b64encode(public.public_bytes(*_RAW)).decode(),
+        "public_key": base64.b64encode(raw_public_key(public)).decode(),
         "files": files,
         "signature": "",
     }

@@ -54,7 +54,8 @@ from decision_aid.governance.audit_entries import (
     verify_bytes,
 )
 from decision_aid.governance.installation import AuditSettings, audit_settings
-from decision_aid.storage import atomic_write, data_dir
+from decision_aid.storage.atomic import atomic_write
+from decision_aid.storage.data_folder import data_dir
 
 if TYPE_CHECKING:
     from decision_aid.domain import Assessment, RuleSet

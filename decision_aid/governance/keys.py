@@ -17,7 +17,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from decision_aid.domain.errors import DecisionAidError
-from decision_aid.storage import atomic_write, data_dir
+from decision_aid.storage.atomic import atomic_write
+from decision_aid.storage.data_folder import data_dir
 
 __all__ = [
     "MIN_PASSPHRASE",
@@ -31,6 +32,7 @@ __all__ = [
     "load_public_key",
     "new_key",
     "public_pem",
+    "raw_public_key",
     "read_public_key",
 ]
 
@@ -55,9 +57,13 @@ def keys_dir() -> Path:
     return data_dir() / "keys"
 
 
+def raw_public_key(public: Ed25519PublicKey) -> bytes:
+    """The key's 32 bytes, as an approval holds them and its id is made from."""
+    return public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
 def key_id(public: Ed25519PublicKey) -> str:
-    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return hashlib.sha256(raw).hexdigest()[:16]
+    return hashlib.sha256(raw_public_key(public)).hexdigest()[:16]
 
 
 def public_pem(public: Ed25519PublicKey) -> bytes:

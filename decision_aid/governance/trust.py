@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from platformdirs import site_config_path, user_config_path
 
 from decision_aid.governance.keys import KeyFileError, key_id, public_pem, read_public_key
-from decision_aid.storage import atomic_write
+from decision_aid.storage.atomic import atomic_write
 
 __all__ = [
     "TRUST_DIRS_VARIABLE",

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from decision_aid import __version__
 from decision_aid.gui.dialogs import show_message
 from decision_aid.gui.main_window import MainWindow
-from decision_aid.storage import Autosave
+from decision_aid.storage.autosave import Autosave
 
 if TYPE_CHECKING:
     from decision_aid.domain.consultation import Consultation

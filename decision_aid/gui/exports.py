@@ -13,7 +13,7 @@ from decision_aid.domain.errors import DecisionAidError
 from decision_aid.gui import actions
 from decision_aid.gui.dialogs import show_error, show_message
 from decision_aid.gui.preferences import clinician_name
-from decision_aid.writing import write_file, write_files
+from decision_aid.storage.atomic import write_file, write_files
 
 if TYPE_CHECKING:
     from decision_aid.gui.main_window import MainWindow

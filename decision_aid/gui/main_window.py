@@ -30,7 +30,7 @@ from decision_aid.gui.status import StatusLine
 from decision_aid.gui.text import literal_title
 from decision_aid.gui.theme import style_sheet
 from decision_aid.gui.undo import Undo
-from decision_aid.storage import Autosave, Pending
+from decision_aid.storage.autosave import Autosave, Pending
 
 if TYPE_CHECKING:
     from decision_aid.domain.consultation import Consultation

@@ -13,10 +13,20 @@ Links in it are reachable with Tab and followed with Enter.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QColor,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+    QTextLayout,
+    QTextOption,
+)
+from PySide6.QtWidgets import QLabel, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
 from decision_aid.gui.text import html_text, show_text
 from decision_aid.gui.theme import restyle, warning_colour
@@ -49,6 +59,117 @@ def _label(text: str = "", *, name: str) -> QLabel:
     label.setTextFormat(Qt.TextFormat.RichText)
     label.setObjectName(name)
     return label
+
+
+class Badge(QWidget):
+    """The outcome's shape and words on the level's colour; a dashed frame while there is
+    no outcome yet. It paints itself, and asks its layout again only when its height
+    changes: a label re-measures the whole window's layout (every word-wrapped question
+    on the page) whenever its text changes, and a style sheet re-polishes it as well, so
+    on every answer those two cost more than the rest of the update together.
+
+    The words wrap between words, and inside one only when it is wider than the badge."""
+
+    RADIUS = 6
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("badge")
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        font = self.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        self.setFont(font)
+        self._layout = QTextLayout("", self.font())
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self._layout.setTextOption(option)
+        self._laid_out_for = -1
+        self.background: str | None = None
+        """The level's colour; None draws the dashed frame of "not assessed yet"."""
+        self.foreground: str | None = None
+
+    @property
+    def margin(self) -> int:
+        return self.fontMetrics().height() // 2
+
+    def text(self) -> str:
+        """The words shown: the level's shape and label."""
+        return self._layout.text()
+
+    def show_outcome(self, shape: str, label: str, colours: tuple[str, str] | None) -> None:
+        """``colours`` is (background, foreground), or None for no outcome yet."""
+        text = f"{shape}\u2002{label}"
+        background, foreground = colours or (None, None)
+        if (text, background, foreground) == (self.text(), self.background, self.foreground):
+            return
+        height = self.heightForWidth(self.width())
+        self._layout.setText(text)
+        self._laid_out_for = -1
+        self.background, self.foreground = background, foreground
+        self.setAccessibleName(f"Outcome: {label}")
+        if self.heightForWidth(self.width()) != height:
+            self.updateGeometry()
+        self.update()
+
+    def _lay_out(self, width: int) -> float:
+        """Break the words into lines ``width`` pixels wide (margins included); their height."""
+        line_width = max(1, width - 2 * self.margin)
+        if self._laid_out_for != line_width:
+            self._layout.setFont(self.font())
+            self._layout.beginLayout()
+            y = 0.0
+            while (line := self._layout.createLine()).isValid():
+                line.setLineWidth(line_width)
+                line.setPosition(QPointF(0, y))
+                y += line.height()
+            self._layout.endLayout()
+            self._laid_out_for = line_width
+        return self._layout.boundingRect().height()
+
+    def heightForWidth(self, width: int) -> int:
+        return math.ceil(self._lay_out(width)) + 2 * self.margin
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def sizeHint(self) -> QSize:
+        width = max(self.width(), 10 * self.fontMetrics().averageCharWidth())
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(4 * self.fontMetrics().averageCharWidth(), self.heightForWidth(self.width()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.heightForWidth(event.size().width()) != event.size().height():
+            self.updateGeometry()  # narrower, the words take more lines (wider, fewer)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # a new screen's scale, say
+            self._laid_out_for = -1
+            self.updateGeometry()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        box = QRectF(self.rect()).adjusted(1, 1, -1, -1)
+        words = self.palette().windowText().color()
+        if self.background is None:
+            painter.setPen(QPen(words, 2, Qt.PenStyle.DashLine))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+        else:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(self.background))
+        painter.drawRoundedRect(box, self.RADIUS, self.RADIUS)
+        painter.setPen(QColor(self.foreground) if self.foreground else words)
+        height = self._lay_out(self.width())
+        top = max(self.margin, (self.height() - height) / 2)
+        self._layout.draw(painter, QPointF(self.margin, top))
+        painter.end()
 
 
 WORKING = "Working out what could change the outcome…"
@@ -98,8 +219,7 @@ class OutcomePanel(QWidget):
         self.setAccessibleName("Outcome")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.badge = _label(name="badge")
-        self.badge.setMargin(10)
+        self.badge = Badge()
         self.caption = _label(NOT_A_DECISION, name="caption")
         self.override = _label(name="override")
         self.override.setVisible(False)
@@ -112,10 +232,15 @@ class OutcomePanel(QWidget):
         self.details.setAccessibleName("Why, what to do, and what we still need to know")
         self.details.setOpenLinks(False)
         self.details.setMinimumHeight(self.fontMetrics().height() * 3)  # it scrolls
+        # A scroll bar that comes and goes lays the whole text out twice on each change.
+        self.details.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.details.anchorClicked.connect(self._on_link)
         self.show_sources = False
         """The details switch: rule ids and citation tags beside each reason."""
         self._shown: tuple[Assessment, RuleSet, ClinicianView | None, bool, bool] | None = None
+        self._missing_links: list[str] = []
+        self._shown_html = ""
+        self._to_check_links: list[str] = []
         for widget in (self.approval, self.badge, self.caption, self.override):
             layout.addWidget(widget)
         layout.addWidget(self.details, 1)
@@ -132,21 +257,22 @@ class OutcomePanel(QWidget):
         """``assessed`` False: no answer yet. ``missing_ready`` False: what is missing is
         still being worked out (off the UI thread), and is shown once it is."""
         self._shown = (assessment, rule_set, override, assessed, missing_ready)
+        shows_missing = assessed and missing_ready
+        self._missing_links = [m.question_id for m in assessment.missing] if shows_missing else []
+        self._to_check_links = [c.question_id for c in assessment.to_check] if shows_missing else []
         if not assessed:
-            self._show_badge(
-                "…", NOT_ASSESSED, "border:2px dashed palette(text); border-radius:6px;"
-            )
+            self.badge.show_outcome("…", NOT_ASSESSED, None)
             html = "<p>Answer the questions to see what the rule set suggests.</p>"
         else:
             rank = rule_set.level_rank[assessment.outcome.id]
             style = level_style(rank, len(rule_set.info.levels))
-            sheet = f"background:{style.background}; color:{style.foreground}; border-radius:6px;"
-            self._show_badge(style.shape, assessment.outcome.label, sheet)
+            colours = (style.background, style.foreground)
+            self.badge.show_outcome(style.shape, assessment.outcome.label, colours)
             html = self._details(assessment, rule_set, missing_ready=missing_ready)
         show_text(self.caption, NOT_A_DECISION)
         self._show_override(override, rule_set)
-        if html != self.details.property("shown_html"):
-            self.details.setProperty("shown_html", html)
+        if html != self._shown_html:
+            self._shown_html = html
             position = self.details.verticalScrollBar().value()
             self.details.setHtml(html)
             self.details.verticalScrollBar().setValue(position)
@@ -159,15 +285,6 @@ class OutcomePanel(QWidget):
             self.show_assessment(
                 assessment, rule_set, override, assessed=assessed, missing_ready=missing_ready
             )
-
-    def _show_badge(self, shape: str, label: str, sheet: str) -> None:
-        show_text(
-            self.badge,
-            f"<span style='font-size:150%'>{html_text(shape)}</span>&nbsp; "
-            f"<b style='font-size:130%'>{html_text(label)}</b>",
-        )
-        restyle(self.badge, sheet)
-        self.badge.setAccessibleName(f"Outcome: {label}")
 
     def show_approval(self, mark: str | None) -> None:
         """The rule set's approval mark (ApprovalState.describe()); None when approved."""
@@ -242,16 +359,11 @@ class OutcomePanel(QWidget):
 
     def missing_links(self) -> list[str]:
         """The question ids the "could change the outcome now" links point at, in order."""
-        return self._links(MISSING_HEADING)
+        return list(self._missing_links)
 
     def to_check_links(self) -> list[str]:
         """The question ids the "safety questions still to check" links point at."""
-        return self._links(TO_CHECK_HEADING)
-
-    def _links(self, heading: str) -> list[str]:
-        html = str(self.details.property("shown_html") or "")
-        section = html.partition(f"<h4>{heading}</h4>")[2].split("<h4>", 1)[0]
-        return [chunk.split("'", 1)[0] for chunk in section.split(f"href='{QUESTION_SCHEME}:")[1:]]
+        return list(self._to_check_links)
 
     def _on_link(self, url: QUrl) -> None:
         if url.scheme() == QUESTION_SCHEME:

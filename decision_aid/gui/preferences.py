@@ -9,7 +9,8 @@ import contextlib
 import json
 
 from decision_aid.domain.errors import StorageError
-from decision_aid.storage import atomic_write, data_dir
+from decision_aid.storage.atomic import atomic_write
+from decision_aid.storage.data_folder import data_dir
 
 __all__ = ["clinician_name", "preference", "set_clinician_name", "set_preference"]
 

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from decision_aid.domain.errors import DecisionAidError
 from decision_aid.gui.dialogs import show_error
 from decision_aid.gui.screen import fit_to_screen
-from decision_aid.writing import write_file
+from decision_aid.storage.atomic import write_file
 
 __all__ = ["SheetPreview", "page_images"]
 

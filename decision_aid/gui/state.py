@@ -25,7 +25,8 @@ from decision_aid.domain.errors import AnswersError, StorageError
 from decision_aid.domain.progress import Progress, progress
 from decision_aid.domain.questionnaire import parse_answers
 from decision_aid.present.override import ClinicianView, clinician_view
-from decision_aid.storage import Autosave, read_consultation, write_consultation
+from decision_aid.storage.autosave import Autosave
+from decision_aid.storage.consultation_file import read_consultation, write_consultation
 
 __all__ = ["ConsultationModel", "utc_now"]
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from decision_aid.domain import Answers, Assessment, RuleSet
+from decision_aid.domain.answer_context import AnswerContext
 from decision_aid.domain.assessment import DEFAULT_RULE_ID, FiredRule
 from decision_aid.domain.conditions import Condition
-from decision_aid.domain.engine import AnswerContext
 from decision_aid.domain.leaflet import (
     Block,
     Figure,

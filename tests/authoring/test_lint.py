@@ -9,7 +9,7 @@ import pytest
 
 from decision_aid.authoring.lint import lint
 from decision_aid.cli import main
-from decision_aid.domain import load_rule_set
+from decision_aid.domain import RuleSetError, load_rule_set
 from tests.conftest import BUNDLED
 
 
@@ -132,8 +132,20 @@ def test_a_rule_can_accept_a_warning_with_a_reason(
     )
     assert solver_warnings(mini_copy) == []
     rules.write_text(rules.read_text().replace("never-decides: a", "never-decide: a"))
+    load_rule_set(mini_copy)  # the domain reads the reason; which codes lint knows is lint's
+    refused = (
+        f"{rules}:79:33: error[unknown-warning]: 'never-decide' is not a warning a rule can "
+        "accept (only hard-sentence, never-decides, never-fires); did you mean 'never-decides'?\n"
+    )
     assert main(["check", str(mini_copy)]) == 1
-    assert "did you mean 'never-decides'?" in capsys.readouterr().out
+    assert capsys.readouterr().out == refused
+    assert main(["lint", str(mini_copy), "--no-solver"]) == 1
+    assert capsys.readouterr().out == refused
+    rules.write_text(rules.read_text().replace("never-decide: a second guard", 'never-decides: ""'))
+    with pytest.raises(
+        RuleSetError, match=r"main.yaml:79:34: error.schema.: 'never-decides' must not be empty"
+    ):
+        load_rule_set(mini_copy)
 
 
 def test_every_gap_is_listed_the_most_general_first(mini_copy: Path) -> None:

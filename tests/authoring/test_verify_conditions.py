@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 
 from decision_aid.authoring.verify import encoded_outcome, encoded_truth
 from decision_aid.domain import Answers, outcome_of
+from decision_aid.domain.answer_context import AnswerContext
 from decision_aid.domain.conditions import NODE_TYPES, Node
-from decision_aid.domain.engine import AnswerContext
 from tests.domain.condition_strategies import RULES, rooted_at
 from tests.domain.test_unknown_is_not_no import answers_for, settings_for
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 
 from decision_aid.domain import Answers, Assessment, evaluate, load_rule_set, parse_answers
 from decision_aid.domain.advice import advice_allowed
-from decision_aid.domain.engine import AnswerContext
+from decision_aid.domain.answer_context import AnswerContext
 from decision_aid.domain.errors import RuleSetError
 from decision_aid.domain.truth import Truth
 from tests.conftest import BUNDLED

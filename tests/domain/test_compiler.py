@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from pydantic import TypeAdapter
 
 from decision_aid.domain import Answers, RuleSet, evaluate, load_rule_set, outcome_of
+from decision_aid.domain.answer_context import AnswerContext
 from decision_aid.domain.assessment import DEFAULT_RULE_ID
 from decision_aid.domain.compiler import CHUNK, compile_conditions
 from decision_aid.domain.conditions import Condition
-from decision_aid.domain.engine import AnswerContext
 from decision_aid.domain.truth import Truth
 from tests.conftest import BUNDLED, MINI
 from tests.domain.test_unknown_is_not_no import answers_for, settings_for

@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 
 from decision_aid.authoring.schema import schemas
 from decision_aid.domain import Answers
+from decision_aid.domain.answer_context import AnswerContext
 from decision_aid.domain.compiler import compile_conditions
 from decision_aid.domain.conditions import NODE_TYPES, Mutation, Node, walk
-from decision_aid.domain.engine import AnswerContext
 from decision_aid.domain.questionnaire import QuestionType
 from decision_aid.domain.truth import Truth
 from tests.domain.condition_strategies import COMBINATIONS, CONDITION, LEAVES, RULES, rooted_at

@@ -6,8 +6,8 @@ import pytest
 from pydantic import TypeAdapter
 
 from decision_aid.domain import Answers, load_rule_set
+from decision_aid.domain.answer_context import AnswerContext
 from decision_aid.domain.conditions import Condition
-from decision_aid.domain.engine import AnswerContext
 from decision_aid.domain.truth import Truth
 from tests.conftest import MINI
 

@@ -25,7 +25,7 @@ from decision_aid.domain.consultation import (
 )
 from decision_aid.domain.errors import InputError
 from decision_aid.domain.questionnaire import parse_answers
-from decision_aid.storage import MAX_CONSULTATION_BYTES
+from decision_aid.storage.consultation_file import MAX_CONSULTATION_BYTES
 from tests.conftest import MINI
 
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)

@@ -17,12 +17,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from decision_aid.domain import Answers, RuleSet, evaluate, load_rule_set, outcome_of
-from decision_aid.domain.engine import AnswerContext, candidate_answers, missing_work
+from decision_aid.domain.answer_context import AnswerContext
+from decision_aid.domain.engine import candidate_answers, missing_work
 from decision_aid.domain.limits import Limits
 from decision_aid.domain.questionnaire import QuestionType
 from decision_aid.domain.truth import Truth
 from tests.conftest import BUNDLED, MINI
-from tests.domain.test_unknown_is_not_no import _answers, answer_strategy
+from tests.domain.test_unknown_is_not_no import answer_strategy, as_answers
 
 
 def brute_force(
@@ -81,7 +82,7 @@ def thresholds(tmp_path: Path, count: int, *, spread: float = 120.0) -> RuleSet:
 
 def answers_of(rule_set: RuleSet) -> st.SearchStrategy[Answers]:
     questions = list(rule_set.questionnaire.questions())
-    return st.fixed_dictionaries({q.id: answer_strategy(q) for q in questions}).map(_answers)
+    return st.fixed_dictionaries({q.id: answer_strategy(q) for q in questions}).map(as_answers)
 
 
 UNLIMITED = Limits(rules=10**6, bounds=10**6, nodes=10**6)

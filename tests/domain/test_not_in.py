@@ -14,7 +14,7 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 
 from decision_aid.authoring.mutate import mutants
 from decision_aid.domain import Answers, evaluate, load_rule_set
-from decision_aid.domain.engine import AnswerContext
+from decision_aid.domain.answer_context import AnswerContext
 from decision_aid.domain.truth import Truth
 from decision_aid.interchange.fhir import questionnaire_resource
 from tests.domain.condition_strategies import CONDITION, RULES

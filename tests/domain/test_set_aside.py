@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from decision_aid.cli import main
 from decision_aid.domain import Answers, RuleSet, evaluate, load_rule_set, parse_answers
-from decision_aid.domain.engine import AnswerContext, candidate_answers
+from decision_aid.domain.answer_context import AnswerContext
+from decision_aid.domain.engine import candidate_answers
 from decision_aid.domain.questionnaire import NOT_KNOWN
 from decision_aid.domain.truth import Truth
 from decision_aid.present.report import text_report

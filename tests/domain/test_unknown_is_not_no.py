@@ -20,8 +20,9 @@ from decision_aid.domain import (
     outcome_of,
     parse_answers,
 )
+from decision_aid.domain.answer_context import AnswerContext
 from decision_aid.domain.conditions import AnswerValue, EvaluationContext
-from decision_aid.domain.engine import AnswerContext, candidate_answers
+from decision_aid.domain.engine import candidate_answers
 from decision_aid.domain.questionnaire import Question, QuestionType
 from decision_aid.domain.rules import applies
 from decision_aid.domain.truth import Truth
@@ -56,7 +57,8 @@ def answer_strategy(question: Question) -> st.SearchStrategy[object]:
     return st.integers(0, 5).flatmap(lambda i: st.sampled_from(blanks) if i == 0 else known)
 
 
-def _answers(values: Mapping[str, object]) -> Answers:
+def as_answers(values: Mapping[str, object]) -> Answers:
+    """Drawn values as Answers: ``UNANSWERED`` left out, ``NOT_KNOWN`` marked not known."""
     known = {k: v for k, v in values.items() if v is not UNANSWERED and v is not NOT_KNOWN}
     not_known = frozenset(k for k, v in values.items() if v is NOT_KNOWN)
     return Answers(known, not_known)  # type: ignore[arg-type]
@@ -71,7 +73,7 @@ def answers_for(rule_set: RuleSet) -> st.SearchStrategy[Answers]:
         st.sampled_from(questions).flatmap(lambda q: st.tuples(st.just(q.id), answer_strategy(q))),
         max_size=3,
     ).map(lambda changes: {**base, **dict(changes)})
-    return st.one_of(anything, near_clean).map(_answers)
+    return st.one_of(anything, near_clean).map(as_answers)
 
 
 def clean_answers(rule_set: RuleSet) -> dict[str, object]:

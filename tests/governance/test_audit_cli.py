@@ -9,7 +9,7 @@ import pytest
 
 from decision_aid.cli import main
 from decision_aid.governance.audit import AuditLog
-from decision_aid.storage import data_dir
+from decision_aid.storage.data_folder import data_dir
 from tests.conftest import BUNDLED
 
 EXAMPLE = BUNDLED / "examples" / "crps-asra.yaml"

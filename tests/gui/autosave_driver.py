@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from decision_aid.domain.yamlsource import read_yaml
 from decision_aid.gui.main_window import MainWindow
-from decision_aid.storage import Autosave
+from decision_aid.storage.autosave import Autosave
 from tests.conftest import BUNDLED
 
 

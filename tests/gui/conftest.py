@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from decision_aid.gui.main_window import MainWindow
-from decision_aid.storage import Autosave
+from decision_aid.storage.autosave import Autosave
 from tests.conftest import BUNDLED
 
 WindowFactory = Callable[..., MainWindow]

@@ -18,7 +18,8 @@ from pytestqt.qtbot import QtBot
 from decision_aid.domain.yamlsource import read_yaml
 from decision_aid.gui import files
 from decision_aid.gui.main_window import MainWindow
-from decision_aid.storage import MAX_CONSULTATION_BYTES, Autosave
+from decision_aid.storage.autosave import Autosave
+from decision_aid.storage.consultation_file import MAX_CONSULTATION_BYTES
 from tests.conftest import BUNDLED
 from tests.gui.conftest import WindowFactory
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from decision_aid.domain import load_rule_set
 from decision_aid.domain.consultation import Consultation
 from decision_aid.gui.state import ConsultationModel
-from decision_aid.storage import Autosave
+from decision_aid.storage.autosave import Autosave
 from tests.conftest import BUNDLED
 
 RULES = load_rule_set(BUNDLED)

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from decision_aid.storage import STALE_TEMP_SECONDS, Autosave
+from decision_aid.storage.autosave import STALE_TEMP_SECONDS, Autosave
 from tests.hardening.autosave_sweep import consultation
 
 

@@ -6,7 +6,7 @@
 
 and answers ``pid N`` at once (a forked child claims the one autosave in DATA_DIR, as a
 restore does, and is now saving states FIRST, FIRST+1, … into it
-through :class:`decision_aid.storage.Autosave`, the window's autosave path, and
+through :class:`decision_aid.storage.autosave.Autosave`, the window's autosave path, and
 appending ``n`` to ``DATA_DIR/progress.log`` after state n is saved), then ``done
 STATUS`` once the test has killed that child. Forking from one warm process makes a run
 cost milliseconds instead of an interpreter start.
@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from decision_aid.domain.consultation import Consultation, RuleSetRef
-from decision_aid.storage import Autosave
+from decision_aid.storage.autosave import Autosave
 
 START = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
 _CHOICES = {"diagnosis": ("a", "b", "other"), "tried": ("yes", "no", "unknown")}

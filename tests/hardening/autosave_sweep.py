@@ -3,7 +3,7 @@
 """Sweeps of hostile input for the autosave folder: crafted consultation ids, and
 hostile entries (pipes, devices, links, folders, huge or oddly named files) in it.
 
-Both sweeps take the :class:`~decision_aid.storage.Autosave` factory under test, so a
+Both sweeps take the :class:`~decision_aid.storage.autosave.Autosave` factory under test, so a
 planted-bug test can pass a weakened one and watch the sweep report it. The contract
 for every case: nothing outside ``<data>/autosave/`` is created, changed, re-permissioned
 or deleted; the scan returns within :data:`SCAN_SECONDS`; only regular files in the
@@ -27,7 +27,8 @@ from pathlib import Path
 from decision_aid.domain import load_rule_set
 from decision_aid.domain.consultation import ID_PATTERN, Consultation
 from decision_aid.domain.errors import StorageError
-from decision_aid.storage import MAX_CONSULTATION_BYTES, STALE_TEMP_SECONDS, Autosave
+from decision_aid.storage.autosave import STALE_TEMP_SECONDS, Autosave
+from decision_aid.storage.consultation_file import MAX_CONSULTATION_BYTES
 from tests.conftest import MINI
 from tests.hardening.harness import CASES, CaseTimeout, budget, time_limit
 

@@ -52,7 +52,7 @@ def make_window(
 ) -> Callable[..., Any]:
     """A real consultation window (offscreen) over a rule set, autosaving privately."""
     from decision_aid.gui.main_window import MainWindow
-    from decision_aid.storage import Autosave
+    from decision_aid.storage.autosave import Autosave
 
     def make(rules_dir: Path) -> MainWindow:
         window = MainWindow(rules_dir, Autosave(private_data_dir))

@@ -49,6 +49,7 @@ __all__ = [
     "check_loader",
     "flat_values_strategy",
     "fuzz_rule_files",
+    "scalar_pool",
     "scalars_strategy",
     "structural_mutation",
     "time_limit",
@@ -245,7 +246,8 @@ _VOCABULARY = (
 )  # fmt: skip
 
 
-def _scalar_pool(trees: list[Any]) -> list[Any]:
+def scalar_pool(trees: list[Any]) -> list[Any]:
+    """Every key and scalar value in ``trees``: the values a hostile file is built from."""
     found: set[Any] = set()
 
     def walk(node: Any) -> None:
@@ -528,7 +530,7 @@ def fuzz_rule_files(
         shutil.copytree(source, work)
         originals = {name: (work / name).read_bytes() for name in names}
         trees = {name: yaml.safe_load(data) for name, data in originals.items()}
-        pool = _scalar_pool(list(trees.values()))
+        pool = scalar_pool(list(trees.values()))
         values = values_strategy(pool)
         edits = {name: mutate(originals[name], trees[name], pool, values) for name in names}
         ran = 0

@@ -23,21 +23,21 @@ from hypothesis import strategies as st
 from decision_aid.cli import main
 from decision_aid.domain import AnswersError, InputError, evaluate, load_rule_set, parse_answers
 from decision_aid.domain.consultation import Consultation
-from decision_aid.storage import read_consultation
+from decision_aid.storage.consultation_file import read_consultation
 from tests.conftest import MINI
 from tests.hardening.harness import (
     CASE_SECONDS,
     CASES,
-    _scalar_pool,
     budget,
     byte_mutation,
     flat_values_strategy,
+    scalar_pool,
     time_limit,
 )
 
 RULES = load_rule_set(MINI)
 QUESTION_IDS = sorted(RULES.questionnaire.by_id)
-POOL = _scalar_pool([json.loads(json.dumps(RULES.questionnaire.model_dump(), default=str))])
+POOL = scalar_pool([json.loads(json.dumps(RULES.questionnaire.model_dump(), default=str))])
 VALUES = flat_values_strategy(POOL)
 KEYS = st.one_of(st.sampled_from(QUESTION_IDS), st.text(max_size=8), st.integers(), st.none())
 FUZZ = settings(deadline=None, database=None, suppress_health_check=list(HealthCheck))

@@ -11,7 +11,9 @@ from pathlib import Path
 
 from decision_aid.domain.consultation import Consultation
 from decision_aid.domain.errors import InputError
-from decision_aid.storage import Autosave, Pending, atomic_write, read_consultation
+from decision_aid.storage.atomic import atomic_write
+from decision_aid.storage.autosave import Autosave, Pending
+from decision_aid.storage.consultation_file import read_consultation
 from tests.hardening.autosave_sweep import (
     SCAN_SECONDS,
     hostile_ids,

@@ -21,7 +21,7 @@ from decision_aid.cli import main
 from decision_aid.domain import load_rule_set
 from decision_aid.domain.consultation import Consultation
 from decision_aid.gui import actions, files
-from decision_aid.storage import Autosave
+from decision_aid.storage.autosave import Autosave
 from tests.conftest import MINI
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)

@@ -23,7 +23,7 @@ from decision_aid.domain import evaluate, load_rule_set
 from decision_aid.domain.consultation import Consultation
 from decision_aid.domain.errors import InputError
 from decision_aid.domain.questionnaire import parse_answers
-from decision_aid.storage import read_consultation
+from decision_aid.storage.consultation_file import read_consultation
 from tests.conftest import MINI
 from tests.hardening.consultation_sweep import (
     BAD_LINES,
@@ -63,7 +63,7 @@ FUZZ = settings(deadline=None, database=None, suppress_health_check=list(HealthC
 
 
 def _real_reader(tmp: Path) -> Reader:
-    """The window's open path: bytes on disk, read by ``storage.read_consultation``."""
+    """The window's open path: bytes on disk, read by ``read_consultation``."""
 
     def read(data: bytes) -> Consultation:
         path = tmp / "opened.json"

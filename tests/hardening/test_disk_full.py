@@ -20,12 +20,13 @@ from typing import Any
 
 import pytest
 
-from decision_aid import storage
 from decision_aid.domain import load_rule_set
 from decision_aid.domain.consultation import Consultation
 from decision_aid.domain.errors import StorageError
 from decision_aid.gui import files
-from decision_aid.storage import Autosave, atomic_write
+from decision_aid.storage.atomic import atomic_write
+from decision_aid.storage.autosave import Autosave
+from decision_aid.storage.consultation_file import read_consultation
 from tests.conftest import MINI
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -188,7 +189,7 @@ def test_window_says_not_saved_when_the_disk_is_full_and_keeps_working(
     # room again: the next edit saves everything
     window.model.set_answer("sex", "male")
     assert window.status.save_label.text().startswith("Kept on this computer")
-    saved = storage.read_consultation(path)
+    saved = read_consultation(path)
     assert saved.answers == {"diagnosis": "a", "tried": "yes", "sex": "male"}
 
 

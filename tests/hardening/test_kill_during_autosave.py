@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from decision_aid.storage import STALE_TEMP_SECONDS, Autosave
+from decision_aid.storage.autosave import STALE_TEMP_SECONDS, Autosave
 from tests.hardening.autosave_killer import state
 from tests.hardening.harness import CASES, budget
 from tests.hardening.kill_server import KillServer

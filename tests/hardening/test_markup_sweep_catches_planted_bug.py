@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
 
 from decision_aid.domain.consultation import Consultation
 from decision_aid.gui.main_window import MainWindow
-from decision_aid.storage import Autosave
+from decision_aid.storage.autosave import Autosave
 from tests.conftest import MINI
 from tests.hardening.markup import (
     PROBE_MARKUP,

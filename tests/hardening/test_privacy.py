@@ -16,7 +16,9 @@ from decision_aid.domain import evaluate, load_rule_set, parse_answers
 from decision_aid.domain.consultation import Consultation
 from decision_aid.domain.yamlsource import read_yaml
 from decision_aid.gui import actions, files
-from decision_aid.storage import Autosave, atomic_write, read_consultation, write_consultation
+from decision_aid.storage.atomic import atomic_write
+from decision_aid.storage.autosave import Autosave
+from decision_aid.storage.consultation_file import read_consultation, write_consultation
 from tests.conftest import BUNDLED, MINI
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)

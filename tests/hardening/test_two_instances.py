@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from decision_aid.domain.errors import StorageError
 from decision_aid.gui.app import offer_recovery
-from decision_aid.storage import Autosave, Pending, read_consultation
+from decision_aid.storage.autosave import Autosave, Pending
+from decision_aid.storage.consultation_file import read_consultation
 from tests.conftest import MINI
 
 ROOT = Path(__file__).parent.parent.parent

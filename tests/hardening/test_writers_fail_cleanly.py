@@ -29,7 +29,7 @@ import pytest
 
 from decision_aid.cli import main
 from decision_aid.gui import actions, exports
-from decision_aid.writing import write_files
+from decision_aid.storage.atomic import write_files
 from tests.conftest import MINI
 from tests.hardening.harness import CASES, ContractViolation
 
@@ -358,7 +358,7 @@ def test_the_sweep_reports_a_writer_that_writes_in_place(tmp_path: Path) -> None
 
 def test_the_sweep_reports_a_pair_written_one_file_at_a_time(tmp_path: Path) -> None:
     """The slip the old FHIR export made: two atomic writes, not one all-or-nothing pair."""
-    from decision_aid.writing import write_file
+    from decision_aid.storage.atomic import write_file
 
     def one_at_a_time(folder: Path) -> str | None:
         try:

@@ -1,15 +1,19 @@
-"""Writing the files the app produces (sheets, exports, references, case files): all or nothing.
+"""All or nothing: the one way the app replaces a file.
 
-Each file is first written whole to a private temporary file beside its target and
-flushed to disk; only when every file of the set is complete are they renamed into
-place. A rename that fails part-way puts back what the earlier renames replaced, so a
-pair (the FHIR response and its questionnaire) is never left half new. A full or
-read-only disk therefore leaves the previous files as they were and no temporary file
-behind, and the caller gets one :class:`StorageError` that says which file and why:
-``out.pdf: no space left on device; nothing was written``.
+Each file is first written whole to a private temporary file beside its target
+(``.<name>.<random>.tmp``), every byte checked and flushed to disk; only when every file
+of the set is complete are they renamed into place, and the folder is flushed. A rename
+that fails part-way puts back what the earlier renames replaced, so a pair (the FHIR
+response and its questionnaire) is never left half new. A full or read-only disk, or a
+crash at any moment, therefore leaves either the previous files or the new ones,
+complete: never a mixture, never a truncated file, and no temporary file behind.
+(QSaveFile was seen to commit a truncated file on a full disk, so we do not use it.)
 
-Consultations are saved by :mod:`decision_aid.storage`, which keeps its own wording
-("the previous save is kept"); this module is for files the app derives.
+The one failure is told two ways. :func:`atomic_write` saves what the app keeps (a
+consultation, an autosave, keys, the audit trail, preferences): ``c.json: could not save
+(no space left on device); the previous save is kept``. :func:`write_files` writes files
+the app derives (sheets, exports, docs, schemas): ``out.pdf: no space left on device;
+nothing was written``.
 """
 
 from __future__ import annotations
@@ -18,12 +22,16 @@ import contextlib
 import errno
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from decision_aid.domain.errors import StorageError
+from decision_aid.storage.data_folder import private_dir
 
-__all__ = ["fsync_folder", "write_all", "write_file", "write_files"]
+__all__ = ["atomic_write", "write_file", "write_files"]
+
+_Refusal = Callable[[Path, OSError], StorageError]
+"""How a failed write is told: the file that failed and why."""
 
 
 def _reason(error: OSError) -> str:
@@ -31,7 +39,7 @@ def _reason(error: OSError) -> str:
     return text[:1].lower() + text[1:]
 
 
-def write_all(fd: int, data: bytes) -> None:
+def _write_all(fd: int, data: bytes) -> None:
     """Every byte of ``data`` to ``fd``, then to the disk; OSError (ENOSPC) when it will not go."""
     view = memoryview(data)
     while view:
@@ -42,7 +50,7 @@ def write_all(fd: int, data: bytes) -> None:
     os.fsync(fd)
 
 
-def fsync_folder(folder: Path) -> None:
+def _fsync_folder(folder: Path) -> None:
     """Flush ``folder``'s entries (a rename in it) to the disk, where the platform allows."""
     with contextlib.suppress(OSError):  # not every platform lets a folder be opened
         fd = os.open(folder, os.O_RDONLY)
@@ -60,7 +68,7 @@ def _stage(path: Path, data: bytes, *, private: bool) -> Path:
         try:
             if not private and hasattr(os, "fchmod"):  # not on Windows before 3.13
                 os.fchmod(fd, 0o644)  # a reference or schema is for sharing
-            write_all(fd, data)
+            _write_all(fd, data)
         finally:
             os.close(fd)
     except BaseException:
@@ -84,16 +92,20 @@ def _make_folders(folder: Path) -> list[Path]:
 
 
 class _Commit:
-    """Renames staged files over their targets, able to undo the renames done so far."""
+    """Renames staged files over their targets, able to undo the renames done so far.
 
-    def __init__(self) -> None:
+    Only a set of files needs undoing: a single rename either happened or did not.
+    """
+
+    def __init__(self, *, undoable: bool) -> None:
+        self.undoable = undoable
         self.done: list[tuple[Path, Path | None, bool]] = []  # target, old file's link, existed
         self.backups: list[Path] = []
 
     def rename(self, temp: Path, path: Path) -> None:
         backup: Path | None = None
         existed = path.exists()
-        if path.is_file():
+        if self.undoable and path.is_file():
             backup = temp.with_name(temp.name + ".old")
             try:
                 os.link(path, backup)  # costs no space: the old file's own blocks
@@ -119,17 +131,13 @@ class _Commit:
                 backup.unlink()
 
 
-def write_files(
-    files: Mapping[Path, bytes], *, private: bool = True, make_folders: bool = False
+def _replace_all(
+    files: Mapping[Path, bytes], refusal: _Refusal, *, private: bool, make_folders: bool
 ) -> None:
-    """Write every file or none; raise :class:`StorageError` naming the file that failed.
-
-    Files are 0600 unless ``private`` is false (0644: references and schemas).
-    ``make_folders`` creates missing parent folders, and removes them again on failure.
-    """
+    """Every file or none (see the module's docstring); a failure raises ``refusal``'s error."""
     staged: list[tuple[Path, Path]] = []
     made: list[Path] = []
-    commit = _Commit()
+    commit = _Commit(undoable=len(files) > 1)
     current = next(iter(files), Path())
     try:
         for path, data in files.items():
@@ -155,12 +163,48 @@ def write_files(
                 folder.rmdir()
         if not isinstance(error, OSError):
             raise
-        raise StorageError(f"{_reason(error)}; nothing was written", path=str(current)) from None
+        raise refusal(current, error) from None
     commit.finish()
     for folder in {path.parent for path in files}:
-        fsync_folder(folder)
+        _fsync_folder(folder)
+
+
+def _nothing_written(path: Path, error: OSError) -> StorageError:
+    return StorageError(f"{_reason(error)}; nothing was written", path=str(path))
+
+
+def _not_saved(path: Path, error: OSError) -> StorageError:
+    return StorageError(
+        f"could not save ({error.strerror or error}); the previous save is kept", path=str(path)
+    )
+
+
+def write_files(
+    files: Mapping[Path, bytes], *, private: bool = True, make_folders: bool = False
+) -> None:
+    """Write every file or none; raise :class:`StorageError` naming the file that failed.
+
+    Files are 0600 unless ``private`` is false (0644: references and schemas).
+    ``make_folders`` creates missing parent folders, and removes them again on failure.
+    """
+    _replace_all(files, _nothing_written, private=private, make_folders=make_folders)
 
 
 def write_file(path: Path, data: bytes, *, private: bool = True) -> None:
     """One file, all at once (see :func:`write_files`)."""
     write_files({path: data}, private=private)
+
+
+def atomic_write(path: Path, data: bytes, *, private_folder: bool = False) -> None:
+    """Save ``data`` as ``path`` all at once, a 0600 file; StorageError on failure, the
+    previous save intact.
+
+    ``private_folder`` creates a missing folder 0700 (the autosave folder); a folder that
+    is already there is used as it is, never re-permissioned.
+    """
+    if private_folder:
+        try:
+            private_dir(path.parent)
+        except OSError as error:
+            raise StorageError(error.strerror or str(error), path=str(path)) from None
+    _replace_all({path: data}, _not_saved, private=True, make_folders=False)
