@@ -53,6 +53,8 @@ class SheetChoice:
     bottom_line: tuple[Statement, ...]
     grid: tuple[GridRow, ...]
     benefits: tuple[Figure, ...]
+    benefits_wait: bool
+    """No benefit figure fits yet, but one could once an unknown answer is known."""
     harms: tuple[Figure, ...]
     harms_not_known: tuple[UnknownHarm, ...]
     misconceptions: tuple[Misconception, ...]
@@ -109,6 +111,11 @@ def choose(
         )
 
     figures = [f for f in fitting(content.figures) if holds(f.about)]
+    could_fit = [
+        f
+        for f in fitting(content.figures)
+        if f.kind == "benefit" and f.about is not None and f.about.truth(context) is Truth.UNKNOWN
+    ]
     return SheetChoice(
         content=content,
         condition=content.condition if shown(content.condition) else None,
@@ -117,6 +124,7 @@ def choose(
         bottom_line=tuple(s for s in fitting(content.bottom_line) if holds(s.about)),
         grid=fitting(content.grid),
         benefits=tuple(f for f in figures if f.kind == "benefit"),
+        benefits_wait=bool(could_fit),
         harms=tuple(f for f in figures if f.kind == "harm"),
         harms_not_known=fitting(content.harms_not_known),
         misconceptions=fitting(content.misconceptions),

@@ -59,7 +59,6 @@ SURE_ITEMS = (
 BENEFIT, HARM = colors.HexColor("#009E73"), colors.HexColor("#D55E00")
 RULE = colors.HexColor("#999999")
 FIGURE_TEXT_POINTS = 260.0  # beside the pictures up to this; longer text goes above them
-NO_FIGURES = "There are no figures from studies for your kind of pain."
 NOT_KNOWN = "How many: not known"
 
 
@@ -284,7 +283,8 @@ class PatientPages:
             )
         )
         if not choice.benefits:
-            story.append(para(Markup(f"<b>{text(NO_FIGURES)}</b>"), s["body"]))
+            said = content.figures_wait if choice.benefits_wait else content.no_figures
+            story.append(para(Markup(f"<b>{text(said)}</b>"), s["body"]))
         name = content.treatment.name
         story += [self.figure(f, name) for f in (*choice.benefits, *choice.harms)]
         story += self.harms_not_known(choice)

@@ -43,3 +43,12 @@ def test_one_answer_is_enough_for_an_outcome() -> None:
     unknown = flat(sheet_of(RULES, {"diagnosis": "unknown"}).pages[0])
     assert NOT_ASSESSED not in unknown, '"Not known" is an answer'
     assert "Why" in sheet_of(RULES, base_answers()).pages[0].splitlines()
+
+
+def test_figures_that_wait_on_an_answer_say_so_rather_than_that_there_are_none() -> None:
+    blank = flat(sheet_of(RULES, {}).patient)
+    assert RULES.sheet is not None
+    assert RULES.sheet.figures_wait in blank, "the diagnosis is not known yet"
+    assert RULES.sheet.no_figures not in blank
+    not_known = flat(sheet_of(RULES, {"diagnosis": "unknown"}).patient)
+    assert RULES.sheet.figures_wait in not_known

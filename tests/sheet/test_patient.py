@@ -74,6 +74,7 @@ def test_a_patient_sees_the_figures_for_their_own_pain_and_only_those() -> None:
     assert "8 of 12" not in crps
     other = flat(contrast("no graded evidence").patient)
     assert "There are no figures from studies for your kind of pain." in other
+    assert "not known yet" not in other
 
 
 def test_counts_are_never_scaled_to_100_and_uncontrolled_results_are_words_only() -> None:
