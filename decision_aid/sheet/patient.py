@@ -84,7 +84,12 @@ class PatientPages:
         self.s = context.styles
 
     def bullets(self, items: Sequence[Markup]) -> list[Flowable]:
-        return [para(item, self.s["bullet"], bullet=True) for item in items]
+        """The points, the last two kept together: a list never leaves its last point
+        alone at the top of a page."""
+        points: list[Flowable] = [para(item, self.s["bullet"], bullet=True) for item in items]
+        if len(points) >= 2:
+            points[-2:] = [KeepTogether(points[-2:])]
+        return points
 
     def cited(self, words: str, refs: Sequence[str]) -> Markup:
         return Markup(text(words) + self.c.cite.mark(refs))

@@ -52,3 +52,12 @@ def test_figures_that_wait_on_an_answer_say_so_rather_than_that_there_are_none()
     assert RULES.sheet.no_figures not in blank
     not_known = flat(sheet_of(RULES, {"diagnosis": "unknown"}).patient)
     assert RULES.sheet.figures_wait in not_known
+
+
+def test_no_page_holds_one_point_of_a_list_alone() -> None:
+    sheet = sheet_of(RULES, {})
+    for number, page in enumerate(sheet.pages, 1):
+        lines = page.split("\nRule set ", 1)[0].splitlines()  # the footer follows the body
+        body = [line for line in lines if not line.startswith(("DRAFT", "EXPIRED", "NOT "))]
+        points = [line for line in body if line.startswith("•")]
+        assert not (len(points) == 1 and body[0].startswith("•")), f"page {number}: {body[:2]}"
