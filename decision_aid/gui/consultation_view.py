@@ -109,6 +109,8 @@ class ConsultationView(QWidget):
             button = QPushButton(action.iconText().replace("&", "") + "…")
             button.setToolTip(action.toolTip())
             button.clicked.connect(action.trigger)
+            button.setEnabled(action.isEnabled())
+            action.enabledChanged.connect(button.setEnabled)
             row.addWidget(button)
         layout.addLayout(row)
         self.notes_box = QWidget()

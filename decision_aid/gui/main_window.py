@@ -30,6 +30,7 @@ from decision_aid.gui.status import StatusLine
 from decision_aid.gui.text import literal_title
 from decision_aid.gui.theme import style_sheet
 from decision_aid.gui.undo import Undo
+from decision_aid.present.wording import assessed
 from decision_aid.storage.autosave import Autosave, Pending
 
 if TYPE_CHECKING:
@@ -202,7 +203,10 @@ class MainWindow(QMainWindow):
         if model is None:
             return
         self.view.refresh()
-        self.menus.clear_override_action.setEnabled(model.consultation.override is not None)
+        overridden = model.consultation.override is not None
+        self.menus.clear_override_action.setEnabled(overridden)
+        # A blank form has no outcome to override: nothing the clinician was shown.
+        self.menus.override_action.setEnabled(overridden or assessed(model.answers))
         assert self.approval is not None
         approval, self.approval_day = actions.current_approval(
             model, self.approval, self.approval_day

@@ -144,6 +144,7 @@ def test_override_needs_a_reason_and_is_recorded_beside_the_outcome(
     window = make_window()
     model = window.model
     assert model is not None
+    model.set_answer("diagnosis", "crps")  # an outcome to override
     set_clinician_name("Dr A")
     dialog = OverrideDialog(model.rule_set, model.assessment.outcome.id, "Dr A", window)
     qtbot.addWidget(dialog)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from decision_aid.governance.audit import AuditLog
@@ -79,6 +79,7 @@ def _review_by_keys(qtbot: QtBot, window: MainWindow, mnemonic: Qt.Key) -> None:
 
 def _press_override(qtbot: QtBot, window: MainWindow) -> None:
     """Ctrl+Shift+O, once the window has the keyboard again (a dialog just closed)."""
+    assert window.menus.override_action.isEnabled()
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(window, Qt.Key.Key_O, CTRL_SHIFT)
@@ -94,6 +95,7 @@ def test_an_override_by_keyboard_is_bound_to_its_answers_and_reviewed_when_they_
     window = make_window()
     model = window.model
     assert model is not None
+    model.set_answer("diagnosis", "crps")  # an outcome to override
     _override_by_keys(qtbot, window, name="Dr Ada Lovelace")
     override = model.consultation.override
     assert override is not None
@@ -157,6 +159,7 @@ def test_reviewing_an_override_is_undone_and_redone_by_keyboard(
     window = make_window()
     model = window.model
     assert model is not None
+    model.set_answer("diagnosis", "crps")  # an outcome to override
     _override_by_keys(qtbot, window, name="Dr Ada Lovelace")
     model.set_answer("age", 70)
     _review_by_keys(qtbot, window, Qt.Key.Key_C)  # confirm
@@ -190,3 +193,15 @@ def test_reviewing_an_override_is_undone_and_redone_by_keyboard(
         o.reason == "Prefers to wait for the programme." for o in model.consultation.overrides
     )
     assert len(model.consultation.overrides) == 5, "every step stays in the history"
+
+
+def test_a_blank_form_has_no_outcome_to_override(make_window: WindowFactory) -> None:
+    window = make_window()
+    model = window.model
+    assert model is not None
+    button = next(b for b in window.findChildren(QPushButton) if b.text() == "Override…")
+    assert not window.menus.override_action.isEnabled(), "no outcome was shown yet"
+    assert not button.isEnabled()
+    model.set_answer("diagnosis", "not_established")
+    assert window.menus.override_action.isEnabled()
+    assert button.isEnabled()

@@ -73,7 +73,7 @@ def test_a_patient_sees_the_figures_for_their_own_pain_and_only_those() -> None:
     assert "With ketamine: 30 of 48 people. No comparison group:" in crps
     assert "8 of 12" not in crps
     other = flat(contrast("no graded evidence").patient)
-    assert "There are no figures from studies for your kind of pain." in other
+    assert "No study of your kind of pain gives figures for how much ketamine helps." in other
     assert "not known yet" not in other
 
 
