@@ -392,3 +392,15 @@ def test_the_window_reads_the_command_line_as_the_whole_parser_does(argv: list[s
     the message and exit code) is the whole parser's."""
     expected = _read(lambda a: parser().parse_args(a), argv)
     assert _read(lambda a: parse_command_line(a)[1], argv) == expected
+
+
+def test_evaluate_says_a_blank_form_is_not_assessed_yet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("{}\n")
+    code, out, _ = run(capsys, "evaluate", str(empty), "--rules", str(BUNDLED))
+    assert code == 0
+    assert out.startswith("Outcome: Not assessed yet.")
+    assert "Why:" not in out, "no reasons without answers"
+    assert "Age [age] (not answered)" in out, "the safety questions are still listed"

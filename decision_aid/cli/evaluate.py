@@ -69,7 +69,8 @@ def run(args: argparse.Namespace) -> int:
             assessment.as_dict() | {"approval": {"state": state.kind, "describe": state.describe()}}
         )
     else:
-        lines = text_report(assessment, rule_set).splitlines()
+        # No answer at all, not even "Not known": a blank form, as the window and sheet say.
+        lines = text_report(assessment, rule_set, assessed=bool(document.data)).splitlines()
         after = next((i + 1 for i, line in enumerate(lines) if line.startswith("Rule set:")), 0)
         lines.insert(after, f"Approval: {state.describe()}")  # beside the rule set it marks
         print("\n".join(lines))

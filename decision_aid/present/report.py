@@ -10,6 +10,8 @@ from decision_aid.present.wording import (
     CLINICIANS_VIEW,
     MISSING_HEADING,
     NOT_A_DECISION,
+    NOT_ASSESSED,
+    NOT_ASSESSED_WHY,
     NOT_CURRENT,
     REVIEW,
     SET_ASIDE_HEADING,
@@ -20,13 +22,20 @@ __all__ = ["SET_ASIDE_HEADING", "text_report"]
 
 
 def text_report(
-    assessment: Assessment, rule_set: RuleSet, override: ClinicianView | None = None
+    assessment: Assessment,
+    rule_set: RuleSet,
+    override: ClinicianView | None = None,
+    *,
+    assessed: bool = True,
 ) -> str:
+    """``assessed`` False (:func:`~decision_aid.present.wording.assessed`): a blank form,
+    said as "Not assessed yet", with no reasons and no advice, only what is still to check."""
     rank = rule_set.level_rank
     info = assessment.rule_set
     shape = level_style(rank[assessment.outcome.id], len(rank)).shape
+    outcome = f"{shape} {assessment.outcome.label} ({assessment.outcome.id})"
     lines = [
-        f"Outcome: {shape} {assessment.outcome.label} ({assessment.outcome.id})",
+        f"Outcome: {outcome if assessed else f'{NOT_ASSESSED}. {NOT_ASSESSED_WHY}'}",
         f"  {NOT_A_DECISION}",
         f"Rule set: {info.id} {info.version} ({info.status.upper()}), sha256 {info.digest[:12]}…",
         "Settings: " + ", ".join(f"{k} = {v}" for k, v in assessment.settings),
@@ -41,7 +50,20 @@ def text_report(
             else f"{CLINICIANS_VIEW}: NOT CURRENT. {REVIEW}. An override to {said} "
             f"{NOT_CURRENT} {reason}"
         )
-    lines += ["", "Why:"]
+    if assessed:
+        lines += _reasons_and_advice(assessment, rule_set)
+    lines += ["", f"{TO_CHECK_HEADING}:"]
+    lines += [f"  - {c.label} [{c.question_id}] ({c.status})" for c in assessment.to_check] or [
+        "  - none: every safety question is answered"
+    ]
+    if assessment.set_aside:
+        lines += ["", f"{SET_ASIDE_HEADING}:"]
+        lines += [f"  - {a.label} [{a.question_id}]: {a.answer}" for a in assessment.set_aside]
+    return "\n".join(lines)
+
+
+def _reasons_and_advice(assessment: Assessment, rule_set: RuleSet) -> list[str]:
+    lines = ["", "Why:"]
     for fired in assessment.fired:
         effect = fired.level or "note"
         certainty = "" if fired.certain else " [answer not known]"
@@ -65,11 +87,4 @@ def text_report(
         lines.append(f"  - {missing.label} [{missing.question_id}] ({missing.status}): {changes}")
     if not assessment.missing:
         lines.append("  - none")
-    lines += ["", f"{TO_CHECK_HEADING}:"]
-    lines += [f"  - {c.label} [{c.question_id}] ({c.status})" for c in assessment.to_check] or [
-        "  - none: every safety question is answered"
-    ]
-    if assessment.set_aside:
-        lines += ["", f"{SET_ASIDE_HEADING}:"]
-        lines += [f"  - {a.label} [{a.question_id}]: {a.answer}" for a in assessment.set_aside]
-    return "\n".join(lines)
+    return lines
