@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import time
@@ -20,7 +21,7 @@ from decision_aid.domain.consultation import (
     Override,
 )
 from decision_aid.domain.errors import StorageError
-from decision_aid.storage.atomic import atomic_write
+from decision_aid.storage.atomic import atomic_write, write_file, write_files
 from decision_aid.storage.autosave import Autosave
 from decision_aid.storage.consultation_file import (
     MAX_CONSULTATION_BYTES,
@@ -282,3 +283,35 @@ def test_an_autosave_folder_swapped_for_a_link_is_not_written_through(tmp_path: 
     with pytest.raises(StorageError, match="not a folder"):
         autosave.save(consultation().with_notes("more", now=NOW))
     assert list(elsewhere.iterdir()) == []
+
+
+def test_a_pair_is_all_or_nothing_where_the_folder_takes_no_hard_links(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A USB stick (FAT) or a network share: the old files are copied aside instead."""
+    first, second = tmp_path / "x.json", tmp_path / "x.questionnaire.json"
+    write_files({first: b"old first", second: b"old second"})
+    replace = os.replace
+
+    def no_link(source: object, target: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    def second_fails(source: str | Path, target: str | Path) -> None:
+        if Path(target) == second:
+            raise OSError(errno.EIO, "Input/output error")
+        replace(source, target)
+
+    monkeypatch.setattr(os, "link", no_link)
+    monkeypatch.setattr(os, "replace", second_fails)
+    with pytest.raises(StorageError, match="nothing was written"):
+        write_files({first: b"new first", second: b"new second"})
+    monkeypatch.undo()
+    assert (first.read_bytes(), second.read_bytes()) == (b"old first", b"old second")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [first.name, second.name]
+
+
+def test_a_long_name_in_wide_characters_saves(tmp_path: Path) -> None:
+    target = tmp_path / ("\N{GRINNING FACE}" * 61 + ".json")  # 249 bytes: a valid name
+    write_file(target, b"{}")
+    assert target.read_bytes() == b"{}"
+    assert [p.name for p in tmp_path.iterdir()] == [target.name], "no temporary file left"

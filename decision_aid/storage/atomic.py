@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -62,7 +63,10 @@ def _fsync_folder(folder: Path) -> None:
 
 def _stage(path: Path, data: bytes, *, private: bool) -> Path:
     """``data`` in a complete, flushed temporary file in ``path``'s folder."""
-    fd, name = tempfile.mkstemp(prefix=f".{path.name[:80]}.", suffix=".tmp", dir=path.parent)
+    # A name is limited in bytes (255 on most file systems): the temporary one, and its
+    # ".old" backup, keep to about half of that whatever the characters.
+    short = path.name.encode("utf-8", "surrogateescape")[:100].decode("utf-8", "ignore")
+    fd, name = tempfile.mkstemp(prefix=f".{short}.", suffix=".tmp", dir=path.parent)
     temp = Path(name)
     try:
         try:
@@ -107,12 +111,11 @@ class _Commit:
         existed = path.exists()
         if self.undoable and path.is_file():
             backup = temp.with_name(temp.name + ".old")
+            self.backups.append(backup)  # removed by finish(), whatever happens next
             try:
                 os.link(path, backup)  # costs no space: the old file's own blocks
-            except OSError:
-                backup = None  # no hard links here; the rename below is still atomic
-            else:
-                self.backups.append(backup)
+            except OSError:  # no hard links here (FAT, some network shares): a copy, and
+                shutil.copy2(path, backup)  # where even that fails, nothing is renamed
         os.replace(temp, path)
         self.done.append((path, backup, existed))
 
