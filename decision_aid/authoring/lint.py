@@ -167,7 +167,7 @@ def _solver(rule_set: RuleSet, chosen: Mapping[str, str]) -> list[Problem]:
 def lint_ignore_problems(rule_set: RuleSet) -> list[Problem]:
     """An error for each ``lint_ignore`` code that is not a warning a rule can accept."""
     return [
-        rule_set.sources.rule(rule.id, ("lint_ignore", code)).problem(
+        rule_set.sources.rule(rule.id, ("lint_ignore", code), key=True).problem(
             "unknown-warning",
             f"'{code}' is not a warning a rule can accept (only "
             f"{', '.join(sorted(RULE_WARNINGS))}){did_you_mean(code, RULE_WARNINGS)}",

@@ -54,16 +54,17 @@ class SourceMap:
             return Place(f"{self.source}/{name}", 1, 1)
         return _place(document, path)
 
-    def _item(self, kind: str, ident: str, path: YamlPath) -> Place:
+    def _item(self, kind: str, ident: str, path: YamlPath, *, key: bool = False) -> Place:
         found = self._items.get((kind, ident))
         if found is None:
             return Place(self.source, 1, 1)
         document, base = found
-        return _place(document, (*base, *path))
+        return _place(document, (*base, *path), key=key)
 
-    def rule(self, rule_id: str, path: YamlPath = ()) -> Place:
-        """A node of the rule ``rule_id`` (``path`` from the rule: ``("when", "all", 0)``)."""
-        return self._item("rule", rule_id, path)
+    def rule(self, rule_id: str, path: YamlPath = (), *, key: bool = False) -> Place:
+        """A node of the rule ``rule_id`` (``path`` from the rule: ``("when", "all", 0)``);
+        ``key``: where the mapping key at ``path`` is written, not its value."""
+        return self._item("rule", rule_id, path, key=key)
 
     def property(self, property_id: str, path: YamlPath = ()) -> Place:
         return self._item("property", property_id, path)
@@ -75,6 +76,6 @@ class SourceMap:
         return self._item("reference", reference_id, path)
 
 
-def _place(document: Document, path: YamlPath) -> Place:
-    mark = document.mark(path)
+def _place(document: Document, path: YamlPath, *, key: bool = False) -> Place:
+    mark = document.mark(path, key=key)
     return Place(document.file, mark.line, mark.column)

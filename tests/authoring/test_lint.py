@@ -134,7 +134,7 @@ def test_a_rule_can_accept_a_warning_with_a_reason(
     rules.write_text(rules.read_text().replace("never-decides: a", "never-decide: a"))
     load_rule_set(mini_copy)  # the domain reads the reason; which codes lint knows is lint's
     refused = (
-        f"{rules}:79:33: error[unknown-warning]: 'never-decide' is not a warning a rule can "
+        f"{rules}:79:19: error[unknown-warning]: 'never-decide' is not a warning a rule can "
         "accept (only hard-sentence, never-decides, never-fires); did you mean 'never-decides'?\n"
     )
     assert main(["check", str(mini_copy)]) == 1
