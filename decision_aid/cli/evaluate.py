@@ -36,11 +36,19 @@ def run(args: argparse.Namespace) -> int:
     import sys
     from pathlib import Path
 
-    from decision_aid.cli.output import approval, assess, error, load, print_json, print_problems
+    from decision_aid.cli.output import (
+        answers_of,
+        approval,
+        error,
+        load,
+        print_json,
+        print_problems,
+    )
     from decision_aid.cli.settings import chosen
-    from decision_aid.domain import DecisionAidError, InputError
+    from decision_aid.domain import DecisionAidError, InputError, evaluate
     from decision_aid.domain.yamlsource import read_yaml
     from decision_aid.present.report import text_report
+    from decision_aid.present.wording import assessed
 
     rule_set = load(args.rules, args.format)
     if rule_set is None or (state := approval(rule_set)) is None:
@@ -60,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
         print_problems(problems, "text", sys.stderr)
         return EXIT_INPUT
     try:
-        assessment = assess(rule_set, document.data or {}, settings)
+        answers = answers_of(rule_set, document.data or {})
+        assessment = evaluate(rule_set, answers, settings)
     except DecisionAidError as bad:
         print(f"{args.answers}: error: {bad}", file=sys.stderr)
         return EXIT_INPUT
@@ -70,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         # No answer at all, not even "Not known": a blank form, as the window and sheet say.
-        lines = text_report(assessment, rule_set, assessed=bool(document.data)).splitlines()
+        lines = text_report(assessment, rule_set, assessed=assessed(answers)).splitlines()
         after = next((i + 1 for i, line in enumerate(lines) if line.startswith("Rule set:")), 0)
         lines.insert(after, f"Approval: {state.describe()}")  # beside the rule set it marks
         print("\n".join(lines))

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from decision_aid.domain import (
+    Answers,
     Assessment,
     InputError,
     Problem,
@@ -90,7 +91,12 @@ def approval(rule_set: RuleSet) -> ApprovalState | None:
     return state
 
 
-def assess(rule_set: RuleSet, raw: object, settings: dict[str, str]) -> Assessment:
+def answers_of(rule_set: RuleSet, raw: object) -> Answers:
+    """An answers file's data read against the rule set's questions."""
     if not isinstance(raw, dict):
         raise InputError("answers must be a mapping of question ids to answers")
-    return evaluate(rule_set, parse_answers(rule_set.questionnaire, raw), settings)
+    return parse_answers(rule_set.questionnaire, raw)
+
+
+def assess(rule_set: RuleSet, raw: object, settings: dict[str, str]) -> Assessment:
+    return evaluate(rule_set, answers_of(rule_set, raw), settings)

@@ -190,14 +190,14 @@ class SheetContent(FrozenModel):
         min_length=1,
         description="Said where no benefit figure fits the answers (harm figures may "
         "follow): say it is about benefit, and name for whom ('No study of your kind of "
-        "pain gives figures for how much ketamine helps.').",
+        "pain gives figures for how much it helps.').",
     )
     figures_wait: str = Field(
         default="Which figures from studies fit you depends on answers not known yet.",
         min_length=1,
         description="Said instead where a benefit figure could fit once an answer is known "
-        "('Figures for how much ketamine helps depend on your kind of pain, which is not "
-        "known yet.').",
+        "('Figures for how much it helps depend on your kind of pain, which is not known "
+        "yet.').",
     )
     harms_not_known: Items[UnknownHarm] = ()
     certainty: Block

@@ -53,8 +53,9 @@ class SheetChoice:
     bottom_line: tuple[Statement, ...]
     grid: tuple[GridRow, ...]
     benefits: tuple[Figure, ...]
-    benefits_wait: bool
-    """No benefit figure fits yet, but one could once an unknown answer is known."""
+    no_benefits: str | None
+    """Said where no benefit figure is shown: none fits, or none yet (one could, once an
+    unknown answer is known)."""
     harms: tuple[Figure, ...]
     harms_not_known: tuple[UnknownHarm, ...]
     misconceptions: tuple[Misconception, ...]
@@ -110,12 +111,13 @@ def choose(
             and (not block.outcomes or (assessed and assessment.outcome.id in block.outcomes))
         )
 
-    figures = [f for f in fitting(content.figures) if holds(f.about)]
-    could_fit = [
-        f
-        for f in fitting(content.figures)
-        if f.kind == "benefit" and f.about is not None and f.about.truth(context) is Truth.UNKNOWN
-    ]
+    candidates = fitting(content.figures)
+    figures = [f for f in candidates if holds(f.about)]
+    benefits = tuple(f for f in figures if f.kind == "benefit")
+    could_fit = any(
+        f.kind == "benefit" and f.about is not None and f.about.truth(context) is Truth.UNKNOWN
+        for f in candidates
+    )
     return SheetChoice(
         content=content,
         condition=content.condition if shown(content.condition) else None,
@@ -123,8 +125,10 @@ def choose(
         experiences=content.experiences if shown(content.experiences) else None,
         bottom_line=tuple(s for s in fitting(content.bottom_line) if holds(s.about)),
         grid=fitting(content.grid),
-        benefits=tuple(f for f in figures if f.kind == "benefit"),
-        benefits_wait=bool(could_fit),
+        benefits=benefits,
+        no_benefits=(
+            None if benefits else content.figures_wait if could_fit else content.no_figures
+        ),
         harms=tuple(f for f in figures if f.kind == "harm"),
         harms_not_known=fitting(content.harms_not_known),
         misconceptions=fitting(content.misconceptions),

@@ -287,9 +287,8 @@ class PatientPages:
                 s["body"],
             )
         )
-        if not choice.benefits:
-            said = content.figures_wait if choice.benefits_wait else content.no_figures
-            story.append(para(Markup(f"<b>{text(said)}</b>"), s["body"]))
+        if choice.no_benefits is not None:
+            story.append(para(Markup(f"<b>{text(choice.no_benefits)}</b>"), s["body"]))
         name = content.treatment.name
         story += [self.figure(f, name) for f in (*choice.benefits, *choice.harms)]
         story += self.harms_not_known(choice)

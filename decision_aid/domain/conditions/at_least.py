@@ -14,6 +14,7 @@ from decision_aid.domain.conditions.node import (
     Vocabulary,
     figure,
     number,
+    shift_bound,
 )
 from decision_aid.domain.question_types import AnswerValue
 
@@ -47,9 +48,4 @@ class AtLeast(NumberPredicate):
         return ((self.question, (True, self.at_least)),)
 
     def mutations(self) -> Iterator[Mutation]:
-        for step in (-1, 1):
-            yield Mutation(
-                "shift-bound",
-                f"'at_least' moved by {step:+d}",
-                self.model_copy(update={"at_least": self.at_least + step}),
-            )
+        return shift_bound(self, "at_least", self.at_least)

@@ -14,6 +14,7 @@ from decision_aid.domain.conditions.node import (
     Vocabulary,
     figure,
     number,
+    shift_bound,
 )
 from decision_aid.domain.question_types import AnswerValue
 
@@ -47,9 +48,4 @@ class AtMost(NumberPredicate):
         return ((self.question, (False, self.at_most)),)
 
     def mutations(self) -> Iterator[Mutation]:
-        for step in (-1, 1):
-            yield Mutation(
-                "shift-bound",
-                f"'at_most' moved by {step:+d}",
-                self.model_copy(update={"at_most": self.at_most + step}),
-            )
+        return shift_bound(self, "at_most", self.at_most)

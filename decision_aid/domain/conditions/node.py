@@ -257,6 +257,16 @@ def without_item(node: N, key: str, index: int) -> N:
     raise KeyError(key)
 
 
+def shift_bound(node: N, key: str, bound: float) -> Iterator[Mutation]:
+    """``node`` with its number ``key`` (``bound`` now) one lower and one higher."""
+    for step in (-1, 1):
+        yield Mutation(
+            "shift-bound",
+            f"'{key}' moved by {step:+d}",
+            node.model_copy(update={key: bound + step}),
+        )
+
+
 def drop_option(node: N, key: str, options: Sequence[str]) -> Iterator[Mutation]:
     """``drop-option``: each option of a list of two or more left out."""
     if len(options) < 2:
